@@ -1,0 +1,95 @@
+"""Shared fixtures: one strict build of the real site per test session, a local
+HTTP server for it, and headless Debian Chromium driven through Playwright."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socketserver
+import threading
+from pathlib import Path
+
+import pytest
+
+from tools.build import build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+# Flags that keep Chromium off the network on its own (updates, sync, QUIC...).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+PAGES = [
+    "index", "about", "introduction", "mapping", "strategy", "primary-prevention",
+    "secondary-prevention", "tertiary-prevention", "implementation", "sensitive-issues",
+    "conclusion",
+]
+LANGUAGES = {"ar": "", "en": "en/"}  # language -> URL prefix
+
+
+def page_path(lang: str, slug: str) -> str:
+    """Site-relative URL path of a page, e.g. ('en', 'strategy') -> 'en/strategy/'."""
+    return LANGUAGES[lang] + ("" if slug == "index" else f"{slug}/")
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory) -> Path:
+    """The real site, built strictly once for the whole session."""
+    target = tmp_path_factory.mktemp("build") / "site"
+    proc = build_site(target)
+    assert proc.returncode == 0, f"strict build failed:\n{proc.stderr[-4000:]}"
+    return target
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def server_url(site_dir) -> str:
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make system-deps` (Debian package 'chromium')")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()

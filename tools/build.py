@@ -1,0 +1,54 @@
+"""Strict build of the whole site (both languages).
+
+Builds into a temporary directory next to the target and swaps it in only when
+the build succeeded, so a failed build never leaves a half-written site/.
+``mkdocs build`` is run without ``-q`` and ``-v`` on purpose: in MkDocs 1.6
+``-q`` hides the warnings that strict mode counts, and ``-v`` skips anchor checks.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--site-dir", default="site", help="output directory (default: site)")
+    parser.add_argument("--config", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
+
+
+def build_site(site_dir: Path, config: str = "mkdocs.yml", env: dict | None = None) -> subprocess.CompletedProcess:
+    """Build into ``site_dir`` atomically; return the finished mkdocs process."""
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+             "--config-file", str(ROOT / config), "--site-dir", str(staging)],
+            cwd=ROOT, env={**os.environ, **(env or {})}, text=True, capture_output=True,
+        )
+        if proc.returncode == 0:
+            if site_dir.exists():
+                shutil.rmtree(site_dir)
+            staging.rename(site_dir)
+        return proc
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def main(args) -> int:
+    proc = build_site(ROOT / args.site_dir, args.config)
+    sys.stderr.write(proc.stderr)
+    if proc.returncode:
+        print(f"build failed (exit {proc.returncode}); {args.site_dir}/ left unchanged", file=sys.stderr)
+    else:
+        print(f"built {args.site_dir}/")
+    return proc.returncode

@@ -1,0 +1,36 @@
+"""``guide``: the command-line entry point for the guide's chores.
+
+Each subcommand lives in its own module with a ``main(args)`` function and an
+``add_arguments(parser)`` function; this file only wires them together, and
+imports a module only when its subcommand runs (so ``guide parity`` stays fast).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# subcommand -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("tools.build", "strict build of both languages into site/"),
+    "fonts": ("tools.fonts", "re-make the subset woff2 fonts from the @fontsource packages"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="guide", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text)
+        command.set_defaults(module_name=module_name)
+        module = importlib.import_module(module_name)
+        if hasattr(module, "add_arguments"):
+            module.add_arguments(command)
+    args = parser.parse_args(argv)
+    module = importlib.import_module(args.module_name)
+    return int(module.main(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
