@@ -15,6 +15,8 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("tools.build", "strict build of both languages into site/"),
     "fonts": ("tools.fonts", "re-make the subset woff2 fonts from the @fontsource packages"),
+    "parity": ("tools.parity", "check that both languages of every page have the same structure"),
+    "status": ("tools.status", "translation status: missing or outdated pages and data records"),
 }
 
 

@@ -1,0 +1,208 @@
+"""Translation status: which pages and data records lack a language or lag behind.
+
+    python -m tools status                      # table on stdout
+    python -m tools status --markdown REPORT.md # the same as a Markdown report
+    python -m tools status --fail-on-missing    # exit 1 if a page or record lacks a language (CI)
+
+A page is *outdated* in one language when the other language's file changed
+later (git date of the last commit touching each file; uncommitted edits count
+as now). Data records are checked generically: in ``data/*.yml`` any mapping
+that has exactly one of the ``ar``/``en`` keys, or an empty value for one of
+them, is a record missing a language.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from tools import gitdates
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("ar", "en")
+
+
+@dataclass
+class PageStatus:
+    name: str  # path inside the language folder, e.g. strategy.md
+    exists: dict[str, bool]
+    changed: dict[str, datetime | None]
+    state: str = "ok"  # ok | missing | outdated
+    language: str | None = None  # the language that is missing or outdated
+    newer: str | None = None  # for outdated: the language that changed later
+
+
+@dataclass
+class RecordProblem:
+    file: str
+    line: int
+    path: str  # e.g. cases[2].title
+    record: str | None  # id of the enclosing record, if it has one
+    missing: str  # the language that is missing or empty
+
+    def __str__(self) -> str:
+        rec = f" (id {self.record})" if self.record else ""
+        return f"{self.file}:{self.line}: {self.path}{rec}: {self.missing} missing"
+
+
+@dataclass
+class Report:
+    pages: list[PageStatus] = field(default_factory=list)
+    records: list[RecordProblem] = field(default_factory=list)
+    history: str | None = None  # why dates are unknown, if they are
+
+    @property
+    def missing(self) -> bool:
+        return bool(self.records) or any(p.state == "missing" for p in self.pages)
+
+
+def lagging(changed: dict[str, datetime | None]) -> tuple[str, str] | None:
+    """``(outdated language, newer language)`` when one changed strictly later."""
+    a, b = LANGUAGES
+    da, db = changed.get(a), changed.get(b)
+    if da is None or db is None or da == db:
+        return None
+    return (a, b) if da < db else (b, a)
+
+
+def page_statuses(docs_dir: Path, dates: dict[str, datetime] | None, root: Path) -> list[PageStatus]:
+    trees = {lang: docs_dir / lang for lang in LANGUAGES}
+    names = sorted({p.relative_to(tree).as_posix()
+                    for tree in trees.values() if tree.is_dir() for p in tree.rglob("*.md")})
+    rows = []
+    for name in names:
+        exists = {lang: (trees[lang] / name).is_file() for lang in LANGUAGES}
+        changed = {lang: (dates or {}).get(gitdates.relative_to_repo(trees[lang] / name, root))
+                   if exists[lang] else None for lang in LANGUAGES}
+        row = PageStatus(name, exists, changed)
+        absent = [lang for lang in LANGUAGES if not exists[lang]]
+        if absent:
+            row.state, row.language = "missing", absent[0]
+        elif (lag := lagging(changed)):
+            row.state, (row.language, row.newer) = "outdated", lag
+        rows.append(row)
+    return rows
+
+
+def _empty(node: yaml.Node) -> bool:
+    if isinstance(node, yaml.ScalarNode):
+        return node.tag == "tag:yaml.org,2002:null" or not str(node.value).strip()
+    return not node.value  # an empty list or mapping
+
+
+def record_problems(path: Path, label: str) -> list[RecordProblem]:
+    """Localized mappings in one YAML file that lack a language."""
+    node = yaml.compose(path.read_text(encoding="utf-8"))
+    problems: list[RecordProblem] = []
+
+    def walk(node: yaml.Node, where: str, record: str | None) -> None:
+        if isinstance(node, yaml.MappingNode):
+            keys = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+            if "id" in keys and isinstance(keys["id"][1], yaml.ScalarNode):
+                record = str(keys["id"][1].value)
+            present = [lang for lang in LANGUAGES if lang in keys]
+            if present:
+                for lang in LANGUAGES:
+                    if lang not in keys:
+                        problems.append(RecordProblem(label, node.start_mark.line + 1, where or "(top)", record, lang))
+                    elif _empty(keys[lang][1]):
+                        problems.append(RecordProblem(label, keys[lang][0].start_mark.line + 1,
+                                                      where or "(top)", record, lang))
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                if name in LANGUAGES and present:
+                    continue
+                walk(value, f"{where}.{name}" if where else str(name), record)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, f"{where}[{i}]", record)
+
+    if node is not None:
+        walk(node, "", None)
+    return problems
+
+
+def build_report(root: Path) -> Report:
+    report = Report()
+    try:
+        dates = gitdates.last_changed(root, ("docs", "data"))
+        top = gitdates.repo_root(root)
+    except gitdates.NoHistory as exc:
+        dates, top, report.history = None, root, str(exc)
+    report.pages = page_statuses(root / "docs", dates, top)
+    for path in sorted((root / "data").glob("*.yml")):
+        report.records.extend(record_problems(path, path.relative_to(root).as_posix()))
+    return report
+
+
+def _date(d: datetime | None, exists: bool) -> str:
+    if not exists:
+        return "—"
+    return d.strftime("%Y-%m-%d %H:%M") if d else "unknown"
+
+
+def _state(row: PageStatus) -> str:
+    if row.state == "missing":
+        return f"MISSING {row.language}"
+    if row.state == "outdated":
+        return f"OUTDATED {row.language} ({row.newer} changed later)"
+    return "ok"
+
+
+def render_text(report: Report) -> str:
+    header = ("page", "ar changed", "en changed", "state")
+    rows = [(r.name, _date(r.changed["ar"], r.exists["ar"]), _date(r.changed["en"], r.exists["en"]), _state(r))
+            for r in report.pages]
+    widths = [max(len(x[i]) for x in [header, *rows]) for i in range(3)]
+    out = ["  ".join(c.ljust(w) for c, w in zip(row[:3], widths)) + "  " + row[3] for row in [header, *rows]]
+    if report.history:
+        out.append(f"note: no git history ({report.history}); change dates unknown")
+    out.append("")
+    if report.records:
+        out.append(f"data records missing a language ({len(report.records)}):")
+        out.extend(f"  {p}" for p in report.records)
+    else:
+        out.append("data records: every localized field has ar and en")
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(report: Report) -> str:
+    out = ["# Translation status", "", "| page | ar changed | en changed | state |", "| --- | --- | --- | --- |"]
+    for r in report.pages:
+        out.append(f"| `{r.name}` | {_date(r.changed['ar'], r.exists['ar'])} | "
+                   f"{_date(r.changed['en'], r.exists['en'])} | {_state(r)} |")
+    if report.history:
+        out += ["", f"No git history ({report.history}): change dates unknown."]
+    out += ["", "## Data records missing a language", ""]
+    out += [f"- `{p}`" for p in report.records] or ["None: every localized field has ar and en."]
+    return "\n".join(out) + "\n"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--markdown", metavar="FILE", help="also write the report as Markdown to FILE")
+    parser.add_argument("--fail-on-missing", action="store_true",
+                        help="exit 1 when a page or data record lacks a language")
+
+
+def main(args) -> int:
+    root = ROOT
+    try:
+        report = build_report(root)
+    except yaml.YAMLError as exc:
+        print(f"status: cannot read data file: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render_text(report))
+    if args.markdown:
+        target = Path(args.markdown)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(render_markdown(report), encoding="utf-8")
+        tmp.replace(target)  # never leave a half-written report
+        print(f"wrote {target}")
+    if args.fail_on_missing and report.missing:
+        print("status: pages or data records lack a language", file=sys.stderr)
+        return 1
+    return 0
