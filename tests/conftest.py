@@ -3,7 +3,6 @@ HTTP server for it, and headless Debian Chromium driven through Playwright."""
 
 from __future__ import annotations
 
-import functools
 import http.server
 import os
 import shutil
@@ -30,11 +29,30 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 
-PAGES = [
-    "index", "about", "introduction", "mapping", "strategy", "primary-prevention",
-    "secondary-prevention", "tertiary-prevention", "implementation", "sensitive-issues",
-    "conclusion",
-]
+def _nav_slugs() -> list[str]:
+    """Page slugs in nav order, read from mkdocs.yml (the one list of pages)."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml uses !ENV and python tags; their values do not matter here.
+    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+
+    def walk(items):
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                yield from walk(value)
+            elif isinstance(value, str) and value.endswith(".md"):
+                yield value[:-3]
+
+    return list(walk(config["nav"]))
+
+
+PAGES = _nav_slugs()
 LANGUAGES = {"ar": "", "en": "en/"}  # language -> URL prefix
 
 
@@ -50,10 +68,33 @@ def artifacts_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory) -> Path:
+def _http_server():
+    """A local server, bound before the build so the site can be built for its
+    address: like production, site_url (hreflang, sitemap) is the served origin."""
+    directory: dict[str, str] = {}
+
+    class Handler(_QuietHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=directory["root"], **kwargs)
+
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    yield httpd, directory
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(_http_server) -> str:
+    httpd, _ = _http_server
+    return f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory, site_url) -> Path:
     """The real site, built strictly once for the whole session."""
     target = tmp_path_factory.mktemp("build") / "site"
-    proc = build_site(target)
+    proc = build_site(target, env={"SITE_URL": site_url})
     assert proc.returncode == 0, f"strict build failed:\n{proc.stderr[-4000:]}"
     return target
 
@@ -64,15 +105,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def server_url(site_dir) -> str:
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+def server_url(_http_server, site_dir, site_url) -> str:
+    """The built site served over HTTP at ``site_url``."""
+    httpd, directory = _http_server
+    directory["root"] = str(site_dir)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return site_url
 
 
 @pytest.fixture(scope="session")
