@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fonts": ("tools.fonts", "re-make the subset woff2 fonts from the @fontsource packages"),
     "parity": ("tools.parity", "check that both languages of every page have the same structure"),
     "status": ("tools.status", "translation status: missing or outdated pages and data records"),
+    "offline": ("tools.offline", "offline edition: dist/guide-offline.zip (+ .sha256) for file:// use"),
 }
 
 

@@ -1,0 +1,216 @@
+"""Offline edition: the whole site as a zip that works from file:// with no network.
+
+``python -m tools offline`` builds with ``mkdocs.offline.yml`` (no directory
+URLs, local iframe-worker shim, Material's offline plugin), then:
+
+* makes sure ``search/search_index.js`` (what Material loads under file://)
+  holds the pages of *every* language, rewriting it from the final combined
+  ``search_index.json`` if plugin order left it with one language only;
+* drops what the archive does not need (source maps, lunr languages the
+  index does not use, sitemaps) and the absolute ``hreflang`` links, which
+  make Material fetch the online sitemap when a page is opened;
+* refuses to package a page that would load anything from http(s);
+* writes ``guide-offline/VERSION.txt`` (build date, commit), the zip, its
+  ``.sha256``, and records it in ``dist/downloads.json``;
+* fails if the archive is over the size budget.
+
+The PDFs already listed in the manifest are copied into the archive by the
+site build (``downloads/``), so run ``python -m tools pdf`` first (``release``
+does both in the right order).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from tools import downloads
+from tools.build import build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = "mkdocs.offline.yml"
+ARCHIVE = "guide-offline.zip"
+TOP_DIR = "guide-offline"  # the folder the archive unpacks to
+BUDGET_MB = 8.0  # stated in README.md; both languages and both PDFs
+# Fixed timestamp for zip members: the archive's bytes depend on content only.
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+
+_ALTERNATE_LINK = re.compile(r'\s*<link rel="alternate" hreflang="[^"]*" href="[^"]*">')
+# Things a browser fetches on its own: script/img/source/iframe src and <link href>.
+_FETCHED = re.compile(
+    r'<(?:script|img|source|iframe|audio|video)\b[^>]*\bsrc="(https?:)?//[^"]*"'
+    r'|<link\b(?![^>]*\brel="(?:canonical|alternate|prev|next)")[^>]*\bhref="(https?:)?//[^"]*"',
+    re.IGNORECASE,
+)
+
+
+class OfflineError(RuntimeError):
+    pass
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--out-dir", default=None, help="where the zip goes (default: dist/, or $GUIDE_DIST_DIR)")
+    parser.add_argument("--budget-mb", type=float, default=BUDGET_MB,
+                        help=f"fail if the archive is larger (default: {BUDGET_MB})")
+    parser.add_argument("--keep-site", default=None, help="also keep the unpacked offline site in this directory")
+
+
+def fix_search_index(site_dir: Path, languages: list[str]) -> dict:
+    """Write ``search_index.js`` from the final ``search_index.json``; check every language is in it.
+
+    Returns ``{language: number of indexed pages}``.
+    """
+    search = site_dir / "search"
+    index_json = search / "search_index.json"
+    if not index_json.is_file():
+        raise OfflineError(f"{index_json} missing: is the search plugin enabled in mkdocs.yml?")
+    data = json.loads(index_json.read_text(encoding="utf-8"))
+    counts = {lang: 0 for lang in languages}
+    for doc in data["docs"]:
+        if "#" in doc["location"]:
+            continue  # sections; count pages only
+        first = doc["location"].split("/", 1)[0]
+        lang = first if first in counts and "/" in doc["location"] else languages[0]
+        counts[lang] += 1
+    missing = [lang for lang, n in counts.items() if n == 0]
+    if missing:
+        raise OfflineError(f"{index_json}: no pages indexed for {', '.join(missing)}")
+    index_js = search / "search_index.js"
+    wanted = "var __index = " + index_json.read_text(encoding="utf-8")
+    if not index_js.is_file() or index_js.read_text(encoding="utf-8") != wanted:
+        # The offline plugin ran before i18n finished merging the languages.
+        print("offline: search_index.js did not match the combined index; rewritten", file=sys.stderr)
+        index_js.write_text(wanted, encoding="utf-8")
+    return counts
+
+
+def prune(site_dir: Path, search_langs: list[str]) -> int:
+    """Delete files the offline reader never loads; return bytes saved."""
+    saved = 0
+
+    def drop(path: Path):
+        nonlocal saved
+        saved += path.stat().st_size
+        path.unlink()
+
+    for path in list(site_dir.rglob("*.map")):
+        drop(path)
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        for path in list(site_dir.rglob(name)):
+            drop(path)
+    # Material's search worker loads lunr.stemmer.support, lunr.multi (several
+    # languages) and lunr.<lang> for each non-English index language; tinyseg
+    # is for Japanese, wordcut for Hindi/Thai.
+    keep = {"lunr.stemmer.support.min.js", "lunr.multi.min.js"} | {f"lunr.{lang}.min.js" for lang in search_langs}
+    lunr = site_dir / "assets" / "javascripts" / "lunr"
+    for path in list(lunr.rglob("*.js")):
+        if path.name in keep:
+            continue
+        if path.name == "tinyseg.js" and "ja" in search_langs:
+            continue
+        if path.name == "wordcut.js" and {"hi", "th"} & set(search_langs):
+            continue
+        drop(path)
+    return saved
+
+
+def localize_pages(site_dir: Path) -> list[Path]:
+    """Strip absolute hreflang alternates; fail on any page that would load from the network."""
+    pages = sorted(site_dir.rglob("*.html"))
+    problems = []
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        cleaned = _ALTERNATE_LINK.sub("", html)
+        if cleaned != html:
+            page.write_text(cleaned, encoding="utf-8")
+        for match in _FETCHED.finditer(cleaned):
+            problems.append(f"{page.relative_to(site_dir)}: {match.group(0)[:160]}")
+    if problems:
+        raise OfflineError("offline pages would load from the network:\n  " + "\n  ".join(problems))
+    return pages
+
+
+def write_version(site_dir: Path, stamp: dict, counts: dict) -> None:
+    pages = ", ".join(f"{lang}: {n} pages" for lang, n in counts.items())
+    (site_dir / "VERSION.txt").write_text(
+        "A Guide for Cities: Preventing Hate, Extremism & Polarisation — offline edition\n"
+        f"built: {stamp['built']}\ncommit: {stamp['commit']}\nindexed for search: {pages}\n"
+        "Open index.html (Arabic) or en/index.html (English) in a browser.\n",
+        encoding="utf-8",
+    )
+
+
+def write_zip(site_dir: Path, zip_path: Path, stamp: dict) -> None:
+    """Zip ``site_dir`` under ``TOP_DIR/``, members sorted, fixed timestamps; atomic."""
+    tmp = zip_path.with_name(zip_path.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.comment = f"guide offline edition; built {stamp['built']}; commit {stamp['commit']}".encode()
+        for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{TOP_DIR}/{path.relative_to(site_dir).as_posix()}", ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            # Already-compressed files gain nothing from deflate.
+            if path.suffix in {".woff2", ".pdf", ".gz", ".png", ".jpg"}:
+                info.compress_type = zipfile.ZIP_STORED
+            zf.writestr(info, path.read_bytes())
+    tmp.replace(zip_path)
+
+
+def build_offline(out_dir: Path, budget_mb: float = BUDGET_MB, keep_site: Path | None = None) -> dict:
+    """Build the archive into ``out_dir``; return its manifest entry."""
+    out_dir = out_dir.resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = downloads.version_stamp(ROOT)
+    with tempfile.TemporaryDirectory(prefix="guide-offline-") as tmp:
+        site_dir = Path(tmp) / TOP_DIR
+        # GUIDE_DIST_DIR: the site build takes the PDFs to include from the same place.
+        proc = build_site(site_dir, CONFIG, env={"GUIDE_OFFLINE": "true", "GUIDE_DIST_DIR": str(out_dir)})
+        if proc.returncode:
+            sys.stderr.write(proc.stderr[-6000:])
+            raise OfflineError(f"offline build failed (exit {proc.returncode})")
+        config = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
+        search_langs = list(config["lang"])
+        counts = fix_search_index(site_dir, languages_of(site_dir))
+        saved = prune(site_dir, search_langs)
+        localize_pages(site_dir)
+        write_version(site_dir, stamp, counts)
+        zip_path = out_dir / ARCHIVE
+        write_zip(site_dir, zip_path, stamp)
+        if keep_site:
+            keep_site = Path(keep_site).resolve()
+            if keep_site.exists():
+                shutil.rmtree(keep_site)
+            shutil.copytree(site_dir, keep_site)
+    entry = downloads.file_entry(zip_path, "offline", None, stamp)
+    (out_dir / f"{ARCHIVE}.sha256").write_text(f"{entry['sha256']}  {ARCHIVE}\n", encoding="utf-8")
+    size_mb = entry["bytes"] / 1e6
+    print(f"offline: {zip_path} {size_mb:.2f} MB (budget {budget_mb:g} MB; "
+          f"pruned {saved / 1e6:.2f} MB); search index: {counts}; commit {stamp['commit']}")
+    if size_mb > budget_mb:
+        zip_path.unlink()
+        raise OfflineError(f"{ARCHIVE} is {size_mb:.2f} MB, over the {budget_mb:g} MB budget (README.md)")
+    downloads.update_manifest(out_dir, [entry])
+    return entry
+
+
+def languages_of(site_dir: Path) -> list[str]:
+    """Languages built: the default at the root, the others in two-letter folders."""
+    others = sorted(p.name for p in site_dir.iterdir() if p.is_dir() and (p / "index.html").is_file())
+    default = re.search(r'<html lang="([^"]+)"', (site_dir / "index.html").read_text(encoding="utf-8")).group(1)
+    return [default] + [lang for lang in others if lang != default]
+
+
+def main(args) -> int:
+    out_dir = Path(args.out_dir) if args.out_dir else downloads.dist_dir()
+    try:
+        build_offline(out_dir, args.budget_mb, args.keep_site)
+    except (OfflineError, downloads.ManifestError) as exc:
+        print(f"offline: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
