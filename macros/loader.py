@@ -1,0 +1,309 @@
+"""Load and validate every data file once, or stop with one actionable line.
+
+Each YAML file is composed into a node tree (which keeps line numbers) and
+constructed from that same tree; pydantic validates the result, and an error's
+location (``('cases', 3, 'summary', 'ar')``) is walked back down the node tree
+to the line an editor has to fix. Cross-file rules (chapter references,
+duplicate ids, required UI strings) are checked after every file is valid, so
+no page is ever rendered from half-valid data.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from macros import models
+from macros.models import FILES, Localized
+
+ROOT = Path(__file__).resolve().parent.parent
+# Point the whole site at another data directory (tests, editors' experiments).
+DATA_DIR_ENV = "GUIDE_DATA_DIR"
+
+
+class DataError(Exception):
+    """Invalid data. ``str(error)`` is the single line shown to the editor:
+    ``data/cases.yml:42: case 'newark-ovptr': field 'summary.ar': Field required``."""
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get(DATA_DIR_ENV) or ROOT / "data")
+
+
+def display_path(path: Path) -> str:
+    """Path as an editor would type it: relative to the working directory if inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class SourceFile:
+    """One parsed YAML file: its path, node tree and plain data."""
+
+    stem: str
+    path: Path
+    node: yaml.Node | None
+    data: Any
+
+    @property
+    def name(self) -> str:
+        return display_path(self.path)
+
+    def line_of(self, *loc) -> int:
+        return _walk(self.node, loc)[0]
+
+
+@dataclass
+class GuideData:
+    """Everything in ``data/``, validated."""
+
+    data_dir: Path
+    chapters: list[models.Chapter]
+    mandates: list[models.Mandate]
+    cases: list[models.Case]
+    questions: list[models.QuestionList]
+    glossary: list[models.Term]
+    ui: dict[str, Localized]
+    files: dict[str, str] = field(default_factory=dict)  # stem -> display path, e.g. "data/cases.yml"
+
+    def chapter(self, number: int) -> models.Chapter:
+        return next(c for c in self.chapters if c.number == number)
+
+    def chapter_by_slug(self, slug: str) -> models.Chapter | None:
+        return next((c for c in self.chapters if c.slug == slug), None)
+
+    def case(self, case_id: str) -> models.Case | None:
+        return next((c for c in self.cases if c.id == case_id), None)
+
+    def question_list(self, list_id: str) -> models.QuestionList | None:
+        return next((q for q in self.questions if q.id == list_id), None)
+
+
+# --- parsing ---------------------------------------------------------------
+
+def parse_yaml(path: Path, stem: str) -> SourceFile:
+    name = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{name}: file not found (expected one file per kind of data: {', '.join(FILES)})") from None
+    except UnicodeDecodeError as error:
+        raise DataError(f"{name}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _reject_duplicate_keys(node, name)
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = " ".join(filter(None, [error.context, error.problem]))
+        raise DataError(f"{name}:{line}: YAML syntax error: {problem}") from None
+    except yaml.YAMLError as error:
+        raise DataError(f"{name}: YAML error: {error}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise DataError(f"{name}:1: file is empty")
+    return SourceFile(stem, path, node, data)
+
+
+def _reject_duplicate_keys(node: yaml.Node, name: str) -> None:
+    # PyYAML silently keeps the last of two equal keys; an editor's copy-paste
+    # slip must not silently drop a translation.
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    raise DataError(
+                        f"{name}:{key.start_mark.line + 1}: duplicate key {key.value!r} "
+                        f"(first at line {seen[key.value]})")
+                seen[key.value] = key.start_mark.line + 1
+            _reject_duplicate_keys(value, name)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _reject_duplicate_keys(item, name)
+
+
+def _walk(node: yaml.Node | None, loc) -> tuple[int, list[str]]:
+    """Follow a pydantic location down the node tree.
+
+    Returns the 1-based line that best shows the problem and the field path
+    parts that exist in the file (plus a final missing key). Location parts
+    that are not in the file (a tagged union's tag) are skipped.
+    """
+    if node is None:
+        return 1, [str(p) for p in loc]
+    line = node.start_mark.line + 1
+    parts: list[str] = []
+    current = node
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(current, yaml.MappingNode):
+            match = next(((k, v) for k, v in current.value
+                          if isinstance(k, yaml.ScalarNode) and k.value == str(part)), None)
+            if match is None:
+                if last:
+                    parts.append(str(part))  # a missing key: point at its parent
+                continue
+            key, current = match
+            parts.append(str(part))
+            # A scalar's problem is on its own line; a block's, on its key's line.
+            line = (current if isinstance(current, yaml.ScalarNode) else key).start_mark.line + 1
+        elif isinstance(current, yaml.SequenceNode) and isinstance(part, int):
+            parts.append(f"[{part}]")
+            if part >= len(current.value):
+                break
+            current = current.value[part]
+            line = current.start_mark.line + 1
+        else:
+            break
+    return line, parts
+
+
+def _field_path(parts: list[str]) -> str:
+    return "".join(p if p.startswith("[") else f".{p}" for p in parts).lstrip(".")
+
+
+def _record_label(source: SourceFile, loc: tuple) -> tuple[str, tuple]:
+    """``("case 'newark-ovptr': ", rest_of_loc)`` for a location inside a record."""
+    _model, noun, list_key, _unique = FILES[source.stem]
+    data = source.data
+    if list_key is None:  # ui.yml: the top-level key is the record
+        if loc and isinstance(data, dict) and str(loc[0]) in data:
+            return f"{noun} {str(loc[0])!r}: ", loc[1:]
+        return "", loc
+    if len(loc) >= 2 and loc[0] == list_key and isinstance(loc[1], int):
+        items = data.get(list_key) if isinstance(data, dict) else None
+        record = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+        ident = None
+        if isinstance(record, dict):
+            ident = record.get("id", record.get("number", record.get("slug")))
+        label = f"{noun} {ident!r}: " if ident is not None else f"{noun} #{loc[1] + 1}: "
+        return label, loc[2:]
+    return "", loc
+
+
+def error_line(source: SourceFile, loc: tuple, message: str) -> str:
+    line, parts = _walk(source.node, loc)
+    label, rest = _record_label(source, loc)
+    _line, rest_parts = _walk_rest(source, loc, rest)
+    field_text = f"field {_field_path(rest_parts)!r}: " if rest_parts else ""
+    return f"{source.name}:{line}: {label}{field_text}{message}"
+
+
+def _walk_rest(source: SourceFile, loc: tuple, rest: tuple) -> tuple[int, list[str]]:
+    # The field path is reported relative to the record: walk the whole
+    # location and keep only the parts below the record.
+    _line, parts = _walk(source.node, loc)
+    skip = len(loc) - len(rest)
+    return _line, parts[skip:] if skip <= len(parts) else parts
+
+
+def _pydantic_message(err: dict) -> str:
+    msg = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix):]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown field (not in the schema; check the spelling)"
+    return msg
+
+
+def validate(source: SourceFile):
+    model = FILES[source.stem][0]
+    try:
+        return model.model_validate(source.data)
+    except ValidationError as error:
+        errors = error.errors()
+        first = errors[0]
+        loc = tuple(first["loc"])
+        message = _pydantic_message(first)
+        if loc and loc[-1] == "[key]":  # a mapping key itself is invalid
+            loc, message = loc[:-1], f"invalid key name: {message}"
+        more = f" (+{len(errors) - 1} more error{'s' if len(errors) > 2 else ''} in this file)" if len(errors) > 1 else ""
+        raise DataError(error_line(source, loc, message) + more) from None
+
+
+def _check_unique(source: SourceFile, model) -> None:
+    _m, noun, list_key, unique = FILES[source.stem]
+    if not list_key:
+        return
+    for key in unique:
+        first_index: dict[Any, int] = {}
+        for index, record in enumerate(getattr(model, list_key)):
+            value = getattr(record, key)
+            if value is None:
+                continue
+            if value in first_index:
+                first_line = source.line_of(list_key, first_index[value], key)
+                raise DataError(error_line(source, (list_key, index, key),
+                                           f"duplicate {key} {value!r} (first at line {first_line})"))
+            first_index[value] = index
+
+
+# UI strings the macros need; other engineers' keys are welcome alongside.
+REQUIRED_UI_KEYS = (
+    "case.label", "case.year", "case.figures", "case.related", "box.source", "box.data-file",
+    "questions.label", "mandates.caption", "mandates.country", "mandates.region",
+    "mandates.category", "mandates.summary", "glossary.abbreviation", "glossary.english",
+    "cases-index.case", "cases-index.place", "cases-index.appears-in", "cases-index.related",
+    "cases-index.not-used", "figure.more-than", "figure.about",
+)
+
+
+def _ui_required() -> list[str]:
+    keys = list(REQUIRED_UI_KEYS)
+    keys += [f"category.{c.value}" for c in models.MandateCategory]
+    keys += [f"region.{r.value}" for r in models.Region]
+    keys += [f"source.{s}" for s in models.SOURCE_KEYS]
+    keys += [f"currency.{c.value}" for c in models.Currency]
+    return keys
+
+
+def load_all(data_dir: Path | None = None) -> GuideData:
+    """Parse and validate every data file; raise ``DataError`` on the first problem."""
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    sources = {stem: parse_yaml(data_dir / f"{stem}.yml", stem) for stem in FILES}
+    parsed = {}
+    for stem, source in sources.items():
+        parsed[stem] = validate(source)
+        _check_unique(source, parsed[stem])
+
+    numbers = sorted(c.number for c in parsed["chapters"].chapters)
+    known = f"known: {', '.join(map(str, numbers))} in {sources['chapters'].name}"
+    for index, case in enumerate(parsed["cases"].cases):
+        for j, number in enumerate(case.chapters):
+            if number not in numbers:
+                raise DataError(error_line(sources["cases"], ("cases", index, "chapters", j),
+                                           f"unknown chapter {number} ({known})"))
+    for index, qlist in enumerate(parsed["questions"].lists):
+        if qlist.chapter not in numbers:
+            raise DataError(error_line(sources["questions"], ("lists", index, "chapter"),
+                                       f"unknown chapter {qlist.chapter} ({known})"))
+
+    ui = parsed["ui"].root
+    missing = [key for key in _ui_required() if key not in ui]
+    if missing:
+        raise DataError(f"{sources['ui'].name}:1: missing UI string{'s' if len(missing) > 1 else ''} "
+                        f"{', '.join(repr(k) for k in missing)} (add each with ar and en)")
+
+    return GuideData(
+        data_dir=data_dir,
+        chapters=sorted(parsed["chapters"].chapters, key=lambda c: c.number),
+        mandates=list(parsed["mandates"].mandates),
+        cases=list(parsed["cases"].cases),
+        questions=list(parsed["questions"].lists),
+        glossary=list(parsed["glossary"].terms),
+        ui=dict(ui),
+        files={stem: "data/" + f"{stem}.yml" for stem in FILES},
+    )

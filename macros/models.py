@@ -1,0 +1,232 @@
+"""Schemas of the guide's data files (``data/*.yml``), as pydantic models.
+
+These models are the single definition of what a valid data file is: the
+loader validates every file against them, and ``python -m tools schema``
+publishes them as JSON Schema in ``data/schema/`` for editors' YAML tooling.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+# The sources table of the content brief; anything else must be a public URL.
+SOURCE_KEYS = ("seed-ch3", "seed-roundtable", "scn-guide")
+_URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+_LATIN_DIGIT = re.compile(r"[0-9]")
+_ARABIC_DIGIT = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
+
+
+def _check_source(value: str) -> str:
+    if value not in SOURCE_KEYS and not _URL.match(value):
+        raise ValueError(f"unknown source {value!r}: use one of {', '.join(SOURCE_KEYS)} or a public http(s) URL")
+    return value
+
+
+Source = Annotated[
+    str,
+    AfterValidator(_check_source),
+    WithJsonSchema({
+        "type": "string",
+        "description": "A key of the content brief's sources table, or a public URL.",
+        "anyOf": [{"enum": list(SOURCE_KEYS)}, {"pattern": r"^https?://\S+$"}],
+    }),
+]
+
+Slug = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
+
+
+def _arabic_text(value: str) -> str:
+    # Site rule: Arabic text uses Arabic-Indic digits only.
+    if _LATIN_DIGIT.search(value):
+        raise ValueError("Arabic text must use Arabic-Indic digits (٠١٢٣٤٥٦٧٨٩), not Latin digits")
+    return value
+
+
+def _english_text(value: str) -> str:
+    if _ARABIC_DIGIT.search(value):
+        raise ValueError("English text must use Latin digits (0-9)")
+    return value
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors (a typo must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Localized(Strict):
+    """The same text in both languages; both are required."""
+
+    ar: Annotated[Text, AfterValidator(_arabic_text)]
+    en: Annotated[Text, AfterValidator(_english_text)]
+
+    def get(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
+# --- chapters.yml ----------------------------------------------------------
+
+class Chapter(Strict):
+    number: Annotated[int, Field(strict=True, ge=0, le=9, description="0 = about, 1–8 = chapters, 9 = conclusion")]
+    slug: Slug = Field(description="file name (without .md) in docs/ar/ and docs/en/")
+    title: Localized
+    description: Localized = Field(description="one line")
+    source: Source
+
+
+class ChaptersFile(Strict):
+    chapters: list[Chapter] = Field(min_length=1)
+
+
+
+# --- mandates.yml ----------------------------------------------------------
+
+class MandateCategory(str, Enum):
+    national_law = "national-law"      # required by national law, strategy or government instruction
+    encouraged = "encouraged"          # national policy encourages local action
+    wider_mandate = "wider-mandate"    # no prevention mandate; acts under a wider one (public safety, crime prevention...)
+    no_mandate = "no-mandate"
+
+
+class Region(str, Enum):
+    africa = "africa"
+    asia = "asia"
+    europe = "europe"
+    middle_east = "middle-east"
+    north_america = "north-america"
+    latin_america = "latin-america"
+    oceania = "oceania"
+
+
+class Mandate(Strict):
+    id: Slug
+    country: Localized
+    summary: Localized
+    category: MandateCategory
+    region: Region
+    source: Source
+
+
+class MandatesFile(Strict):
+    mandates: list[Mandate] = Field(min_length=1)
+
+
+
+# --- cases.yml -------------------------------------------------------------
+
+class Currency(str, Enum):
+    GBP = "GBP"
+    USD = "USD"
+    EUR = "EUR"
+
+
+Qualifier = Literal["more-than", "about"]
+
+
+class _Figure(Strict):
+    label: Localized
+    qualifier: Qualifier | None = Field(default=None, description="'more-than' renders 'more than 30'")
+
+
+class AmountFigure(_Figure):
+    type: Literal["amount"]
+    value: Annotated[float, Field(strict=False, ge=0)]
+    currency: Currency = Field(description="ISO 4217 code")
+
+
+class PercentageFigure(_Figure):
+    type: Literal["percentage"]
+    value: Annotated[float, Field(ge=0, le=100)]
+
+
+class CountFigure(_Figure):
+    type: Literal["count"]
+    value: Annotated[int, Field(strict=True, ge=0)]
+
+
+Figure = Annotated[Union[AmountFigure, PercentageFigure, CountFigure], Field(discriminator="type")]
+
+
+class Case(Strict):
+    id: Slug
+    city: Localized | None = Field(default=None, description="omit for a country-level example")
+    country: Localized
+    year: Annotated[int, Field(strict=True, ge=1900, le=2100)] | None = None
+    title: Localized
+    summary: Localized
+    figures: list[Figure] = Field(default_factory=list)
+    chapters: list[Annotated[int, Field(strict=True)]] = Field(min_length=1, description="related chapter numbers (chapters.yml)")
+    source: Source
+
+
+class CasesFile(Strict):
+    cases: list[Case] = Field(min_length=1)
+
+
+
+# --- questions.yml ---------------------------------------------------------
+
+class QuestionList(Strict):
+    id: Slug
+    chapter: Annotated[int, Field(strict=True)]
+    title: Localized | None = Field(default=None, description="box heading; default: 'Key questions and considerations'")
+    questions: list[Localized] = Field(min_length=1)
+    source: Source
+
+
+class QuestionsFile(Strict):
+    lists: list[QuestionList] = Field(min_length=1)
+
+
+
+# --- glossary.yml ----------------------------------------------------------
+
+Abbreviation = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z][A-Za-z/&.]*[A-Za-z]$")]
+
+
+class Term(Strict):
+    id: Slug
+    term: Localized
+    abbr: Abbreviation | None = Field(default=None, description="Latin acronym; becomes a site-wide <abbr> tooltip")
+    definition: Localized
+    source: Source
+
+
+class GlossaryFile(Strict):
+    terms: list[Term] = Field(min_length=1)
+
+
+
+# --- ui.yml ----------------------------------------------------------------
+
+UiKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$")]
+
+
+class UiFile(RootModel[dict[UiKey, Localized]]):
+    """Flat mapping: key -> {ar, en}. Keys are dotted, e.g. ``case.label``."""
+
+
+# file stem -> (model, record noun used in messages, the record list's key,
+# fields that must be unique across records). Uniqueness is checked by the
+# loader, which knows the line of the repeated record.
+FILES: dict[str, tuple[type[BaseModel], str, str | None, tuple[str, ...]]] = {
+    "chapters": (ChaptersFile, "chapter", "chapters", ("number", "slug")),
+    "mandates": (MandatesFile, "mandate", "mandates", ("id",)),
+    "cases": (CasesFile, "case", "cases", ("id",)),
+    "questions": (QuestionsFile, "question list", "lists", ("id",)),
+    "glossary": (GlossaryFile, "term", "terms", ("id", "abbr")),
+    "ui": (UiFile, "key", None, ()),
+}

@@ -1,0 +1,265 @@
+"""Render the guide's data as HTML boxes and Markdown links (no MkDocs).
+
+Every function takes the validated ``GuideData`` and the page language and
+returns text to put into the page's Markdown. Box markup lives in Jinja
+templates under ``macros/templates/`` (autoescaped: data text is never HTML).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from macros import locale
+from macros.loader import GuideData
+from macros.models import Case, MandateCategory, Region
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+SOURCE_KEY_URLS = {"scn-guide": "https://strongcitiesnetwork.org/resource/a-guide-for-cities"}
+
+
+class MacroError(Exception):
+    """A macro call that cannot be rendered (unknown id, bad argument).
+    The message starts with the macro's name; the adapter adds the page."""
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What the macros need to know about the page being rendered."""
+
+    src_uri: str = "ar/index.md"        # relative to docs_dir, e.g. "en/strategy.md"
+    use_directory_urls: bool = True
+    docs_dir: Path | None = None
+
+    @property
+    def lang(self) -> str:
+        return locale.page_language(self.src_uri)
+
+
+def page_href(current_src_uri: str, target_slug: str, use_directory_urls: bool = True) -> str:
+    """Relative URL from one page to a sibling page of the same language.
+
+    Both live in ``docs/<lang>/``, so only the current page's own depth matters:
+    with directory URLs every page but the index is one level down.
+    """
+    current = PurePosixPath(current_src_uri).stem
+    if not use_directory_urls:
+        return f"{target_slug}.html"
+    up = "" if current == "index" else "../"
+    if target_slug == "index":
+        return up or "./"
+    return f"{up}{target_slug}/"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    return env
+
+
+_JINJA = _environment()
+
+
+def _render(template: str, **context) -> str:
+    html = _JINJA.get_template(template).render(**context)
+    # A raw HTML block in Markdown ends at a blank line and must not be
+    # indented: emit it as consecutive, unindented lines.
+    return "\n".join(line.strip() for line in html.splitlines() if line.strip())
+
+
+class _Context:
+    """Template helpers bound to one data set, language and page."""
+
+    def __init__(self, data: GuideData, page: PageInfo):
+        self.data, self.page, self.lang = data, page, page.lang
+        self.abbreviations = {t.abbr: t.term.get(self.lang) for t in data.glossary if t.abbr}
+
+    def t(self, key: str) -> str:
+        try:
+            return self.data.ui[key].get(self.lang)
+        except KeyError:
+            raise MacroError(f"missing UI string {key!r} in data/ui.yml") from None
+
+    def text(self, localized) -> Markup:
+        return locale.isolate_latin(localized.get(self.lang), self.lang, self.abbreviations)
+
+    def plain(self, localized) -> Markup:
+        return locale.isolate_latin(localized.get(self.lang), self.lang)
+
+    def number(self, value) -> str:
+        return locale.format_number(value, self.lang)
+
+    def year(self, value) -> str:
+        return locale.format_year(value, self.lang)
+
+    def href(self, slug: str) -> str:
+        return page_href(self.page.src_uri, slug, self.page.use_directory_urls)
+
+    def chapter_link(self, number: int) -> dict:
+        chapter = self.data.chapter(number)
+        return {"href": self.href(chapter.slug), "title": self.plain(chapter.title), "chapter": chapter}
+
+    def place(self, case) -> Markup:
+        return locale.isolate_latin(place(case, self.lang), self.lang)
+
+    def figure(self, fig) -> str:
+        if fig.type == "amount":
+            text = locale.format_amount(fig.value, fig.currency.value, self.lang, self.t(f"currency.{fig.currency.value}"))
+        elif fig.type == "percentage":
+            text = locale.format_percentage(fig.value, self.lang)
+        else:
+            text = self.number(fig.value)
+        if fig.qualifier:
+            text = self.t(f"figure.{fig.qualifier}").replace("{n}", text)
+        return text
+
+    def source(self, key: str, data_file: str) -> Markup:
+        """'Source: <label> · data/cases.yml' (the data file helps editors find the record)."""
+        if key.startswith(("http://", "https://")):
+            label = Markup('<a href="{0}">{1}</a>').format(key, re.sub(r"^https?://(www\.)?", "", key).split("/")[0])
+        elif key in SOURCE_KEY_URLS:
+            label = Markup('<a href="{0}">{1}</a>').format(SOURCE_KEY_URLS[key], self.t(f"source.{key}"))
+        else:
+            label = escape(self.t(f"source.{key}"))
+        file_html = Markup('<code lang="en" dir="ltr">{0}</code>').format(data_file)
+        return Markup('{0} {1} · {2}').format(self.t("box.source"), label, file_html)
+
+
+# --- macros ----------------------------------------------------------------
+
+def chapter_ref(data: GuideData, page: PageInfo, number) -> str:
+    """Markdown link to a chapter's page with its localized title; MkDocs resolves it."""
+    if not isinstance(number, int) or isinstance(number, bool):
+        raise MacroError(f"chapter_ref: expected a chapter number 0–9, got {number!r}")
+    numbers = [c.number for c in data.chapters]
+    if number not in numbers:
+        raise MacroError(f"chapter_ref: unknown chapter {number} (known: {', '.join(map(str, numbers))})")
+    chapter = data.chapter(number)
+    title = chapter.title.get(page.lang)
+    return f"[{_markdown_text(title)}]({chapter.slug}.md)"
+
+
+def _markdown_text(text: str) -> str:
+    # Link text is Markdown: escape HTML and the characters Markdown acts on.
+    text = str(escape(text))
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", text)
+
+
+def chapter_list(data: GuideData, page: PageInfo) -> str:
+    ctx = _Context(data, page)
+    items = [dict(ctx.chapter_link(c.number), description=ctx.text(c.description)) for c in data.chapters]
+    return _render("chapter_list.html", c=ctx, items=items)
+
+
+def mandates_table(data: GuideData, page: PageInfo, region: str | None = None, category: str | None = None) -> str:
+    ctx = _Context(data, page)
+    regions = [r.value for r in Region]
+    categories = [c.value for c in MandateCategory]
+    if region is not None and region not in regions:
+        raise MacroError(f"mandates_table: unknown region {region!r} (known: {', '.join(regions)})")
+    if category is not None and category not in categories:
+        raise MacroError(f"mandates_table: unknown category {category!r} (known: {', '.join(categories)})")
+    rows = [m for m in data.mandates
+            if (region is None or m.region.value == region) and (category is None or m.category.value == category)]
+    if not rows:
+        raise MacroError(f"mandates_table: no country matches region={region!r} category={category!r}")
+    qualifiers = []
+    if region:
+        qualifiers.append(ctx.t(f"region.{region}"))
+    if category:
+        qualifiers.append(ctx.t(f"category.{category}"))
+    sources = sorted({m.source for m in rows})
+    return _render("mandates_table.html", c=ctx, rows=rows, qualifiers=qualifiers, sources=sources,
+                   region=region or "", category=category or "")
+
+
+def case_box(data: GuideData, page: PageInfo, case_id) -> str:
+    case = data.case(case_id) if isinstance(case_id, str) else None
+    if case is None:
+        known = ", ".join(c.id for c in data.cases)
+        raise MacroError(f"case_box: unknown case id {case_id!r} (known: {known})")
+    ctx = _Context(data, page)
+    related = [ctx.chapter_link(n) for n in sorted(case.chapters)]
+    return _render("case_box.html", c=ctx, case=case, related=related)
+
+
+def key_questions(data: GuideData, page: PageInfo, list_id) -> str:
+    qlist = data.question_list(list_id) if isinstance(list_id, str) else None
+    if qlist is None:
+        known = ", ".join(q.id for q in data.questions)
+        raise MacroError(f"key_questions: unknown question list {list_id!r} (known: {known})")
+    ctx = _Context(data, page)
+    title = ctx.text(qlist.title) if qlist.title else ctx.t("questions.label")
+    return _render("key_questions.html", c=ctx, qlist=qlist, title=title)
+
+
+def _term_sort_key(term, lang: str) -> str:
+    text = term.term.get(lang)
+    if lang == "ar":
+        # Arabic glossaries ignore the definite article when sorting.
+        text = re.sub(r"^ال", "", text)
+    return text.casefold()
+
+
+def glossary(data: GuideData, page: PageInfo) -> str:
+    ctx = _Context(data, page)
+    terms = sorted(data.glossary, key=lambda t: _term_sort_key(t, ctx.lang))
+    return _render("glossary.html", c=ctx, terms=terms)
+
+
+_CASE_CALL = re.compile(r"""case_box\(\s*["']([^"']+)["']\s*\)""")
+
+
+def case_usage(docs_dir: Path, lang: str) -> dict[str, list[str]]:
+    """case id -> slugs of the pages in ``docs/<lang>/`` that call ``case_box`` for it."""
+    usage: dict[str, list[str]] = {}
+    for path in sorted((Path(docs_dir) / lang).glob("*.md")):
+        for case_id in _CASE_CALL.findall(path.read_text(encoding="utf-8")):
+            slugs = usage.setdefault(case_id, [])
+            if path.stem not in slugs:
+                slugs.append(path.stem)
+    return usage
+
+
+def cases_index(data: GuideData, page: PageInfo) -> str:
+    if page.docs_dir is None:
+        raise MacroError("cases_index: the docs directory is not known")
+    ctx = _Context(data, page)
+    usage = case_usage(page.docs_dir, ctx.lang)
+    order = {c.slug: c.number for c in data.chapters}
+    rows = []
+    for case in data.cases:
+        slugs = sorted((s for s in usage.get(case.id, []) if s in order), key=order.get)
+        appears = [dict(ctx.chapter_link(order[s]), anchor=f"#case-{case.id}") for s in slugs]
+        related = [ctx.chapter_link(n) for n in sorted(case.chapters)]
+        rows.append({"case": case, "appears": appears, "related": related})
+    return _render("cases_index.html", c=ctx, rows=rows)
+
+
+def abbreviations(data: GuideData, lang: str) -> str:
+    """Markdown abbreviation definitions (``*[NLC]: …``) in the page language."""
+    lines = []
+    for term in data.glossary:
+        if not term.abbr:
+            continue
+        title = term.term.get(lang)
+        if lang == "ar":
+            title = f"{title} ({term.term.en})"
+        lines.append(f"*[{term.abbr}]: {title}")
+    return "\n".join(lines)
+
+
+def place(case: Case, lang: str) -> str:
+    parts = [case.city.get(lang)] if case.city else []
+    parts.append(case.country.get(lang))
+    return ("، " if lang == "ar" else ", ").join(parts)
