@@ -7,7 +7,14 @@ move to another engine (Material reaches end of life in 2027).
 
 from __future__ import annotations
 
-from tools import pagemeta
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from tools import gitdates, notices, pagemeta
+
+log = logging.getLogger("mkdocs.hooks.guide")
 
 
 def on_page_context(context, page, config, nav):
@@ -15,9 +22,59 @@ def on_page_context(context, page, config, nav):
     # mkdocs-static-i18n (priority 50) has attached each file's alternates.
     alternates = {lang: f.url for lang, f in getattr(page.file, "alternates", {}).items()}
     context["hreflang_alternates"] = pagemeta.hreflang_links(config.site_url or "", alternates)
+    context.update(_reader_notes(page, config))
     return context
 
 
 def on_post_page(output, page, config):
     # Material puts dir= on <body> only; the document element should carry it too.
     return pagemeta.set_html_dir(output, config.theme["language"])
+
+
+def _reader_state(config) -> dict:
+    # Once per build: git dates (one `git log` for every file) and UI strings.
+    # Stored on the config object because mkdocs-static-i18n re-runs the build
+    # (and on_config) per language with the same config, while `mkdocs serve`
+    # makes a new config on every rebuild, so edits show up at once.
+    state = getattr(config, "_guide_reader_state", None)
+    if state is None:
+        root = Path(config.config_file_path).resolve().parent
+        try:
+            top = gitdates.repo_root(root)
+            dates = gitdates.last_changed(top, ("docs",))
+        except gitdates.NoHistory as exc:
+            top, dates = root, None
+            log.info("guide: no git history (%s); pages show no 'last updated' date "
+                     "and no translation notices", exc)
+        try:
+            ui = notices.load_ui(root / "data" / "ui.yml")
+        except (OSError, notices.UIError) as exc:
+            raise PluginError(f"guide: {exc}") from exc
+        state = {"root": root, "top": top, "dates": dates, "ui": ui}
+        config._guide_reader_state = state
+    return state
+
+
+def _reader_notes(page, config) -> dict:
+    # Notices above the page, dates and source file below it (issue 7.2-7.4).
+    state = _reader_state(config)
+    src = Path(page.file.abs_src_path).resolve()
+    lang = getattr(page.file, "locale", None) or page.file.src_uri.split("/")[0]
+    if lang not in notices.LANGUAGES:
+        return {}
+    name = page.file.src_uri.split("/", 1)[1]
+    other = src.parents[len(Path(name).parts) - 1].parent / notices.OTHER[lang] / name
+
+    def changed(path):
+        if state["dates"] is None or not path.exists():
+            return None
+        return state["dates"].get(gitdates.relative_to_repo(path, state["top"]))
+
+    facts = notices.PageFacts(lang, name, changed(src), changed(other), (page.meta or {}).get("status"))
+    source_path = src.relative_to(state["root"]).as_posix()
+    try:
+        dates = notices.dates(facts, state["ui"], config.extra.get("edition") or {}, source_path, page.edit_url)
+    except (AttributeError, TypeError, KeyError) as exc:
+        raise PluginError(f"guide: mkdocs.yml extra.edition must map ar/en to "
+                          f"published/updated dates (YYYY-MM-DD): {exc!r}") from exc
+    return {"page_notices": notices.notices(facts, state["ui"]), "page_dates": dates}
