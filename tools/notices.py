@@ -1,0 +1,129 @@
+"""What a page tells its reader about itself (plain logic, no MkDocs).
+
+* a notice when the page's other language changed later (translation lag),
+  linking to the counterpart page;
+* a note on ``status: summary`` pages;
+* when the page was last updated, the guide's edition dates, and the page's
+  source file (with an edit link when the repository URL is configured).
+
+Everything comes back as ready-to-print strings in the page's language; the
+templates (``overrides/partials/page-notices.html``, ``page-dates.html``) only
+lay them out. UI strings live in ``data/ui.yml`` as ``key: {ar: ..., en: ...}``.
+
+Arabic dates use the month names of the Arabic edition and most Arab media
+(يناير، فبراير، مارس ...), not the Levantine names (كانون الثاني ...), and
+Arabic-Indic digits: «٣٠ يناير ٢٠٢٥».
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+
+LANGUAGES = ("ar", "en")
+OTHER = {"ar": "en", "en": "ar"}
+URL_PREFIX = {"ar": "", "en": "en/"}  # the default language sits at the site root
+
+ARABIC_MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+                 "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+                  "August", "September", "October", "November", "December")
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+# The keys this module reads from data/ui.yml.
+UI_KEYS = ("notice.translation-newer", "notice.translation-link", "notice.summary",
+           "dates.last-updated", "dates.edition-published", "dates.edition-updated",
+           "dates.source-file", "dates.edit-page")
+
+
+class UIError(ValueError):
+    """data/ui.yml lacks a key or a language this module needs."""
+
+
+def arabic_digits(text: str) -> str:
+    return text.translate(_ARABIC_INDIC)
+
+
+def format_date(value: date | datetime, lang: str) -> str:
+    """``30 January 2025`` in English, ``٣٠ يناير ٢٠٢٥`` in Arabic."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if lang == "ar":
+        return arabic_digits(f"{value.day} {ARABIC_MONTHS[value.month - 1]} {value.year}")
+    return f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
+
+
+def load_ui(path: Path) -> dict[str, dict[str, str]]:
+    """The UI strings this module needs, checked: a clear error names the key."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    strings = data if isinstance(data, dict) else {}
+    ui: dict[str, dict[str, str]] = {}
+    for key in UI_KEYS:
+        entry = strings.get(key)
+        if not isinstance(entry, dict):
+            raise UIError(f"{path}: key '{key}' missing (needs ar and en strings)")
+        for lang in LANGUAGES:
+            if not isinstance(entry.get(lang), str) or not entry[lang].strip():
+                raise UIError(f"{path}: key '{key}' has no '{lang}' string")
+        ui[key] = entry
+    return ui
+
+
+def page_url(lang: str, name: str) -> str:
+    """Site-relative URL of ``name`` (path inside the language folder) in ``lang``."""
+    stem = name[:-3] if name.endswith(".md") else name
+    if stem == "index":
+        path = ""
+    elif stem.endswith("/index"):
+        path = stem[: -len("index")]
+    else:
+        path = stem + "/"
+    return URL_PREFIX[lang] + path
+
+
+@dataclass
+class PageFacts:
+    lang: str  # the page's language
+    name: str  # path inside the language folder, e.g. strategy.md
+    changed: datetime | None  # this file's last change (None: unknown)
+    other_changed: datetime | None  # the counterpart's last change (None: unknown/absent)
+    status: str | None = None  # front matter status
+
+
+def notices(facts: PageFacts, ui: dict) -> list[dict]:
+    """Notices shown above the page, in the page's language."""
+    lang = facts.lang
+    out = []
+    if facts.changed and facts.other_changed and facts.other_changed > facts.changed:
+        other = OTHER[lang]
+        out.append({
+            "kind": "translation",
+            "text": ui["notice.translation-newer"][lang].format(date=format_date(facts.other_changed, lang)),
+            "link_text": ui["notice.translation-link"][lang],
+            "url": page_url(other, facts.name),
+            "hreflang": other,
+        })
+    if facts.status == "summary":
+        out.append({"kind": "summary", "text": ui["notice.summary"][lang]})
+    return out
+
+
+def dates(facts: PageFacts, ui: dict, edition: dict, source_path: str, edit_url: str | None) -> dict:
+    """The lines shown below the page: last update, edition dates, source file.
+
+    ``edition`` is ``{lang: {published: date, updated: date (optional)}}``.
+    """
+    lang = facts.lang
+    info = {"updated": None, "edition": [], "source_label": ui["dates.source-file"][lang],
+            "source_path": source_path, "edit_url": edit_url, "edit_text": ui["dates.edit-page"][lang]}
+    if facts.changed:
+        info["updated"] = ui["dates.last-updated"][lang].format(date=format_date(facts.changed, lang))
+    own = (edition or {}).get(lang) or {}
+    if own.get("published"):
+        info["edition"].append(ui["dates.edition-published"][lang].format(date=format_date(own["published"], lang)))
+    if own.get("updated"):
+        info["edition"].append(ui["dates.edition-updated"][lang].format(date=format_date(own["updated"], lang)))
+    return info
