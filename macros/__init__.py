@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from macros import render
 from macros.loader import DataError, load_all
 from macros.locale import page_language
-from macros.render import MacroError, PageInfo
+from macros.render import MacroError, PageInfo, find_call_line
 
 log = logging.getLogger("mkdocs.plugins.guide_data")
 
@@ -33,7 +33,14 @@ def _page_info(env) -> PageInfo:
 def _fail(env, error: Exception):
     page = getattr(env, "page", None)
     where = f"docs/{page.file.src_uri}" if page is not None else "docs"
-    log.error(f"{where}: {error}")
+    line = None
+    if page is not None and isinstance(error, MacroError) and error.macro and page.file.abs_src_path:
+        try:
+            with open(page.file.abs_src_path, encoding="utf-8") as source:
+                line = find_call_line(source.read(), error.macro, error.argument)
+        except OSError:
+            pass
+    log.error(f"{where}{f':{line}' if line else ''}: {error}")
     # mkdocs-macros would wrap an ordinary exception in a traceback dump;
     # SystemExit passes through it, after the one line above.
     raise SystemExit(1)

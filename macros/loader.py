@@ -86,6 +86,14 @@ class GuideData:
         return next((q for q in self.questions if q.id == list_id), None)
 
 
+def _site_path(path: Path) -> str:
+    """How boxes name their data file: repository-relative (``data/cases.yml``)."""
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
 # --- parsing ---------------------------------------------------------------
 
 def parse_yaml(path: Path, stem: str) -> SourceFile:
@@ -305,5 +313,5 @@ def load_all(data_dir: Path | None = None) -> GuideData:
         questions=list(parsed["questions"].lists),
         glossary=list(parsed["glossary"].terms),
         ui=dict(ui),
-        files={stem: "data/" + f"{stem}.yml" for stem in FILES},
+        files={stem: _site_path(data_dir / f"{stem}.yml") for stem in FILES},
     )

@@ -24,7 +24,24 @@ SOURCE_KEY_URLS = {"scn-guide": "https://strongcitiesnetwork.org/resource/a-guid
 
 class MacroError(Exception):
     """A macro call that cannot be rendered (unknown id, bad argument).
-    The message starts with the macro's name; the adapter adds the page."""
+    The message starts with the macro's name; the adapter adds the page.
+    ``macro`` and ``argument`` let the adapter find the call's line."""
+
+    def __init__(self, message: str, macro: str | None = None, argument=None):
+        super().__init__(message)
+        self.macro, self.argument = macro, argument
+
+
+def find_call_line(source: str, macro: str, argument=None) -> int | None:
+    """1-based line of the first ``macro(`` call in a page's source whose text
+    mentions ``argument`` (as written in the call), or of the first call at all."""
+    lines = source.splitlines()
+    calls = [i for i, line in enumerate(lines, 1) if re.search(rf"\b{re.escape(macro)}\s*\(", line)]
+    if argument is not None:
+        for i in calls:
+            if re.search(rf"\b{re.escape(macro)}\s*\([^)]*{re.escape(repr(argument)[1:-1] if isinstance(argument, str) else str(argument))}", lines[i - 1]):
+                return i
+    return calls[0] if calls else None
 
 
 @dataclass(frozen=True)
@@ -82,7 +99,7 @@ class _Context:
 
     def __init__(self, data: GuideData, page: PageInfo):
         self.data, self.page, self.lang = data, page, page.lang
-        self.abbreviations = {t.abbr: t.term.get(self.lang) for t in data.glossary if t.abbr}
+        self.abbreviations = abbreviation_titles(data, self.lang)
 
     def t(self, key: str) -> str:
         try:
@@ -140,10 +157,10 @@ class _Context:
 def chapter_ref(data: GuideData, page: PageInfo, number) -> str:
     """Markdown link to a chapter's page with its localized title; MkDocs resolves it."""
     if not isinstance(number, int) or isinstance(number, bool):
-        raise MacroError(f"chapter_ref: expected a chapter number 0–9, got {number!r}")
+        raise MacroError(f"chapter_ref: expected a chapter number 0–9, got {number!r}", "chapter_ref", number)
     numbers = [c.number for c in data.chapters]
     if number not in numbers:
-        raise MacroError(f"chapter_ref: unknown chapter {number} (known: {', '.join(map(str, numbers))})")
+        raise MacroError(f"chapter_ref: unknown chapter {number} (known: {', '.join(map(str, numbers))})", "chapter_ref", number)
     chapter = data.chapter(number)
     title = chapter.title.get(page.lang)
     return f"[{_markdown_text(title)}]({chapter.slug}.md)"
@@ -166,13 +183,13 @@ def mandates_table(data: GuideData, page: PageInfo, region: str | None = None, c
     regions = [r.value for r in Region]
     categories = [c.value for c in MandateCategory]
     if region is not None and region not in regions:
-        raise MacroError(f"mandates_table: unknown region {region!r} (known: {', '.join(regions)})")
+        raise MacroError(f"mandates_table: unknown region {region!r} (known: {', '.join(regions)})", "mandates_table", region)
     if category is not None and category not in categories:
-        raise MacroError(f"mandates_table: unknown category {category!r} (known: {', '.join(categories)})")
+        raise MacroError(f"mandates_table: unknown category {category!r} (known: {', '.join(categories)})", "mandates_table", category)
     rows = [m for m in data.mandates
             if (region is None or m.region.value == region) and (category is None or m.category.value == category)]
     if not rows:
-        raise MacroError(f"mandates_table: no country matches region={region!r} category={category!r}")
+        raise MacroError(f"mandates_table: no country matches region={region!r} category={category!r}", "mandates_table")
     qualifiers = []
     if region:
         qualifiers.append(ctx.t(f"region.{region}"))
@@ -187,7 +204,7 @@ def case_box(data: GuideData, page: PageInfo, case_id) -> str:
     case = data.case(case_id) if isinstance(case_id, str) else None
     if case is None:
         known = ", ".join(c.id for c in data.cases)
-        raise MacroError(f"case_box: unknown case id {case_id!r} (known: {known})")
+        raise MacroError(f"case_box: unknown case id {case_id!r} (known: {known})", "case_box", case_id)
     ctx = _Context(data, page)
     related = [ctx.chapter_link(n) for n in sorted(case.chapters)]
     return _render("case_box.html", c=ctx, case=case, related=related)
@@ -197,7 +214,7 @@ def key_questions(data: GuideData, page: PageInfo, list_id) -> str:
     qlist = data.question_list(list_id) if isinstance(list_id, str) else None
     if qlist is None:
         known = ", ".join(q.id for q in data.questions)
-        raise MacroError(f"key_questions: unknown question list {list_id!r} (known: {known})")
+        raise MacroError(f"key_questions: unknown question list {list_id!r} (known: {known})", "key_questions", list_id)
     ctx = _Context(data, page)
     title = ctx.text(qlist.title) if qlist.title else ctx.t("questions.label")
     return _render("key_questions.html", c=ctx, qlist=qlist, title=title)
@@ -233,7 +250,7 @@ def case_usage(docs_dir: Path, lang: str) -> dict[str, list[str]]:
 
 def cases_index(data: GuideData, page: PageInfo) -> str:
     if page.docs_dir is None:
-        raise MacroError("cases_index: the docs directory is not known")
+        raise MacroError("cases_index: the docs directory is not known", "cases_index")
     ctx = _Context(data, page)
     usage = case_usage(page.docs_dir, ctx.lang)
     order = {c.slug: c.number for c in data.chapters}
@@ -246,17 +263,19 @@ def cases_index(data: GuideData, page: PageInfo) -> str:
     return _render("cases_index.html", c=ctx, rows=rows)
 
 
+def abbreviation_titles(data: GuideData, lang: str) -> dict[str, str]:
+    """Acronym -> tooltip text; Arabic tooltips add the English expansion."""
+    titles = {}
+    for term in data.glossary:
+        if term.abbr:
+            title = term.term.get(lang)
+            titles[term.abbr] = f"{title} ({term.term.en})" if lang == "ar" else title
+    return titles
+
+
 def abbreviations(data: GuideData, lang: str) -> str:
     """Markdown abbreviation definitions (``*[NLC]: …``) in the page language."""
-    lines = []
-    for term in data.glossary:
-        if not term.abbr:
-            continue
-        title = term.term.get(lang)
-        if lang == "ar":
-            title = f"{title} ({term.term.en})"
-        lines.append(f"*[{term.abbr}]: {title}")
-    return "\n".join(lines)
+    return "\n".join(f"*[{abbr}]: {title}" for abbr, title in abbreviation_titles(data, lang).items())
 
 
 def place(case: Case, lang: str) -> str:
