@@ -11,8 +11,9 @@ import logging
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
-from tools import gitdates, notices, pagemeta
+from tools import gitdates, langparts, notices, pagemeta, safelinks, searchindex
 
 log = logging.getLogger("mkdocs.hooks.guide")
 
@@ -23,12 +24,48 @@ def on_page_context(context, page, config, nav):
     alternates = {lang: f.url for lang, f in getattr(page.file, "alternates", {}).items()}
     context["hreflang_alternates"] = pagemeta.hreflang_links(config.site_url or "", alternates)
     context.update(_reader_notes(page, config))
+    # Which search index the page loads and which entries are its language.
+    context["search_scope"] = _search_scope(config)
     return context
 
 
 def on_post_page(output, page, config):
     # Material puts dir= on <body> only; the document element should carry it too.
-    return pagemeta.set_html_dir(output, config.theme["language"])
+    output = pagemeta.set_html_dir(output, config.theme["language"])
+    # Language of parts: Latin runs in Arabic articles get lang="en", and the reverse.
+    output = langparts.mark_language_runs(output, config.theme["language"])
+    # Links to other sites get rel="noopener".
+    return safelinks.secure_external_links(output, config.site_url or "")
+
+
+def _languages(config) -> tuple[dict[str, str], str]:
+    # {locale: URL prefix} from mkdocs-static-i18n ({"ar": "", "en": "en/"}) and the default.
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        lang = config.theme["language"]
+        return {lang: ""}, lang
+    prefixes, default = {}, None
+    for language in i18n.config.languages:
+        if language.default:
+            default = language.locale
+        prefixes[language.locale] = "" if language.default else language.link.strip("/") + "/"
+    return prefixes, default or next(iter(prefixes))
+
+
+def _search_scope(config) -> dict:
+    prefixes, default = _languages(config)
+    return {"lang": config.theme["language"], "defaultLang": default, "prefixes": prefixes}
+
+
+@event_priority(-110)
+def on_post_build(config):
+    # Per-language search indexes next to the combined one (tools/searchindex.py).
+    # After mkdocs-static-i18n (-100), which writes the final combined index.
+    prefixes, default = _languages(config)
+    try:
+        searchindex.write_language_indexes(Path(config.site_dir), prefixes, default)
+    except searchindex.SearchIndexError as exc:
+        raise PluginError(f"guide: {exc}") from exc
 
 
 def _reader_state(config) -> dict:

@@ -1,0 +1,90 @@
+/* Search costs nothing until the reader opens it, and searches the page's language.
+   Runs before Material's bundle, which at start-up creates the search worker and
+   requests the (both-language) index. We wrap both:
+   - XMLHttpRequest: the index request is sent only once the reader focuses the
+     search box (or opens search), and asks for this language's index
+     (search/search_index.<lang>.json, written by tools/searchindex.py);
+   - Worker: the search worker (and the lunr files it imports) starts on its
+     first message, and the documents it receives are cut to this language
+     (needed offline, where Material inlines the combined index).
+   Reads window.__searchScope = {lang, prefixes: {lang: "en/", ...}}. */
+(function (scope) {
+  "use strict";
+  if (!scope) return;
+  var opened = false, waiting = [];
+  function open() {
+    if (opened) return;
+    opened = true;
+    while (waiting.length) waiting.shift()();
+  }
+  document.addEventListener("focusin", function (ev) {
+    if (ev.target && ev.target.name === "query") open();
+  });
+  document.addEventListener("change", function (ev) {
+    if (ev.target && ev.target.id === "__search" && ev.target.checked) open();
+  });
+
+  function languageOf(location) {
+    for (var lang in scope.prefixes) {
+      var prefix = scope.prefixes[lang];
+      if (prefix && location.indexOf(prefix) === 0) return lang;
+    }
+    return scope.defaultLang;
+  }
+
+  var INDEX = /(^|\/)search\/search_index\.json(\?.*)?$/;
+  var xhrOpen = XMLHttpRequest.prototype.open, xhrSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.open = function (method, url) {
+    var args = Array.prototype.slice.call(arguments);
+    if (INDEX.test(String(url))) {
+      this.__searchIndex = true;
+      args[1] = String(url).replace(/search_index\.json/, "search_index." + scope.lang + ".json");
+    }
+    return xhrOpen.apply(this, args);
+  };
+  XMLHttpRequest.prototype.send = function () {
+    var xhr = this, args = arguments;
+    if (xhr.__searchIndex && !opened) {
+      waiting.push(function () { xhrSend.apply(xhr, args); });
+      return;
+    }
+    return xhrSend.apply(xhr, args);
+  };
+
+  var NativeWorker = window.Worker;
+  if (!NativeWorker) return;
+  window.Worker = function (url, options) {
+    if (!/\/workers\/search\.[^\/]*\.js$/.test(String(url))) return new NativeWorker(url, options);
+    var real = null, listeners = [];
+    function start() {
+      if (!real) {
+        real = new NativeWorker(url, options);
+        listeners.forEach(function (l) { real.addEventListener.apply(real, l); });
+      }
+      return real;
+    }
+    return {
+      addEventListener: function () {
+        listeners.push(arguments);
+        if (real) real.addEventListener.apply(real, arguments);
+      },
+      removeEventListener: function (type, fn) {
+        listeners = listeners.filter(function (l) { return !(l[0] === type && l[1] === fn); });
+        if (real) real.removeEventListener.apply(real, arguments);
+      },
+      postMessage: function (message) {
+        // Material's setup message (type 0) carries {config, docs, options}.
+        if (message && message.type === 0 && message.data && message.data.docs) {
+          var data = {};
+          for (var key in message.data) data[key] = message.data[key];
+          data.docs = message.data.docs.filter(function (doc) {
+            return languageOf(doc.location || "") === scope.lang;
+          });
+          message = { type: message.type, data: data };
+        }
+        start().postMessage(message);
+      },
+      terminate: function () { if (real) real.terminate(); }
+    };
+  };
+})(window.__searchScope);

@@ -1,0 +1,102 @@
+"""Language of parts (WCAG 3.1.2): mark foreign-script runs in a page's article.
+
+Arabic pages name organisations and programmes in Latin script (NLC, P/CVE,
+Strong Cities Network); English pages may quote Arabic. A screen reader reads
+a run with the page's voice unless the run carries its own ``lang``, so each
+Latin run in an Arabic article becomes ``<span lang="en" dir="ltr">…</span>``
+and each Arabic run in an English article ``<span lang="ar" dir="rtl">…</span>``.
+
+Only text inside the article (``<article class="md-content__inner…">``) is
+touched, never tag markup or attributes, and never the inside of code, scripts,
+styles, SVG/MathML, form fields, or any element that already states ``lang``.
+Plain Python (regular expressions over the serialised page), no MkDocs import.
+"""
+
+from __future__ import annotations
+
+import re
+
+ARABIC_CHARS = "\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF"
+LATIN_LETTER = "A-Za-z\u00C0-\u024F"
+
+# A Latin word: starts with a letter (not inside an entity such as &amp; or
+# &#x27;), may contain digits and in-word marks (P/CVE, O'Neill, e.g. U.S.),
+# ends on a letter or digit.
+_LATIN_WORD = rf"[{LATIN_LETTER}](?:[{LATIN_LETTER}0-9'’./-]*[{LATIN_LETTER}0-9])?"
+_LATIN_NEXT = rf"(?:{_LATIN_WORD}|[0-9]+(?:[.,][0-9]+)*)"
+_SPACE = r"(?:\s|&nbsp;|&#160;|\u00A0)"
+_LATIN_SEP = rf"(?:{_SPACE}*(?:&amp;|[,:–—-]){_SPACE}*|{_SPACE}+)"
+LATIN_RUN = re.compile(rf"(?<![&#{LATIN_LETTER}0-9]){_LATIN_WORD}(?:{_LATIN_SEP}{_LATIN_NEXT})*")
+ARABIC_RUN = re.compile(rf"[{ARABIC_CHARS}]+(?:{_SPACE}+[{ARABIC_CHARS}]+)*")
+
+# Elements whose content is not prose to annotate.
+SKIP = {"script", "style", "code", "pre", "kbd", "samp", "var", "svg", "math", "textarea", "template", "select"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.DOTALL)
+_ARTICLE = re.compile(r"<article\b[^>]*\bclass=\"[^\"]*\bmd-content__inner\b[^\"]*\"[^>]*>")
+_HAS_LANG = re.compile(r"\s(?:xml:)?lang\s*=", re.IGNORECASE)
+
+# page language -> (pattern of foreign runs, attributes of their span)
+FOREIGN = {
+    "ar": (LATIN_RUN, 'lang="en" dir="ltr"'),
+    "en": (ARABIC_RUN, 'lang="ar" dir="rtl"'),
+}
+
+
+def mark_text(text: str, page_lang: str) -> str:
+    """Wrap the foreign-script runs of one text node (already HTML-escaped)."""
+    pattern, attrs = FOREIGN[page_lang.split("-")[0]]
+    return pattern.sub(lambda m: f"<span {attrs}>{m.group(0)}</span>", text)
+
+
+def mark_fragment(html: str, page_lang: str) -> str:
+    """Annotate the text nodes of an HTML fragment (see module docstring)."""
+    if page_lang.split("-")[0] not in FOREIGN:
+        return html
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (tag, skipping its content)
+    pos = 0
+    for match in _TAG.finditer(html):
+        text = html[pos:match.start()]
+        skipping = bool(stack) and stack[-1][1]
+        out.append(text if skipping or not text.strip() else mark_text(text, page_lang))
+        out.append(match.group(0))
+        pos = match.end()
+        closing, name, attrs = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""
+        if not name or name in VOID or attrs.rstrip().endswith("/"):
+            continue
+        if closing:
+            # Pop to the matching element (tolerates omitted end tags like </p>).
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i][0] == name:
+                    del stack[i:]
+                    break
+        else:
+            stack.append((name, skipping or name in SKIP or bool(_HAS_LANG.search(attrs))))
+    tail = html[pos:]
+    skipping = bool(stack) and stack[-1][1]
+    out.append(tail if skipping or not tail.strip() else mark_text(tail, page_lang))
+    return "".join(out)
+
+
+def _article_end(html: str, start: int) -> int:
+    """Index of the ``</article>`` closing the article opened before ``start``."""
+    depth = 1
+    for match in re.finditer(r"<(/?)article\b[^>]*>", html[start:]):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return start + match.start()
+    return -1
+
+
+def mark_language_runs(page_html: str, page_lang: str) -> str:
+    """Annotate the article of a whole rendered page; the rest is left as is."""
+    opening = _ARTICLE.search(page_html)
+    if not opening:
+        return page_html
+    end = _article_end(page_html, opening.end())
+    if end < 0:
+        return page_html
+    body = page_html[opening.end():end]
+    return page_html[:opening.end()] + mark_fragment(body, page_lang) + page_html[end:]

@@ -1,0 +1,77 @@
+"""A small local HTTP server that gzips text responses, like a production host.
+
+Used by ``python -m tools bench`` to measure what a reader's browser really
+transfers (Python's http.server never compresses, which would overstate HTML,
+CSS, JS and the search index several times over). woff2 is already compressed
+and is sent as is, as real servers do.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import socketserver
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+# Types a typical host (nginx gzip_types, GitHub Pages, Netlify) compresses.
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
+
+
+class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()  # the redirect to "dir/"
+            path = path / "index.html"
+        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (wants_gzip and path.is_file() and path.suffix in COMPRESSIBLE):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        self._gzip_body = body
+        return None
+
+    def do_GET(self):
+        self._gzip_body = None
+        f = self.send_head()
+        if self._gzip_body is not None:
+            self.wfile.write(self._gzip_body)
+        elif f:
+            try:
+                self.copyfile(f, self.wfile)
+            finally:
+                f.close()
+
+
+@contextmanager
+def serve(directory: Path, gzip_enabled: bool = True):
+    """Serve ``directory`` on 127.0.0.1 (free port); yield the base URL."""
+    base = _GzipHandler if gzip_enabled else http.server.SimpleHTTPRequestHandler
+
+    class Handler(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(directory), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
