@@ -220,11 +220,14 @@ def key_questions(data: GuideData, page: PageInfo, list_id) -> str:
     return _render("key_questions.html", c=ctx, qlist=qlist, title=title)
 
 
+_ALEF_FORMS = str.maketrans("أإآ", "ااا")
+
+
 def _term_sort_key(term, lang: str) -> str:
     text = term.term.get(lang)
     if lang == "ar":
         # Arabic glossaries ignore the definite article when sorting.
-        text = re.sub(r"^ال", "", text)
+        text = re.sub(r"^ال", "", text).translate(_ALEF_FORMS)
     return text.casefold()
 
 

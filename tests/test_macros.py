@@ -1,0 +1,390 @@
+"""Rendering of every macro in both languages: labels, digits, currencies,
+links, filters, escaping and errors. Plain functions, no MkDocs build."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from macros import locale, render
+from macros.loader import load_all
+from macros.render import MacroError, PageInfo, page_href
+
+ROOT = Path(__file__).resolve().parent.parent
+LATIN_DIGIT = re.compile(r"[0-9]")
+ARABIC_DIGIT = re.compile(r"[٠-٩]")
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_all(ROOT / "data")
+
+
+def page(lang: str, slug: str = "strategy", directory_urls: bool = True, docs_dir=None) -> PageInfo:
+    return PageInfo(src_uri=f"{lang}/{slug}.md", use_directory_urls=directory_urls, docs_dir=docs_dir)
+
+
+class _Text(HTMLParser):
+    """Visible text of an HTML fragment (no tags, no attributes) and its elements."""
+
+    def __init__(self):
+        super().__init__()
+        self.text, self.tags = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    return parser
+
+
+def visible(html: str) -> str:
+    return "".join(parse(html).text)
+
+
+def assert_arabic_digits_only(html: str) -> None:
+    text = visible(html)
+    assert not LATIN_DIGIT.search(text), f"Latin digits on an Arabic page: {LATIN_DIGIT.findall(text)}"
+
+
+def assert_raw_html_block(html: str) -> None:
+    # Markdown keeps a raw HTML block only while lines are unindented and non-blank.
+    assert html.startswith("<")
+    assert all(line.strip() and not line.startswith((" ", "\t")) for line in html.splitlines())
+
+
+# --- numbers and scripts ---------------------------------------------------
+
+@pytest.mark.parametrize("value,lang,expected", [
+    (800000, "en", "800,000"), (800000, "ar", "٨٠٠٬٠٠٠"), (800000.0, "ar", "٨٠٠٬٠٠٠"),
+    (2.5, "en", "2.5"), (2.5, "ar", "٢٫٥"), (1234567, "ar", "١٬٢٣٤٬٥٦٧"), (0, "ar", "٠"),
+])
+def test_format_number(value, lang, expected):
+    assert locale.format_number(value, lang) == expected
+
+
+def test_years_percentages_and_amounts():
+    assert locale.format_year(2019, "ar") == "٢٠١٩" and locale.format_year(2019, "en") == "2019"
+    assert locale.format_percentage(5, "ar") == "٥٪" and locale.format_percentage(5.0, "en") == "5%"
+    assert locale.format_amount(800000, "GBP", "en", "pounds sterling") == "£800,000"
+    assert locale.format_amount(800000, "GBP", "ar", "جنيه إسترليني") == "٨٠٠٬٠٠٠ جنيه إسترليني"
+    assert locale.format_amount(1500, "EUR", "en", "euros") == "€1,500"
+
+
+@pytest.mark.parametrize("src_uri,expected", [
+    ("en/strategy.md", "en"), ("ar/strategy.md", "ar"), ("ar/index.md", "ar"), ("en\\index.md", "en"),
+    ("strategy.md", "ar"), ("", "ar"), (None, "ar"),
+])
+def test_page_language(src_uri, expected):
+    assert locale.page_language(src_uri) == expected
+
+
+def test_latin_runs_are_isolated_in_arabic_and_escaped():
+    out = locale.isolate_latin("أطلق MOPAC صندوقًا مع Google.org <b>", "ar", {"MOPAC": "مكتب"})
+    assert '<span lang="en" dir="ltr"><abbr title="مكتب">MOPAC</abbr></span>' in out
+    assert '<span lang="en" dir="ltr">Google.org</span>' in out
+    assert "<b>" not in out and out.endswith("&lt;<span lang=\"en\" dir=\"ltr\">b</span>&gt;")
+    english = locale.isolate_latin("MOPAC & co", "en", {"MOPAC": "Mayor's Office"})
+    assert english == '<abbr title="Mayor&#39;s Office">MOPAC</abbr> &amp; co'
+
+
+def test_acronyms_inside_longer_acronyms_are_left_alone():
+    out = locale.isolate_latin("P/CVE and CVE", "en", {"CVE": "c", "P/CVE": "p"})
+    assert out == '<abbr title="p">P/CVE</abbr> and <abbr title="c">CVE</abbr>'
+
+
+# --- links ------------------------------------------------------------------
+
+@pytest.mark.parametrize("current,target,directory_urls,expected", [
+    ("en/strategy.md", "mapping", True, "../mapping/"),
+    ("ar/strategy.md", "mapping", True, "../mapping/"),
+    ("en/index.md", "mapping", True, "mapping/"),
+    ("ar/index.md", "strategy", True, "strategy/"),
+    ("en/strategy.md", "index", True, "../"),
+    ("en/index.md", "index", True, "./"),
+    ("en/strategy.md", "mapping", False, "mapping.html"),
+    ("ar/index.md", "strategy", False, "strategy.html"),
+    ("ar/strategy.md", "index", False, "index.html"),
+])
+def test_page_href(current, target, directory_urls, expected):
+    assert page_href(current, target, directory_urls) == expected
+
+
+def test_chapter_ref_is_a_markdown_link_to_the_source_file(data):
+    assert render.chapter_ref(data, page("ar"), 3) == "[الفصل ٣: الاستراتيجية](strategy.md)"
+    assert render.chapter_ref(data, page("en"), 3) == "[Chapter 3: Strategy](strategy.md)"
+    assert render.chapter_ref(data, page("en", "index"), 0) == "[About this guide](about.md)"
+    assert render.chapter_ref(data, page("ar"), 9) == "[خاتمة](conclusion.md)"
+
+
+@pytest.mark.parametrize("bad", [10, -1, "3", True, None])
+def test_chapter_ref_rejects_unknown_numbers(data, bad):
+    with pytest.raises(MacroError, match=r"^chapter_ref: ") as info:
+        render.chapter_ref(data, page("en"), bad)
+    assert info.value.macro == "chapter_ref"
+
+
+def test_chapter_ref_escapes_markdown_and_html(data):
+    chapter = data.chapters[3].model_copy(update={"title": data.chapters[3].title.model_copy(
+        update={"en": "A [b] <i>*c*</i>"})})
+    tampered = data.__class__(**{**data.__dict__, "chapters": [*data.chapters[:3], chapter, *data.chapters[4:]]})
+    assert render.chapter_ref(tampered, page("en"), 3) == r"[A \[b\] &lt;i&gt;\*c\*&lt;/i&gt;](strategy.md)"
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("slug,directory_urls,first_href", [
+    ("index", True, "about/"), ("cases", True, "../about/"), ("index", False, "about.html"),
+])
+def test_chapter_list(data, lang, slug, directory_urls, first_href):
+    html = render.chapter_list(data, page(lang, slug, directory_urls))
+    assert_raw_html_block(html)
+    links = [attrs["href"] for tag, attrs in parse(html).tags if tag == "a"]
+    assert len(links) == 10 and links[0] == first_href
+    assert links[3] == first_href.replace("about", "strategy")
+    titles = {"ar": "الفصل ٣: الاستراتيجية", "en": "Chapter 3: Strategy"}
+    assert titles[lang] in html
+    if lang == "ar":
+        assert_arabic_digits_only(html)
+
+
+# --- mandates table ---------------------------------------------------------
+
+def rows(html: str) -> list[str]:
+    return re.findall(r'<tr data-mandate="([^"]+)"', html)
+
+
+@pytest.mark.parametrize("lang,headers", [
+    ("ar", ["البلد", "المنطقة", "نوع التفويض", "الوضع باختصار"]),
+    ("en", ["Country", "Region", "Type of mandate", "In brief"]),
+])
+def test_mandates_table(data, lang, headers):
+    html = render.mandates_table(data, page(lang))
+    assert_raw_html_block(html)
+    assert len(rows(html)) == 11
+    assert re.findall(r'<th scope="col">([^<]+)</th>', html) == headers
+    assert html.count('<th scope="row">') == 11
+    assert "data/mandates.yml" in html
+    if lang == "ar":
+        assert "مطلوب على المستوى الوطني" in html and "أوروبا" in html
+        assert_arabic_digits_only(html)
+    else:
+        assert "Required nationally" in html and "Europe" in html
+
+
+def test_mandates_table_filters(data):
+    europe = rows(render.mandates_table(data, page("en"), region="europe"))
+    assert europe == ["france", "north-macedonia", "norway", "poland", "serbia", "united-kingdom"]
+    national = rows(render.mandates_table(data, page("ar"), category="national-law"))
+    assert national == ["iraq", "kenya", "north-macedonia", "norway", "serbia", "united-kingdom"]
+    both = rows(render.mandates_table(data, page("en"), region="asia", category="wider-mandate"))
+    assert both == ["bangladesh", "malaysia"]
+    assert "(Asia, Through a wider mandate)" in render.mandates_table(data, page("en"), region="asia", category="wider-mandate")
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"region": "mars"}, "mandates_table: unknown region 'mars' (known: africa, asia, europe"),
+    ({"category": "maybe"}, "mandates_table: unknown category 'maybe' (known: national-law"),
+    ({"region": "oceania"}, "mandates_table: no country matches region='oceania'"),
+])
+def test_mandates_table_bad_filters(data, kwargs, message):
+    with pytest.raises(MacroError) as info:
+        render.mandates_table(data, page("en"), **kwargs)
+    assert str(info.value).startswith(message)
+
+
+# --- case boxes -------------------------------------------------------------
+
+def test_case_box_english(data):
+    html = render.case_box(data, page("en"), "london-shared-endeavour-fund")
+    assert_raw_html_block(html)
+    text = visible(html)
+    assert "Case study" in text and "Key figures" in text and "Related chapters" in text
+    assert "£800,000" in text and "more than 30" in text and "2019" in text
+    assert "London, United Kingdom" in text
+    assert 'id="case-london-shared-endeavour-fund"' in html
+    assert '<a href="../strategy/">Chapter 3: Strategy</a>' in html
+    assert re.search(r"Source: The guide, Chapter 3 .*· <code[^>]*>data/cases.yml</code>", html)
+    assert '<abbr title="Mayor&#39;s Office for Policing and Crime">MOPAC</abbr>' in html
+
+
+def test_case_box_arabic(data):
+    html = render.case_box(data, page("ar"), "london-shared-endeavour-fund")
+    text = visible(html)
+    assert "دراسة حالة" in text and "أرقام رئيسية" in text and "فصول ذات صلة" in text
+    assert "٨٠٠٬٠٠٠ جنيه إسترليني" in text and "أكثر من ٣٠" in text and "٢٠١٩" in text
+    assert '<a href="../strategy/">الفصل ٣: الاستراتيجية</a>' in html
+    assert '<span lang="en" dir="ltr">Google.org</span>' in html
+    assert "المصدر:" in text and "data/cases.yml" in text
+    assert_arabic_digits_only(html)
+
+
+@pytest.mark.parametrize("lang,figure", [("ar", "٥٪"), ("en", "5%")])
+def test_case_box_percentage(data, lang, figure):
+    html = render.case_box(data, page(lang), "newark-ovptr")
+    assert f'<strong class="guide-figure__value">{figure}</strong>' in html
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_every_case_renders(data, lang):
+    for case in data.cases:
+        html = render.case_box(data, page(lang, directory_urls=False), case.id)
+        assert f'data-case="{case.id}"' in html
+        for href in re.findall(r'href="([^"]+)"', html):
+            assert href.startswith("https://") or href.endswith(".html")
+        if lang == "ar":
+            assert_arabic_digits_only(html)
+
+
+def test_case_without_city_or_year(data):
+    text = visible(render.case_box(data, page("en"), "uganda-strategy-awareness"))
+    assert "Uganda · 2023" in text
+    text = visible(render.case_box(data, page("en"), "brcko-action-plan"))
+    assert "Brčko District, Bosnia and Herzegovina" in text and "·" in text
+
+
+def test_unknown_case_id(data):
+    with pytest.raises(MacroError) as info:
+        render.case_box(data, page("en"), "nope")
+    assert str(info.value).startswith("case_box: unknown case id 'nope' (known: newark-ovptr, london-shared-endeavour-fund")
+    assert (info.value.macro, info.value.argument) == ("case_box", "nope")
+
+
+# --- escaping ---------------------------------------------------------------
+
+@pytest.fixture
+def hostile_data(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    cases = target / "cases.yml"
+    text = cases.read_text(encoding="utf-8")
+    text = text.replace("      en: Shared Endeavour Fund\n", "      en: \"Fund <script>alert(1)</script>\"\n", 1)
+    text = text.replace("      ar: لندن\n", "      ar: \"لندن <img src=x onerror=alert(this)>\"\n", 1)
+    cases.write_text(text, encoding="utf-8")
+    glossary = target / "glossary.yml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
+        "The institute that hosts", "<b>The</b> institute & \"friends\" that hosts", 1), encoding="utf-8")
+    return load_all(target)
+
+
+def test_data_text_is_escaped(hostile_data):
+    en = render.case_box(hostile_data, page("en"), "london-shared-endeavour-fund")
+    assert "<script>" not in en and "&lt;script&gt;alert(1)&lt;/script&gt;" in en
+    ar = render.case_box(hostile_data, page("ar"), "london-shared-endeavour-fund")
+    assert "<img" not in ar and "لندن &lt;" in ar
+    index = render.cases_index(hostile_data, page("en", "cases", docs_dir=ROOT / "docs"))
+    assert "<script>" not in index and "&lt;script&gt;" in index
+    glossary = render.glossary(hostile_data, page("en", "glossary"))
+    assert "<b>The</b>" not in glossary and "&lt;b&gt;The&lt;/b&gt; institute &amp; &#34;friends&#34;" in glossary
+
+
+# --- key questions ----------------------------------------------------------
+
+@pytest.mark.parametrize("lang,label,title", [
+    ("ar", "الأسئلة والاعتبارات الرئيسية", "هل التفويض كافٍ؟"),
+    ("en", "Key questions and considerations", "Is the mandate enough?"),
+])
+def test_key_questions(data, lang, label, title):
+    first = render.key_questions(data, page(lang), "strategy-mandate")
+    assert_raw_html_block(first)
+    assert first.count("<li>") == 5 and label in first and "data/questions.yml" in first
+    scope = render.key_questions(data, page(lang), "strategy-mandate-scope")
+    assert scope.count("<li>") == 5 and title in scope
+    if lang == "ar":
+        assert_arabic_digits_only(first + scope)
+
+
+def test_unknown_question_list(data):
+    with pytest.raises(MacroError, match=r"^key_questions: unknown question list 'x' \(known: strategy-mandate"):
+        render.key_questions(data, page("en"), "x")
+
+
+# --- glossary and abbreviations ---------------------------------------------
+
+def test_glossary_english(data):
+    html = render.glossary(data, page("en", "glossary"))
+    assert_raw_html_block(html)
+    terms = re.findall(r'<span class="guide-glossary__term">([^<]+)</span>', html)
+    assert len(terms) == len(data.glossary) and terms == sorted(terms, key=str.casefold)
+    assert '<abbr class="guide-glossary__abbr" lang="en" dir="ltr" title="Anti-Defamation League">ADL</abbr>' in html
+    assert '<span class="guide-glossary__other" lang="ar" dir="rtl">التعاون الوطني المحلي</span>' in html
+
+
+def test_glossary_arabic(data):
+    html = render.glossary(data, page("ar", "glossary"))
+    terms = re.findall(r'<span class="guide-glossary__term">([^<]+)</span>', html)
+    # Sorted ignoring the article ال, with أ/إ/آ sorted as ا.
+    assert terms[0] == "الأسئلة والاعتبارات الرئيسية"
+    assert terms.index("الاستقطاب") < terms.index("إعادة التأهيل وإعادة الإدماج") < terms.index("التطرف")
+    assert terms.index("التطرف") < terms.index("التعاون الوطني المحلي")
+    assert '<span class="guide-glossary__other" lang="en" dir="ltr">International Organization for Migration</span>' in html
+    assert_arabic_digits_only(html)
+
+
+def test_abbreviation_definitions_per_language(data):
+    en = render.abbreviations(data, "en").splitlines()
+    ar = render.abbreviations(data, "ar").splitlines()
+    assert "*[NLC]: national–local cooperation" in en
+    assert "*[ADL]: Anti-Defamation League" in en
+    assert "*[NLC]: التعاون الوطني المحلي (national–local cooperation)" in ar
+    assert len(en) == len(ar) == 12
+
+
+# --- cases index ------------------------------------------------------------
+
+@pytest.fixture
+def docs(tmp_path):
+    for lang in ("ar", "en"):
+        (tmp_path / lang).mkdir()
+        (tmp_path / lang / "strategy.md").write_text(
+            'x\n{{ case_box("newark-ovptr") }}\n{{ case_box( "london-shared-endeavour-fund" ) }}\n', encoding="utf-8")
+        (tmp_path / lang / "primary-prevention.md").write_text("{{ case_box('newark-ovptr') }}\n", encoding="utf-8")
+    (tmp_path / "en" / "conclusion.md").write_text('{{ case_box("nyc-ophc") }}\n', encoding="utf-8")
+    return tmp_path
+
+
+def test_case_usage(docs):
+    assert render.case_usage(docs, "en") == {
+        "nyc-ophc": ["conclusion"],
+        "newark-ovptr": ["primary-prevention", "strategy"],
+        "london-shared-endeavour-fund": ["strategy"],
+    }
+    assert "nyc-ophc" not in render.case_usage(docs, "ar")
+
+
+def test_case_usage_of_the_real_pages_matches_ids(data):
+    known = {c.id for c in data.cases}
+    for lang in ("ar", "en"):
+        assert set(render.case_usage(ROOT / "docs", lang)) <= known
+
+
+@pytest.mark.parametrize("lang,not_used", [("ar", "لم تُستخدم بعد"), ("en", "Not yet used")])
+def test_cases_index(data, docs, lang, not_used):
+    html = render.cases_index(data, page(lang, "cases", docs_dir=docs))
+    assert_raw_html_block(html)
+    assert html.count("<tr data-case=") == 13
+    newark = re.search(r'<tr data-case="newark-ovptr">.*?</tr>', html).group(0)
+    # pages in chapter order, each linking to the box itself
+    assert re.findall(r'href="([^"]+)"', newark) == [
+        "../strategy/#case-newark-ovptr", "../primary-prevention/#case-newark-ovptr", "../strategy/"]
+    gdansk = re.search(r'<tr data-case="gdansk-equal-treatment-centre">.*?</tr>', html).group(0)
+    assert not_used in gdansk
+    if lang == "ar":
+        assert_arabic_digits_only(html)
+
+
+def test_find_call_line():
+    source = "# T\n\n{{ case_box(\"a\") }}\ntext\n{{ case_box('nope') }}\n{{ chapter_ref(3) }}\n"
+    assert render.find_call_line(source, "case_box", "nope") == 5
+    assert render.find_call_line(source, "case_box", "other") == 3
+    assert render.find_call_line(source, "chapter_ref", 3) == 6
+    assert render.find_call_line(source, "glossary") is None
