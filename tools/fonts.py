@@ -3,8 +3,9 @@
 The woff2 files in docs/assets/fonts/ are committed, so neither a build nor a
 reader needs the network. This tool documents (and repeats) how they were made:
 it fetches the packages with ``npm pack`` and subsets them with fontTools to
-the characters the guide uses, keeping the variable weight axis, so one small
-file per script serves both regular and bold text.
+the characters the guide uses. Arabic and English text keep the variable
+weight axis (one file for regular and bold); the Latin runs inside Arabic
+pages use a small static regular face (see LATIN_RUNS).
 
     python -m tools fonts          # needs npm and the network to the npm registry
 """
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools import subset
+from fontTools.varLib import instancer
 
 ROOT = Path(__file__).resolve().parent.parent
 FONT_DIR = ROOT / "docs" / "assets" / "fonts"
@@ -31,41 +33,66 @@ class FontSpec:
     output: str  # file name under docs/assets/fonts/
     licence: str  # licence file name under docs/assets/fonts/
     unicodes: str  # what the subset keeps; mirrored by unicode-range in fonts.css
+    # OpenType features kept: what shaping needs, not the optional extras.
+    features: tuple[str, ...] = ("kern", "liga", "ccmp", "mark", "mkmk")
+    weight: int | None = None  # pin the weight axis (a static face), or keep it variable
 
 
-# Arabic letters, harakat, Arabic punctuation and digits, the joiners and bidi
-# marks that mixed Arabic/Latin runs need, and ornate parentheses.
+# Arabic letters, the harakat and hamza marks, tatweel, Arabic punctuation and
+# digits, the joiners and bidi marks that mixed Arabic/Latin runs need, ornate
+# parentheses, and the spaces (so a purely Arabic line needs no Latin font).
+# Persian/Urdu letters are left out: the guide does not use them.
+# Variable (400-700): one file serves regular and bold Arabic.
 ARABIC = FontSpec(
     package="@fontsource-variable/noto-naskh-arabic@5.3.0",
     source="package/files/noto-naskh-arabic-arabic-wght-normal.woff2",
     output="noto-naskh-arabic-wght.woff2",
     licence="OFL-noto-naskh-arabic.txt",
-    unicodes="U+0600-0605,U+060C-061F,U+0621-065F,U+0660-066D,U+0670,U+067E,U+0686,U+06A4,"
-    "U+06AF,U+06CC,U+06F0-06F9,U+200C-200F,U+2066-2069,U+FD3E-FD3F",
+    unicodes="U+0020,U+00A0,U+060C,U+061B,U+061F,U+0621-063A,U+0640-0655,U+0660-066C,U+0670,"
+    "U+200C-200F,U+2066-2069,U+FD3E-FD3F",
+    features=("ccmp", "isol", "init", "medi", "fina", "rlig", "liga", "calt", "mark", "mkmk", "curs", "kern"),
 )
 
 # Basic Latin and Latin-1, plus the letters of the European city names the guide
 # cites (Brčko, Dąbrowa Górnicza, Gdańsk, München) and common typography.
+LATIN_UNICODES = ("U+0020-007E,U+00A0-00FF,U+0104-0107,U+010C-010D,U+0118-0119,U+0141-0144,"
+                  "U+0152-0153,U+015A-015B,U+0160-0161,U+0179-017E,U+2013-2014,U+2018-201E,U+2022,"
+                  "U+2026,U+2030,U+20AC,U+2122")
+
+# English pages: variable, so headings and bold text get real weights.
 LATIN = FontSpec(
     package="@fontsource-variable/noto-sans@5.3.0",
     source="package/files/noto-sans-latin-wght-normal.woff2",
     output="noto-sans-wght.woff2",
     licence="OFL-noto-sans.txt",
-    unicodes="U+0020-007E,U+00A0-00FF,U+0104-0107,U+010C-010D,U+0118-0119,U+0141-0144,"
-    "U+0152-0153,U+015A-015B,U+0160-0161,U+0179-017E,U+2013-2014,U+2018-201E,U+2022,"
-    "U+2026,U+2030,U+20AC,U+2122",
+    unicodes=LATIN_UNICODES,
 )
 
-FONTS = (ARABIC, LATIN)
+# Latin runs inside Arabic pages (acronyms, names): the regular weight only,
+# a third of the variable file; the browser emboldens the rare bold run.
+# This keeps an Arabic chapter's first visit within the 120 KB budget.
+LATIN_RUNS = FontSpec(
+    package="@fontsource-variable/noto-sans@5.3.0",
+    source="package/files/noto-sans-latin-wght-normal.woff2",
+    output="noto-sans-400.woff2",
+    licence="OFL-noto-sans.txt",
+    unicodes=LATIN_UNICODES,
+    weight=400,
+)
+
+FONTS = (ARABIC, LATIN, LATIN_RUNS)
 
 
 def subset_font(source: Path, spec: FontSpec, output: Path) -> int:
     options = subset.Options()
     options.flavor = "woff2"
-    options.layout_features = ["*"]  # Arabic shaping needs init/medi/fina/rlig/mark...
+    options.layout_features = list(spec.features)
     options.name_IDs = ["*"]
     options.notdef_outline = True
-    font = subset.load_font(str(source), options)
+    options.hinting = False  # woff2 for screens: browsers ignore most hinting
+    font = subset.load_font(str(source), options, lazy=False)
+    if spec.weight is not None:
+        font = instancer.instantiateVariableFont(font, {"wght": spec.weight})
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=subset.parse_unicodes(spec.unicodes))
     subsetter.subset(font)
@@ -87,8 +114,11 @@ def fetch_package(package: str, workdir: Path) -> Path:
 def main(args=None) -> int:
     FONT_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
+        unpacked_by_package: dict[str, Path] = {}
         for spec in FONTS:
-            unpacked = fetch_package(spec.package, Path(tmp))
+            if spec.package not in unpacked_by_package:
+                unpacked_by_package[spec.package] = fetch_package(spec.package, Path(tmp))
+            unpacked = unpacked_by_package[spec.package]
             size = subset_font(unpacked / spec.source, spec, FONT_DIR / spec.output)
             shutil.copyfile(unpacked / "package" / "LICENSE", FONT_DIR / spec.licence)
             print(f"{spec.output}: {size:,} bytes from {spec.package}")
