@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "parity": ("tools.parity", "check that both languages of every page have the same structure"),
     "status": ("tools.status", "translation status: missing or outdated pages and data records"),
     "offline": ("tools.offline", "offline edition: dist/guide-offline.zip (+ .sha256) for file:// use"),
+    "pdf": ("tools.pdf", "one PDF per language: dist/guide-ar.pdf, dist/guide-en.pdf"),
+    "release": ("tools.release", "PDFs, offline archive and site with download links; reports sizes"),
 }
 
 

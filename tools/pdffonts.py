@@ -1,0 +1,180 @@
+"""PDF-ready copies of the site's fonts (used by ``tools.pdf`` only).
+
+Two problems with printing the site's own woff2 files as they are:
+
+1. They are variable fonts, which Chromium embeds in PDFs as nameless Type 3
+   fonts. :func:`static_instance` pins the ``wght`` axis (400, 700), giving
+   real TrueType subsets named NotoNaskhArabic / NotoSans in the PDF.
+2. Noto Naskh Arabic draws a dotted letter as two glyphs: the bare letter
+   shape plus its dots (its ``ccmp`` feature decomposes e.g. NOON into
+   "dotless noon" + "dot above", and GPOS places the dot). Each such letter
+   becomes a two-glyph cluster that Chromium tags with /ActualText, and text
+   extractors (poppler's pdftotext) then split words ("هذ ا") and drop letters
+   onto separate lines. :func:`compose_dotted_letters` adds one composite
+   glyph per (letter shape, dots) pair, with the dots where GPOS would put
+   them, and a final required-ligature lookup that swaps the pair for the
+   composite. Shaping, joining and the look are unchanged; each letter is one
+   glyph, and extracted text is whole words.
+
+Generic: it reads the font's own GSUB/GPOS, so regenerated subsets still work.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables import otTables as ot
+from fontTools.ttLib.tables._g_l_y_f import Glyph, GlyphComponent
+from fontTools.varLib import instancer
+
+MARK_CLASS = 3  # GDEF glyph class of combining marks
+BASE_CLASS = 1
+
+
+def is_variable(path: Path) -> bool:
+    return "fvar" in TTFont(str(path), lazy=True)
+
+
+def static_instance(path: Path, weight: int) -> TTFont:
+    """The font at ``weight`` (clamped to its ``wght`` range) as a static TrueType font."""
+    font = TTFont(str(path))
+    if "fvar" in font:
+        axes = {a.axisTag: a for a in font["fvar"].axes}
+        location = {}
+        for tag, axis in axes.items():
+            value = weight if tag == "wght" else axis.defaultValue
+            location[tag] = min(max(value, axis.minValue), axis.maxValue)
+        font = instancer.instantiateVariableFont(font, location)
+    font.flavor = None
+    return font
+
+
+def _subtables(lookup):
+    for st in lookup.SubTable:
+        yield st.ExtSubTable if lookup.LookupType in (7, 9) and hasattr(st, "ExtSubTable") else st
+
+
+def _lookup_type(lookup) -> int:
+    if lookup.LookupType in (7, 9) and lookup.SubTable and hasattr(lookup.SubTable[0], "ExtensionLookupType"):
+        return lookup.SubTable[0].ExtensionLookupType
+    return lookup.LookupType
+
+
+def _offsets(gpos, marks: set[str]) -> tuple[dict[tuple[str, str], tuple[int, int]], list]:
+    """Where GPOS mark-to-base puts each of ``marks`` on each base: (base, mark) -> (dx, dy)."""
+    offsets: dict[tuple[str, str], tuple[int, int]] = {}
+    markbase = []
+    for lookup in gpos.LookupList.Lookup:
+        if _lookup_type(lookup) != 4:
+            continue
+        for st in _subtables(lookup):
+            markbase.append(st)
+            for mi, mark in enumerate(st.MarkCoverage.glyphs):
+                if mark not in marks:
+                    continue
+                record = st.MarkArray.MarkRecord[mi]
+                for bi, base in enumerate(st.BaseCoverage.glyphs):
+                    anchor = st.BaseArray.BaseRecord[bi].BaseAnchor[record.Class]
+                    if anchor is None or (base, mark) in offsets:
+                        continue
+                    offsets[(base, mark)] = (anchor.XCoordinate - record.MarkAnchor.XCoordinate,
+                                             anchor.YCoordinate - record.MarkAnchor.YCoordinate)
+    return offsets, markbase
+
+
+def _add_pass(font: TTFont, offsets: dict, markbase: list, rlig: list, tag: str) -> int:
+    """One ligature lookup turning each (base, mark) of ``offsets`` into a composite glyph."""
+    gsub, classes = font["GSUB"].table, font["GDEF"].table.GlyphClassDef.classDefs
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    order = list(font.getGlyphOrder())
+    ligatures: dict[str, list] = {}
+    composites: dict[str, str] = {}  # composite -> its base
+    for (base, mark), (dx, dy) in sorted(offsets.items()):
+        name = f"{base}_{mark}.{tag}"
+        glyph = Glyph()
+        glyph.numberOfContours = -1
+        glyph.components = []
+        for component_name, x, y in ((base, 0, 0), (mark, dx, dy)):
+            component = GlyphComponent()
+            component.glyphName, component.x, component.y = component_name, x, y
+            component.flags = 0x200 if component_name == base else 0  # USE_MY_METRICS: the base's advance
+            glyph.components.append(component)
+        order.append(name)
+        glyf.glyphs[name] = glyph
+        hmtx.metrics[name] = hmtx.metrics[base]
+        classes[name] = BASE_CLASS
+        composites[name] = base
+        ligature = ot.Ligature()
+        ligature.LigGlyph, ligature.Component, ligature.CompCount = name, [mark], 2
+        ligatures.setdefault(base, []).append(ligature)
+    font.setGlyphOrder(order)
+    glyf.glyphOrder = order
+    for name in composites:  # bounding boxes and left side bearings of the new glyphs
+        glyf.glyphs[name].recalcBounds(glyf)
+        hmtx.metrics[name] = (hmtx.metrics[name][0], getattr(glyf.glyphs[name], "xMin", 0))
+
+    # Further marks attach to the composite as they would to its base.
+    for st in markbase:
+        bases = st.BaseCoverage.glyphs
+        index = {g: i for i, g in enumerate(bases)}
+        for name, base in composites.items():
+            if base in index:
+                bases.append(name)
+                st.BaseArray.BaseRecord.append(st.BaseArray.BaseRecord[index[base]])
+        st.BaseArray.BaseCount = len(st.BaseArray.BaseRecord)
+
+    subtable = ot.LigatureSubst()
+    subtable.ligatures = ligatures
+    lookup = ot.Lookup()
+    lookup.LookupType, lookup.LookupFlag = 4, 0
+    lookup.SubTable, lookup.SubTableCount = [subtable], 1
+    gsub.LookupList.Lookup.append(lookup)
+    gsub.LookupList.LookupCount = len(gsub.LookupList.Lookup)
+    for record in rlig:  # last lookups of the last Arabic stage: after joining forms and rlig contexts
+        record.Feature.LookupListIndex.append(gsub.LookupList.LookupCount - 1)
+        record.Feature.LookupCount = len(record.Feature.LookupListIndex)
+    return len(composites)
+
+
+def compose_dotted_letters(font: TTFont) -> int:
+    """Make each Arabic letter one glyph; return how many composites were added.
+
+    Pass 1: bare letter shape + the dots GSUB split off it. Pass 2: the result
+    + a diacritic typed by the author (shadda, fatha...), which would otherwise
+    be a second glyph in the letter's cluster too.
+    """
+    if not all(tag in font for tag in ("GSUB", "GPOS", "GDEF", "glyf")):
+        return 0
+    gsub, gpos, gdef = font["GSUB"].table, font["GPOS"].table, font["GDEF"].table
+    if not gdef.GlyphClassDef or not gsub.LookupList or not gpos.LookupList:
+        return 0
+    classes = gdef.GlyphClassDef.classDefs
+    rlig = [fr for fr in gsub.FeatureList.FeatureRecord if fr.FeatureTag == "rlig"]
+    if not rlig:
+        return 0  # nowhere to run late enough (after the joining forms)
+    split_marks = set()
+    for lookup in gsub.LookupList.Lookup:
+        if _lookup_type(lookup) == 2:
+            for st in _subtables(lookup):
+                for sequence in st.mapping.values():
+                    split_marks.update(g for g in sequence[1:] if classes.get(g) == MARK_CLASS)
+    if not split_marks:
+        return 0
+    if "post" in font:
+        font["post"].formatType = 3.0  # no glyph names to keep in sync
+    offsets, markbase = _offsets(gpos, split_marks)
+    added = _add_pass(font, offsets, markbase, rlig, "dots") if offsets else 0
+    cmap = font.getBestCmap() or {}
+    typed = {g for cp, g in cmap.items() if classes.get(g) == MARK_CLASS} - split_marks
+    offsets, markbase = _offsets(gpos, typed)
+    added += _add_pass(font, offsets, markbase, rlig, "mark") if offsets else 0
+    return added
+
+
+def pdf_font(path: Path, weight: int, target: Path) -> int:
+    """Write the PDF-ready font for ``path`` at ``weight`` to ``target``; return composites added."""
+    font = static_instance(path, weight)
+    added = compose_dotted_letters(font)
+    font.save(str(target))
+    return added
