@@ -1,0 +1,214 @@
+"""Arabic search finds what readers type, in the online site and the offline
+bundle, and search stays in the reader's language and costs nothing until used.
+
+The queries are data (tests/data/arabic_queries.yml). Each is typed into
+Material's search box on an Arabic page in headless Chromium, and the result
+list is read back, exactly as a reader would see it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+from conftest import PAGES, page_path
+
+DATA = Path(__file__).parent / "data" / "arabic_queries.yml"
+SEARCH_PAGE = "strategy"  # the Arabic page the reader searches from
+EXTRA_PAGES = {"cases", "glossary"}  # reachable pages outside the chapter nav
+
+
+def load_queries(path: Path = DATA) -> list[dict]:
+    """The query set, checked: a clear error names the entry and the field."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries = data.get("queries") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise ValueError(f"{path}: expected a non-empty 'queries' list")
+    known = set(PAGES) | EXTRA_PAGES
+    for i, entry in enumerate(entries, 1):
+        where = f"{path.name}: query #{i}"
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where}: expected a mapping")
+        if not isinstance(entry.get("query"), str) or not entry["query"].strip():
+            raise ValueError(f"{where}: field 'query' must be a non-empty string")
+        if entry.get("page") not in known:
+            raise ValueError(f"{where} ({entry['query']}): field 'page' {entry.get('page')!r} is not a page slug")
+        if not isinstance(entry.get("top", 3), int) or entry.get("top", 3) < 1:
+            raise ValueError(f"{where} ({entry['query']}): field 'top' must be a positive integer")
+    return entries
+
+
+QUERIES = load_queries()
+
+
+def slug_of(href: str, root: str) -> tuple[str, str]:
+    """(language, page slug) of a result link, for both URL styles:
+    ``.../en/strategy/?h=x#y`` (online) and ``.../en/strategy.html#y`` (offline)."""
+    path = unquote(urlsplit(href).path)
+    root_path = unquote(urlsplit(root).path)
+    rel = path[len(root_path):] if path.startswith(root_path) else path.lstrip("/")
+    lang = "ar"
+    if rel.startswith("en/"):
+        lang, rel = "en", rel[3:]
+    rel = rel.removesuffix("index.html").removesuffix(".html").strip("/")
+    return lang, rel or "index"
+
+
+def open_search(page) -> str:
+    """Focus the search box; wait until search is ready (Material then replaces
+    its "initialising" line with the placeholder); return the placeholder."""
+    placeholder = page.evaluate(
+        "JSON.parse(document.getElementById('__config').textContent).translations['search.result.placeholder']")
+    page.click("input[name=query]")  # desktop layout: the box is in the header
+    page.wait_for_function(
+        "p => document.querySelector('.md-search-result__meta').textContent.trim() === p",
+        arg=placeholder, timeout=20000)
+    return placeholder
+
+
+def search(page, query: str, placeholder: str, timeout: int = 15000) -> list[str]:
+    """Type ``query`` like a reader; return the hrefs of the results, best first."""
+    box = page.locator("input[name=query]")
+    box.fill("")
+    box.press("End")  # Material reads the box on keyup
+    page.wait_for_function(
+        "p => document.querySelector('.md-search-result__meta').textContent.trim() === p", arg=placeholder)
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function(
+        "p => document.querySelector('.md-search-result__meta').textContent.trim() !== p",
+        arg=placeholder, timeout=timeout)
+    page.wait_for_timeout(50)  # the list is rendered right after the count
+    return page.eval_on_selector_all(
+        ".md-search-result__item > a.md-search-result__link", "els => els.map(e => e.href)")
+
+
+def run_query_set(page, start_url: str, root: str) -> list[dict]:
+    page.goto(start_url)
+    placeholder = open_search(page)
+    report = []
+    for entry in QUERIES:
+        hrefs = search(page, entry["query"], placeholder)
+        pages: list[str] = []
+        langs = set()
+        for href in hrefs:
+            lang, slug = slug_of(href, root)
+            langs.add(lang)
+            if slug not in pages:
+                pages.append(slug)
+        top = entry.get("top", 3)
+        report.append({
+            **entry,
+            "results": pages[:6],
+            "rank": pages.index(entry["page"]) + 1 if entry["page"] in pages else None,
+            "passed": entry["page"] in pages[:top] and langs <= {"ar"},
+            "languages": sorted(langs),
+        })
+    return report
+
+
+def check_report(report: list[dict], artifacts_dir: Path, name: str) -> None:
+    (artifacts_dir / f"{name}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    failed = [r for r in report if not r["passed"]]
+    top1 = sum(1 for r in report if r["rank"] == 1)
+    print(f"\n{name}: {len(report) - len(failed)}/{len(report)} queries pass (top-1: {top1})")
+    assert not failed, f"{len(failed)} of {len(report)} Arabic queries failed ({name}):\n" + "\n".join(
+        f"  {r['query']!r} ({r['kind']}): expected {r['page']} in top {r.get('top', 3)}, "
+        f"got {r['results']} languages {r['languages']}" for r in failed)
+
+
+def test_query_set_is_big_enough_and_varied():
+    assert len(QUERIES) >= 40
+    kinds = " ".join(q["kind"] for q in QUERIES)
+    for variation in ("ة→ه", "ى", "أ→ا", "إ→ا", "diacritics", "tatweel", "digit", "plural", "article"):
+        assert variation in kinds, f"no query exercises {variation}"
+
+
+def test_load_queries_rejects_bad_entries(tmp_path):
+    bad = tmp_path / "q.yml"
+    bad.write_text("queries:\n  - {query: 'مدينة', page: nowhere}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"q.yml: query #1 \(مدينة\): field 'page' 'nowhere'"):
+        load_queries(bad)
+    bad.write_text("queries:\n  - {page: strategy}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="query #1: field 'query'"):
+        load_queries(bad)
+
+
+@pytest.mark.parametrize("href, expected", [
+    ("http://h:1/strategy/?h=x#city-mandate", ("ar", "strategy")),
+    ("http://h:1/?h=x", ("ar", "index")),
+    ("http://h:1/en/strategy/#a", ("en", "strategy")),
+    ("file:///tmp/s/en/strategy.html#a", ("en", "strategy")),
+    ("file:///tmp/s/index.html", ("ar", "index")),
+])
+def test_slug_of(href, expected):
+    root = "file:///tmp/s/" if href.startswith("file:") else "http://h:1/"
+    assert slug_of(href, root) == expected
+
+
+def test_arabic_queries_online(browser, server_url, artifacts_dir):
+    page = browser.new_page()
+    try:
+        report = run_query_set(page, server_url + page_path("ar", SEARCH_PAGE), server_url)
+    finally:
+        page.close()
+    check_report(report, artifacts_dir, "arabic-search-online")
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory) -> Path:
+    """The offline bundle as ``python -m tools offline`` makes it, unpacked."""
+    from tools.offline import build_offline
+
+    tmp = tmp_path_factory.mktemp("offline")
+    build_offline(tmp / "dist", keep_site=tmp / "site")
+    return tmp / "site"
+
+
+def test_arabic_queries_offline(browser, offline_site, artifacts_dir):
+    root = offline_site.as_uri() + "/"
+    page = browser.new_page()
+    try:
+        report = run_query_set(page, root + f"{SEARCH_PAGE}.html", root)
+    finally:
+        page.close()
+    check_report(report, artifacts_dir, "arabic-search-offline")
+
+
+def test_english_search_scoped_and_working(browser, server_url):
+    """English pages search English pages only, and still find plain words."""
+    page = browser.new_page()
+    try:
+        page.goto(server_url + page_path("en", "strategy"))
+        placeholder = open_search(page)
+        for query, expected in [("mandate", "strategy"), ("coordination", "implementation"),
+                                ("prison", "tertiary-prevention"), ("rehabilitation", "tertiary-prevention"), ("glossary", "glossary")]:
+            found = [slug_of(h, server_url) for h in search(page, query, placeholder)]
+            assert found, f"English query {query!r} found nothing"
+            assert {lang for lang, _ in found} == {"en"}, f"{query!r}: results outside English: {found}"
+            slugs = list(dict.fromkeys(slug for _, slug in found))
+            assert expected in slugs[:3], f"{query!r}: expected {expected} in top 3, got {slugs[:5]}"
+    finally:
+        page.close()
+
+
+def test_search_costs_nothing_until_opened(browser, server_url):
+    """A first visit downloads no index, worker or lunr file; opening search
+    downloads this language's index only."""
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    try:
+        page.goto(server_url + page_path("ar", SEARCH_PAGE), wait_until="networkidle")
+        early = [u for u in requested if "/search/" in u or "/workers/" in u or "/lunr/" in u]
+        assert early == [], f"search files loaded before the reader opened search: {early}"
+        placeholder = open_search(page)
+        assert search(page, "الاستراتيجية", placeholder)
+        index_requests = [u for u in requested if "/search/" in u]
+        assert index_requests == [server_url + "search/search_index.ar.json"], index_requests
+    finally:
+        page.close()
