@@ -116,3 +116,14 @@ def test_search_index_errors(tmp_path):
     (tmp_path / "search" / "search_index.json").write_text('{"docs": 1}', encoding="utf-8")
     with pytest.raises(searchindex.SearchIndexError, match="no 'docs' list"):
         searchindex.write_language_indexes(tmp_path, {"ar": ""}, "ar")
+
+
+def test_search_dialog_gets_the_search_box_name():
+    from tools import a11yfix
+
+    html = ('<div class="md-search" data-md-component="search" role="dialog">'
+            '<input type="text" class="md-search__input" name="query" aria-label="بحث" placeholder="بحث">')
+    out = a11yfix.name_search_dialog(html)
+    assert '<div class="md-search" data-md-component="search" role="dialog" aria-label="بحث">' in out
+    assert a11yfix.name_search_dialog(out) == out  # once only
+    assert a11yfix.name_search_dialog("<p>no search</p>") == "<p>no search</p>"

@@ -13,7 +13,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from tools import gitdates, langparts, notices, pagemeta, safelinks, searchindex
+from tools import a11yfix, gitdates, langparts, notices, pagemeta, safelinks, searchindex
 
 log = logging.getLogger("mkdocs.hooks.guide")
 
@@ -34,6 +34,8 @@ def on_post_page(output, page, config):
     output = pagemeta.set_html_dir(output, config.theme["language"])
     # Language of parts: Latin runs in Arabic articles get lang="en", and the reverse.
     output = langparts.mark_language_runs(output, config.theme["language"])
+    # Material's search dialog has no accessible name.
+    output = a11yfix.name_search_dialog(output)
     # Links to other sites get rel="noopener".
     return safelinks.secure_external_links(output, config.site_url or "")
 
