@@ -1,0 +1,247 @@
+"""Reader notes (issues 7.2-7.4, 4.3): translation notices in the reader's
+language, summary notes, localized dates, source-file / edit links.
+
+Unit tests for the plain logic, checks on the real site (session build), and
+two end-to-end builds: a clone of this repository where only the English
+Strategy page changes later, and a `git archive` export without history."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tools import notices
+
+from conftest import LANGUAGES, PAGES, page_path
+
+ROOT = Path(__file__).resolve().parent.parent
+UI = notices.load_ui(ROOT / "data" / "ui.yml") if (ROOT / "data" / "ui.yml").exists() else None
+ARABIC_INDIC = re.compile(r"[٠-٩]")
+LATIN_DIGIT = re.compile(r"[0-9]")
+
+
+def ui() -> dict:
+    assert UI is not None, "data/ui.yml missing"
+    return UI
+
+
+# --- plain logic --------------------------------------------------------------
+
+def test_dates_are_localized():
+    assert notices.format_date(date(2025, 1, 30), "ar") == "٣٠ يناير ٢٠٢٥"
+    assert notices.format_date(datetime(2023, 9, 11, 23, 0, tzinfo=timezone.utc), "ar") == "١١ سبتمبر ٢٠٢٣"
+    assert notices.format_date(date(2023, 9, 12), "en") == "12 September 2023"
+    assert [notices.format_date(date(2024, m, 1), "ar").split()[1] for m in (2, 5, 8, 12)] == \
+        ["فبراير", "مايو", "أغسطس", "ديسمبر"]
+
+
+def test_counterpart_urls():
+    assert notices.page_url("en", "strategy.md") == "en/strategy/"
+    assert notices.page_url("ar", "strategy.md") == "strategy/"
+    assert notices.page_url("en", "index.md") == "en/"
+    assert notices.page_url("ar", "index.md") == ""
+
+
+def facts(lang, changed, other_changed, status="complete"):
+    return notices.PageFacts(lang, "strategy.md", changed, other_changed, status)
+
+
+def test_lagging_page_gets_a_notice_in_its_own_language():
+    old, new = datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2025, 3, 2, tzinfo=timezone.utc)
+    [notice] = notices.notices(facts("ar", old, new), ui())
+    assert notice["kind"] == "translation" and notice["url"] == "en/strategy/" and notice["hreflang"] == "en"
+    assert "٢ مارس ٢٠٢٥" in notice["text"] and not LATIN_DIGIT.search(notice["text"])
+    [notice] = notices.notices(facts("en", old, new), ui())
+    assert notice["url"] == "strategy/" and "2 March 2025" in notice["text"]
+
+
+def test_no_notice_when_in_step_newer_or_unknown():
+    d1, d2 = datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2025, 3, 2, tzinfo=timezone.utc)
+    assert notices.notices(facts("ar", d1, d1), ui()) == []
+    assert notices.notices(facts("ar", d2, d1), ui()) == []
+    assert notices.notices(facts("ar", None, d2), ui()) == []
+    assert notices.notices(facts("ar", d1, None), ui()) == []
+
+
+def test_summary_note():
+    [note] = notices.notices(facts("ar", None, None, status="summary"), ui())
+    assert note["kind"] == "summary" and note["text"] == ui()["notice.summary"]["ar"]
+
+
+def test_missing_ui_key_is_named(tmp_path):
+    bad = tmp_path / "ui.yml"
+    strings = yaml.safe_load((ROOT / "data" / "ui.yml").read_text(encoding="utf-8"))
+    del strings["notice.summary"]
+    strings["dates.source-file"] = {"ar": "الملف المصدر"}
+    bad.write_text(yaml.safe_dump(strings, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(notices.UIError, match="'notice.summary' missing"):
+        notices.load_ui(bad)
+    del strings["dates.source-file"]["ar"]
+    strings["notice.summary"] = {"ar": "x", "en": "y"}
+    strings["dates.source-file"] = {"ar": "x"}
+    bad.write_text(yaml.safe_dump(strings, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(notices.UIError, match="'dates.source-file' has no 'en' string"):
+        notices.load_ui(bad)
+
+
+# --- the real site -----------------------------------------------------------
+# (These also take server_url: conftest's server fixture only shuts down cleanly
+# once it has been started.)
+
+def front_matter(lang: str, slug: str) -> dict:
+    text = (ROOT / "docs" / lang / f"{slug}.md").read_text(encoding="utf-8")
+    match = re.match(r"---\n(.*?)\n---\n", text, re.DOTALL)
+    return yaml.safe_load(match.group(1)) if match else {}
+
+
+def html_of(site: Path, lang: str, slug: str) -> str:
+    # Unescaped so UI strings (apostrophes...) compare as written in ui.yml.
+    return html.unescape((site / page_path(lang, slug) / "index.html").read_text(encoding="utf-8"))
+
+
+def aside(html: str, cls: str) -> str | None:
+    match = re.search(rf'<aside class="[^"]*\b{cls}\b[^"]*"[^>]*>(.*?)</aside>', html, re.DOTALL)
+    return match.group(1) if match else None
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_every_page_shows_dates_and_its_own_source_file(site_dir, server_url, lang):
+    edition = {"ar": ["١١ سبتمبر ٢٠٢٣", "٣٠ يناير ٢٠٢٥"], "en": ["12 September 2023"]}[lang]
+    for slug in PAGES:
+        block = aside(html_of(site_dir, lang, slug), "guide-page-dates")
+        assert block, f"{lang}/{slug}: no dates block"
+        assert f"docs/{lang}/{slug}.md" in block
+        for text in edition:
+            assert text in block, f"{lang}/{slug}: edition date {text} missing"
+        # The work tree has git history, so every page knows its last change.
+        updated = re.search(r'guide-page-dates__updated">(.*?)</p>', block, re.DOTALL)
+        assert updated, f"{lang}/{slug}: no last-updated line"
+        digits = ARABIC_INDIC if lang == "ar" else LATIN_DIGIT
+        wrong = LATIN_DIGIT if lang == "ar" else ARABIC_INDIC
+        assert digits.search(updated.group(1)) and not wrong.search(updated.group(1))
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_summary_pages_show_the_note_and_complete_pages_do_not(site_dir, server_url, lang):
+    note = ui()["notice.summary"][lang]
+    for slug in PAGES:
+        html = html_of(site_dir, lang, slug)
+        shown = "guide-notice--summary" in html and note in html
+        assert shown == (front_matter(lang, slug).get("status") == "summary"), f"{lang}/{slug}"
+
+
+def test_summary_note_visible_in_browser(site_dir, server_url, page):
+    summaries = [s for s in PAGES if front_matter("ar", s).get("status") == "summary"]
+    if not summaries:
+        pytest.skip("no page is marked status: summary right now")
+    page.goto(server_url + page_path("ar", summaries[0]))
+    note = page.locator(".guide-notice--summary")
+    assert note.is_visible()
+    assert note.inner_text().strip() == ui()["notice.summary"]["ar"]
+
+
+# --- end to end: an editor changes only the English Strategy page ------------
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
+           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org"}
+
+
+def git(repo: Path, *args: str, when: str | None = None) -> None:
+    env = {**os.environ, **GIT_ENV}
+    if when:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = when
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def run_tools(tree: Path, *args: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tools", *args], cwd=tree, capture_output=True,
+                          text=True, env={**os.environ, **env})
+
+
+@pytest.fixture(scope="module")
+def english_update(tmp_path_factory):
+    """A clone where every page was last touched on 15 Jan 2030, then only
+    docs/en/strategy.md on 20 Feb 2030; built with a repository URL."""
+    clone = tmp_path_factory.mktemp("e2e") / "guide"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    for lang in LANGUAGES:
+        for path in sorted((clone / "docs" / lang).glob("*.md")):
+            path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    git(clone, "commit", "-q", "-am", "editors: touch every page", when="2030-01-15T12:00:00+00:00")
+    strategy = clone / "docs" / "en" / "strategy.md"
+    strategy.write_text(strategy.read_text(encoding="utf-8") + "\nA sentence added in English.\n", encoding="utf-8")
+    git(clone, "commit", "-q", "-am", "Strategy (en): new sentence", when="2030-02-20T09:00:00+00:00")
+    site = clone.parent / "site"
+    proc = run_tools(clone, "build", "--site-dir", str(site),
+                     REPO_URL="https://example.org/scn/guide", EDIT_URI="edit/main/docs/")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return clone, site
+
+
+def test_arabic_strategy_announces_the_newer_english_version(english_update, page):
+    clone, site = english_update
+    page.goto((site / "strategy" / "index.html").as_uri())
+    notice = page.locator(".guide-notice--translation")
+    assert notice.count() == 1 and notice.is_visible()
+    expected = ui()["notice.translation-newer"]["ar"].format(date="٢٠ فبراير ٢٠٣٠")
+    assert expected in notice.inner_text()
+    link = notice.locator("a")
+    assert link.inner_text().strip() == ui()["notice.translation-link"]["ar"]
+    assert link.evaluate("a => a.href").endswith("/en/strategy/")
+
+
+def test_english_strategy_and_pages_in_step_show_no_notice(english_update):
+    _, site = english_update
+    for lang in LANGUAGES:
+        for slug in PAGES:
+            html = html_of(site, lang, slug)
+            expect = (lang, slug) == ("ar", "strategy")
+            assert ("guide-notice--translation" in html) == expect, f"{lang}/{slug}"
+
+
+def test_edit_links_point_at_the_language_folder_file(english_update):
+    _, site = english_update
+    for lang in LANGUAGES:
+        html = html_of(site, lang, "strategy")
+        url = f"https://example.org/scn/guide/edit/main/docs/{lang}/strategy.md"
+        assert f'href="{url}"' in aside(html, "guide-page-dates")
+        # Material's own edit button uses page.edit_url too.
+        assert re.search(rf'<a href="{re.escape(url)}"[^>]*class="md-content__button', html)
+    # A page untouched since the editors' commit shows that commit's date.
+    assert "١٥ يناير ٢٠٣٠" in aside(html_of(site, "ar", "mapping"), "guide-page-dates")
+    assert "15 January 2030" in aside(html_of(site, "en", "mapping"), "guide-page-dates")
+
+
+def test_status_lists_strategy_as_outdated_in_arabic(english_update):
+    clone, _ = english_update
+    proc = run_tools(clone, "status")
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split()[0]: line for line in proc.stdout.splitlines() if line.endswith(")") or line.endswith("ok")}
+    assert "OUTDATED ar (en changed later)" in rows["strategy.md"]
+    assert "2030-02-20 09:00" in rows["strategy.md"]
+    assert all(rows[f"{slug}.md"].endswith("ok") for slug in PAGES if slug != "strategy")
+
+
+def test_build_without_git_history_falls_back(tmp_path):
+    tree = tmp_path / "export"
+    tree.mkdir()
+    archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    site = tmp_path / "site"
+    proc = run_tools(tree, "build", "--site-dir", str(site))
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "no git history" in proc.stderr and "INFO" in proc.stderr
+    for lang in LANGUAGES:
+        html = html_of(site, lang, "strategy")
+        block = aside(html, "guide-page-dates")
+        assert block and "guide-page-dates__updated" not in block  # no "last updated" line
+        assert f"docs/{lang}/strategy.md" in block  # the rest still shows
+        assert "guide-notice--translation" not in html
