@@ -180,14 +180,15 @@ def english_update(tmp_path_factory):
     strategy.write_text(strategy.read_text(encoding="utf-8") + "\nA sentence added in English.\n", encoding="utf-8")
     git(clone, "commit", "-q", "-am", "Strategy (en): new sentence", when="2030-02-20T09:00:00+00:00")
     site = clone.parent / "site"
-    proc = run_tools(clone, "build", "--site-dir", str(site),
+    trace = clone.parent / "git-trace.log"  # every git command the build runs
+    proc = run_tools(clone, "build", "--site-dir", str(site), GIT_TRACE=str(trace),
                      REPO_URL="https://example.org/scn/guide", EDIT_URI="edit/main/docs/")
     assert proc.returncode == 0, proc.stderr[-4000:]
-    return clone, site
+    return clone, site, trace
 
 
 def test_arabic_strategy_announces_the_newer_english_version(english_update, page):
-    clone, site = english_update
+    clone, site, _ = english_update
     page.goto((site / "strategy" / "index.html").as_uri())
     notice = page.locator(".guide-notice--translation")
     assert notice.count() == 1 and notice.is_visible()
@@ -199,7 +200,7 @@ def test_arabic_strategy_announces_the_newer_english_version(english_update, pag
 
 
 def test_english_strategy_and_pages_in_step_show_no_notice(english_update):
-    _, site = english_update
+    _, site, _ = english_update
     for lang in LANGUAGES:
         for slug in PAGES:
             html = html_of(site, lang, slug)
@@ -208,7 +209,7 @@ def test_english_strategy_and_pages_in_step_show_no_notice(english_update):
 
 
 def test_edit_links_point_at_the_language_folder_file(english_update):
-    _, site = english_update
+    _, site, _ = english_update
     for lang in LANGUAGES:
         html = html_of(site, lang, "strategy")
         url = f"https://example.org/scn/guide/edit/main/docs/{lang}/strategy.md"
@@ -220,8 +221,16 @@ def test_edit_links_point_at_the_language_folder_file(english_update):
     assert "15 January 2030" in aside(html_of(site, "en", "mapping"), "guide-page-dates")
 
 
+def test_git_dates_come_from_one_git_log_per_build(english_update):
+    # Both languages are built (mkdocs-static-i18n runs the build twice), yet
+    # the dates for every page come from a single `git log`.
+    _, _, trace = english_update
+    logs = [line for line in trace.read_text(encoding="utf-8").splitlines() if "built-in: git log" in line]
+    assert len(logs) == 1, logs
+
+
 def test_status_lists_strategy_as_outdated_in_arabic(english_update):
-    clone, _ = english_update
+    clone, _, _ = english_update
     proc = run_tools(clone, "status")
     assert proc.returncode == 0, proc.stderr
     rows = {line.split()[0]: line for line in proc.stdout.splitlines() if line.endswith(")") or line.endswith("ok")}
