@@ -137,6 +137,13 @@ def test_command_prints_table_writes_markdown_and_fails_on_missing(repo, tmp_pat
     assert "lack a language" in proc.stderr
 
 
+def test_uncommitted_files_are_shown_as_such(repo):
+    write(repo, "docs/ar/strategy.md", "# translated, not yet committed\n")
+    proc = run_status(repo)
+    line = next(l for l in proc.stdout.splitlines() if l.startswith("strategy.md"))
+    assert "uncommitted" in line and "OUTDATED en (ar changed later)" in line
+
+
 def test_fail_on_missing_passes_when_complete(repo):
     (repo / "docs/en/only-english.md").unlink()
     git(repo, "commit", "-q", "-am", "drop", when="2025-03-02T00:00:00+00:00")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
@@ -54,6 +54,8 @@ class Report:
     pages: list[PageStatus] = field(default_factory=list)
     records: list[RecordProblem] = field(default_factory=list)
     history: str | None = None  # why dates are unknown, if they are
+    # The date given to files with uncommitted changes (shown as such).
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
     def missing(self) -> bool:
@@ -129,7 +131,7 @@ def record_problems(path: Path, label: str) -> list[RecordProblem]:
 def build_report(root: Path) -> Report:
     report = Report()
     try:
-        dates = gitdates.last_changed(root, ("docs", "data"))
+        dates = gitdates.last_changed(root, ("docs", "data"), now=report.now)
         top = gitdates.repo_root(root)
     except gitdates.NoHistory as exc:
         dates, top, report.history = None, root, str(exc)
@@ -139,9 +141,11 @@ def build_report(root: Path) -> Report:
     return report
 
 
-def _date(d: datetime | None, exists: bool) -> str:
+def _date(d: datetime | None, exists: bool, now: datetime | None = None) -> str:
     if not exists:
         return "—"
+    if d is not None and d == now:
+        return "uncommitted"
     return d.strftime("%Y-%m-%d %H:%M") if d else "unknown"
 
 
@@ -155,7 +159,8 @@ def _state(row: PageStatus) -> str:
 
 def render_text(report: Report) -> str:
     header = ("page", "ar changed", "en changed", "state")
-    rows = [(r.name, _date(r.changed["ar"], r.exists["ar"]), _date(r.changed["en"], r.exists["en"]), _state(r))
+    rows = [(r.name, _date(r.changed["ar"], r.exists["ar"], report.now),
+             _date(r.changed["en"], r.exists["en"], report.now), _state(r))
             for r in report.pages]
     widths = [max(len(x[i]) for x in [header, *rows]) for i in range(3)]
     out = ["  ".join(c.ljust(w) for c, w in zip(row[:3], widths)) + "  " + row[3] for row in [header, *rows]]
@@ -173,8 +178,8 @@ def render_text(report: Report) -> str:
 def render_markdown(report: Report) -> str:
     out = ["# Translation status", "", "| page | ar changed | en changed | state |", "| --- | --- | --- | --- |"]
     for r in report.pages:
-        out.append(f"| `{r.name}` | {_date(r.changed['ar'], r.exists['ar'])} | "
-                   f"{_date(r.changed['en'], r.exists['en'])} | {_state(r)} |")
+        out.append(f"| `{r.name}` | {_date(r.changed['ar'], r.exists['ar'], report.now)} | "
+                   f"{_date(r.changed['en'], r.exists['en'], report.now)} | {_state(r)} |")
     if report.history:
         out += ["", f"No git history ({report.history}): change dates unknown."]
     out += ["", "## Data records missing a language", ""]
