@@ -8,6 +8,7 @@ move to another engine (Material reaches end of life in 2027).
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -85,8 +86,10 @@ def _reader_state(config) -> dict:
             top, dates = root, None
             log.info("guide: no git history (%s); pages show no 'last updated' date "
                      "and no translation notices", exc)
+        # The same data folder the macros use (GUIDE_DATA_DIR points elsewhere).
+        data_dir = Path(os.environ.get("GUIDE_DATA_DIR") or root / "data")
         try:
-            ui = notices.load_ui(root / "data" / "ui.yml")
+            ui = notices.load_ui(data_dir / "ui.yml")
         except (OSError, notices.UIError) as exc:
             raise PluginError(f"guide: {exc}") from exc
         state = {"root": root, "top": top, "dates": dates, "ui": ui}
@@ -99,9 +102,9 @@ def _reader_notes(page, config) -> dict:
     state = _reader_state(config)
     src = Path(page.file.abs_src_path).resolve()
     lang = getattr(page.file, "locale", None) or page.file.src_uri.split("/")[0]
-    if lang not in notices.LANGUAGES:
-        return {}
-    name = page.file.src_uri.split("/", 1)[1]
+    folder, _, name = page.file.src_uri.partition("/")
+    if lang not in notices.LANGUAGES or folder != lang or not name:
+        return {}  # not a page of a language folder
     other = src.parents[len(Path(name).parts) - 1].parent / notices.OTHER[lang] / name
 
     def changed(path):
