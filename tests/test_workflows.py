@@ -93,7 +93,7 @@ def test_pr_uploads_the_site_and_the_offline_zip(pr):
     assert offline["with"].get("if-no-files-found") == "ignore"
     # The site artefact must be built before it is uploaded.
     names = [s.get("run", s.get("uses", "")) for s in steps(pr)]
-    build = next(i for i, n in enumerate(names) if "make build" in n or "tools build" in n)
+    build = next(i for i, n in enumerate(names) if re.search(r"make build|tools (build|release)", n))
     site_upload = next(i for i, s in enumerate(steps(pr)) if s in uploads and str(s["with"]["path"]).startswith("site"))
     assert build < site_upload
 
@@ -106,7 +106,7 @@ def test_deploy_publishes_main_to_pages_with_site_url(deploy):
     uses = [s.get("uses", "") for s in steps(deploy)]
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in deploy["jobs"]["deploy"]["steps"][0].values())
-    build = next(s for s in steps(deploy) if "run" in s and "build" in s["run"])
+    build = next(s for s in steps(deploy) if "run" in s and re.search(r"make build|tools (build|release)", s["run"]))
     assert "steps.pages.outputs.base_url" in build["env"]["SITE_URL"]
     assert any(u.startswith("actions/configure-pages@") for u in uses)
     assert deploy["jobs"]["deploy"]["needs"] == "build"
