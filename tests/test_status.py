@@ -68,6 +68,18 @@ def test_uncommitted_edits_count_as_now(repo):
     assert dates["docs/en/mapping.md"] == datetime(2025, 1, 30, 10, 0, tzinfo=timezone.utc)
 
 
+def test_project_in_a_subfolder_of_the_repository(tmp_path):
+    repo = tmp_path / "mono"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write(repo, "guide/docs/ar/strategy.md")
+    write(repo, "docs/ar/strategy.md")  # another project's docs: not ours
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "init", when="2025-01-30T10:00:00+00:00")
+    dates = gitdates.last_changed(repo / "guide", ("docs",))
+    assert set(dates) == {"guide/docs/ar/strategy.md"}
+
+
 def test_no_history_without_git_and_in_shallow_clones(tmp_path, repo):
     plain = tmp_path / "tarball"
     shutil.copytree(repo / "docs", plain / "docs")

@@ -81,7 +81,7 @@ def _reader_state(config) -> dict:
         root = Path(config.config_file_path).resolve().parent
         try:
             top = gitdates.repo_root(root)
-            dates = gitdates.last_changed(top, ("docs",))
+            dates = gitdates.last_changed(root, (os.path.relpath(config.docs_dir, root),))
         except gitdates.NoHistory as exc:
             top, dates = root, None
             log.info("guide: no git history (%s); pages show no 'last updated' date "

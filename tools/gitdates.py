@@ -61,7 +61,7 @@ def parse_log(output: str) -> dict[str, datetime]:
 
 
 def dirty_paths(root: Path, pathspecs: tuple[str, ...]) -> set[str]:
-    """Paths (relative to ``root``) with uncommitted changes or untracked."""
+    """Paths (relative to the repository root) with uncommitted changes or untracked."""
     out = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspecs)
     paths: set[str] = set()
     entries = out.split("\x00")
@@ -85,13 +85,16 @@ def last_changed(
 ) -> dict[str, datetime]:
     """``{path relative to the repository root: date of its last change}``.
 
-    Raises ``NoHistory`` when the dates cannot be known (see the module doc).
+    ``pathspecs`` are relative to ``root`` (the project may sit in a
+    subfolder of the repository). Raises ``NoHistory`` when the dates cannot
+    be known (see the module doc).
     """
-    top = repo_root(Path(root))
-    if _git(top, "rev-parse", "--is-shallow-repository").strip() == "true":
+    root = Path(root)
+    repo_root(root)  # NoHistory outside a work tree
+    if _git(root, "rev-parse", "--is-shallow-repository").strip() == "true":
         raise NoHistory("shallow clone: file dates would all be the date of its one commit")
     try:
-        log = _git(top, "log", f"--format={_COMMIT_MARK}%cI", "--name-only", "-z", "--no-renames",
+        log = _git(root, "log", f"--format={_COMMIT_MARK}%cI", "--name-only", "-z", "--no-renames",
                    "--", *pathspecs)
     except NoHistory as exc:
         if "does not have any commits" in str(exc):
@@ -100,7 +103,7 @@ def last_changed(
             raise
     dates = parse_log(log)
     now = now or datetime.now(timezone.utc)
-    for path in dirty_paths(top, pathspecs):
+    for path in dirty_paths(root, pathspecs):
         dates[path] = now
     return dates
 
