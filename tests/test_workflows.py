@@ -155,3 +155,26 @@ def test_pre_commit_config():
                 assert (ROOT / schema).is_file(), f"{hook['name']}: {schema} missing"
                 target = hook["files"].strip("^$").replace("\\.", ".")
                 assert (ROOT / target).is_file(), f"{hook['name']}: {target} missing"
+
+
+def test_schema_hooks_pass_on_the_current_data():
+    # What the check-jsonschema hooks will do, with the pinned jsonschema library:
+    # the mapping of data file -> schema in the config is right and the data validates.
+    import json
+
+    import jsonschema
+
+    config = load(ROOT / ".pre-commit-config.yaml")
+    checked = []
+    for repo in config["repos"]:
+        for hook in repo["hooks"]:
+            if hook["id"] != "check-jsonschema":
+                continue
+            schema = json.loads((ROOT / hook["args"][hook["args"].index("--schemafile") + 1]).read_text(encoding="utf-8"))
+            target = ROOT / hook["files"].strip("^$").replace("\\.", ".")
+            validator = jsonschema.validators.validator_for(schema)(schema)
+            errors = [e.message for e in validator.iter_errors(yaml.safe_load(target.read_text(encoding="utf-8")))]
+            assert errors == [], f"{target.name}: {errors[:3]}"
+            checked.append(target.name)
+    # Every data file has a schema hook.
+    assert sorted(checked) == sorted(p.name for p in (ROOT / "data").glob("*.yml"))
