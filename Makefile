@@ -5,7 +5,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: serve build test install system-deps clean
+.PHONY: serve build test install system-deps tools bench clean
+
+# Node tools the tests and the benchmark use, pinned, installed into .tools/
+# (gitignored): the Nu HTML checker (vnu-jar, needs Java) for `make test`.
+VNU_VERSION := 26.9.27
+VNU_STAMP := .tools/.vnu-jar-$(VNU_VERSION)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +33,20 @@ build: $(STAMP)
 system-deps:
 	bash .ci/system-deps
 
+$(VNU_STAMP):
+	npm install --prefix .tools --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION)
+	touch $(VNU_STAMP)
+
+tools: $(VNU_STAMP)
+
 # The whole test suite: builds the site and drives it in headless Chromium.
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps tools
 	$(PY) -m pytest
+
+# Build time, bytes per first visit, search and offline sizes, Lighthouse
+# scores when .tools has lighthouse (see BENCHMARKS.md). Prints figures.
+bench: $(STAMP)
+	$(PY) -m tools bench
 
 clean:
 	rm -rf site .pytest_cache

@@ -80,7 +80,8 @@ def _http_server():
     httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     yield httpd, directory
-    httpd.shutdown()
+    if directory.get("serving"):  # shutdown() waits forever if serve_forever never ran
+        httpd.shutdown()
     httpd.server_close()
 
 
@@ -110,6 +111,7 @@ def server_url(_http_server, site_dir, site_url) -> str:
     httpd, directory = _http_server
     directory["root"] = str(site_dir)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    directory["serving"] = "yes"
     return site_url
 
 
