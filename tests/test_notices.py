@@ -76,6 +76,33 @@ def test_summary_note():
     assert note["kind"] == "summary" and note["text"] == ui()["notice.summary"]["ar"]
 
 
+def test_page_facts_compare_with_the_counterpart_file(tmp_path):
+    for rel in ("docs/ar/strategy.md", "docs/en/strategy.md", "docs/ar/sub/page.md"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("# x\n", encoding="utf-8")
+    d1, d2 = datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2025, 2, 1, tzinfo=timezone.utc)
+    dates = {"docs/ar/strategy.md": d1, "docs/en/strategy.md": d2, "docs/ar/sub/page.md": d1}
+    src = tmp_path / "docs/ar/strategy.md"
+    assert notices.counterpart(tmp_path / "docs/ar/sub/page.md", "ar", "sub/page.md") == tmp_path / "docs/en/sub/page.md"
+    f = notices.page_facts(src, "ar", "strategy.md", dates, tmp_path, "complete")
+    assert (f.changed, f.other_changed) == (d1, d2)
+    # The counterpart does not exist: nothing to compare with.
+    f = notices.page_facts(tmp_path / "docs/ar/sub/page.md", "ar", "sub/page.md", dates, tmp_path, None)
+    assert (f.changed, f.other_changed) == (d1, None)
+    # No git history: no dates at all.
+    f = notices.page_facts(src, "ar", "strategy.md", None, tmp_path, None)
+    assert (f.changed, f.other_changed) == (None, None)
+
+
+def test_edition_dates_are_checked():
+    good = {"ar": {"published": date(2023, 9, 11), "updated": date(2025, 1, 30)}, "en": {"published": date(2023, 9, 12)}}
+    assert notices.check_edition(good) is good
+    with pytest.raises(ValueError, match=r"extra.edition.ar.published: .*'11/09/2023'"):
+        notices.check_edition({"ar": {"published": "11/09/2023"}})
+    with pytest.raises(ValueError, match="extra.edition.fr"):
+        notices.check_edition({"fr": {"published": date(2023, 9, 11)}})
+
+
 def test_missing_ui_key_is_named(tmp_path):
     bad = tmp_path / "ui.yml"
     strings = yaml.safe_load((ROOT / "data" / "ui.yml").read_text(encoding="utf-8"))

@@ -105,18 +105,11 @@ def _reader_notes(page, config) -> dict:
     folder, _, name = page.file.src_uri.partition("/")
     if lang not in notices.LANGUAGES or folder != lang or not name:
         return {}  # not a page of a language folder
-    other = src.parents[len(Path(name).parts) - 1].parent / notices.OTHER[lang] / name
-
-    def changed(path):
-        if state["dates"] is None or not path.exists():
-            return None
-        return state["dates"].get(gitdates.relative_to_repo(path, state["top"]))
-
-    facts = notices.PageFacts(lang, name, changed(src), changed(other), (page.meta or {}).get("status"))
+    facts = notices.page_facts(src, lang, name, state["dates"], state["top"], (page.meta or {}).get("status"))
     source_path = src.relative_to(state["root"]).as_posix()
     try:
-        dates = notices.dates(facts, state["ui"], config.extra.get("edition") or {}, source_path, page.edit_url)
-    except (AttributeError, TypeError, KeyError) as exc:
-        raise PluginError(f"guide: mkdocs.yml extra.edition must map ar/en to "
-                          f"published/updated dates (YYYY-MM-DD): {exc!r}") from exc
+        edition = notices.check_edition(config.extra.get("edition") or {})
+    except ValueError as exc:
+        raise PluginError(f"guide: {exc}") from exc
+    dates = notices.dates(facts, state["ui"], edition, source_path, page.edit_url)
     return {"page_notices": notices.notices(facts, state["ui"]), "page_dates": dates}

@@ -93,6 +93,40 @@ class PageFacts:
     status: str | None = None  # front matter status
 
 
+def counterpart(src: Path, lang: str, name: str) -> Path:
+    """The other language's file: ``docs/ar/strategy.md`` -> ``docs/en/strategy.md``."""
+    lang_dir = src
+    for _ in Path(name).parts:
+        lang_dir = lang_dir.parent
+    return lang_dir.parent / OTHER[lang] / name
+
+
+def page_facts(src: Path, lang: str, name: str, dates: dict[str, datetime] | None,
+               repo_root: Path, status: str | None) -> PageFacts:
+    """Facts about one page from the build's git dates (``None``: no history)."""
+
+    def changed(path: Path) -> datetime | None:
+        if dates is None or not path.exists():
+            return None
+        return dates.get(path.resolve().relative_to(repo_root.resolve()).as_posix())
+
+    return PageFacts(lang, name, changed(src), changed(counterpart(src, lang, name)), status)
+
+
+def check_edition(edition: object) -> dict:
+    """``extra.edition`` from mkdocs.yml: ``{lang: {published: date, updated: date}}``."""
+    if not isinstance(edition, dict):
+        raise ValueError("mkdocs.yml extra.edition must map ar/en to published/updated dates")
+    for lang, entry in edition.items():
+        if lang not in LANGUAGES or not isinstance(entry, dict):
+            raise ValueError(f"mkdocs.yml extra.edition.{lang}: expected ar or en with published/updated")
+        for key, value in entry.items():
+            if key not in ("published", "updated") or not isinstance(value, date):
+                raise ValueError(f"mkdocs.yml extra.edition.{lang}.{key}: expected published/updated "
+                                 f"as an unquoted YYYY-MM-DD date, got {value!r}")
+    return edition
+
+
 def notices(facts: PageFacts, ui: dict) -> list[dict]:
     """Notices shown above the page, in the page's language."""
     lang = facts.lang
