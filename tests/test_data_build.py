@@ -145,3 +145,36 @@ def test_box_links_resolve_on_every_page(site_dir, lang):
                     continue
                 target = (page.parent / urlsplit(href).path / "index.html").resolve()
                 assert target.is_file(), f"{page.relative_to(site_dir)}: broken box link {href}"
+
+
+# --- the offline variant (use_directory_urls: false) ------------------------
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory) -> Path:
+    if not (ROOT / "mkdocs.offline.yml").is_file():
+        pytest.fail("mkdocs.offline.yml is missing: the offline edition's config is needed here")
+    base = tmp_path_factory.mktemp("offline")
+    target = base / "site"
+    proc = build_site(target, "mkdocs.offline.yml",
+                      env={"GUIDE_OFFLINE": "true", "GUIDE_DIST_DIR": str(base / "dist")})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return target
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_box_links_work_without_directory_urls(offline_site, lang):
+    pages = sorted((offline_site / LANGUAGES[lang]).glob("*.html"))
+    checked = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for block in re.findall(r'<(?:section|div|ul) class="guide-(?:box|chapter-list)[^"]*".*?</(?:section|table|ul)>', html, re.S):
+            for href in re.findall(r'<a href="([^"]+)"', block):
+                if href.startswith("https://"):
+                    continue
+                parts = urlsplit(href)
+                target = (page.parent / parts.path)
+                assert parts.path.endswith(".html") and target.is_file(), f"{page.name}: broken link {href}"
+                if parts.fragment:
+                    assert f'id="{parts.fragment}"' in target.read_text(encoding="utf-8")
+                checked += 1
+    assert checked > 20
