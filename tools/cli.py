@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "offline": ("tools.offline", "offline edition: dist/guide-offline.zip (+ .sha256) for file:// use"),
     "pdf": ("tools.pdf", "one PDF per language: dist/guide-ar.pdf, dist/guide-en.pdf"),
     "release": ("tools.release", "PDFs, offline archive and site with download links; reports sizes"),
+    "bench": ("tools.bench", "figures: build time vs bare Material, bytes per first visit, search, Lighthouse"),
 }
 
 

@@ -9,6 +9,7 @@ and is sent as is, as real servers do.
 from __future__ import annotations
 
 import gzip
+import os
 import http.server
 import socketserver
 import threading
@@ -20,6 +21,7 @@ COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
 
 
 class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+    transfer_log: list | None = None  # (path, header + body bytes) per GET
     def log_message(self, *args):
         pass
 
@@ -42,21 +44,36 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         self._gzip_body = body
         return None
 
+    def flush_headers(self):
+        self._header_bytes = sum(len(h) for h in getattr(self, "_headers_buffer", []))
+        super().flush_headers()
+
     def do_GET(self):
         self._gzip_body = None
+        self._header_bytes = 0
+        body = 0
         f = self.send_head()
         if self._gzip_body is not None:
             self.wfile.write(self._gzip_body)
+            body = len(self._gzip_body)
         elif f:
             try:
+                body = os.fstat(f.fileno()).st_size
                 self.copyfile(f, self.wfile)
             finally:
                 f.close()
+        if self.transfer_log is not None:
+            self.transfer_log.append((self.path, self._header_bytes + body))
 
 
 @contextmanager
-def serve(directory: Path, gzip_enabled: bool = True):
-    """Serve ``directory`` on 127.0.0.1 (free port); yield the base URL."""
+def serve(directory: Path, gzip_enabled: bool = True, transfer_log: list | None = None):
+    """Serve ``directory`` on 127.0.0.1 (free port); yield the base URL.
+
+    ``directory`` may not exist yet (build into it after the server is up, so
+    the site can be built for its own address). With ``transfer_log``, every
+    GET appends ``(path, bytes sent)``: headers plus the (compressed) body.
+    """
     base = _GzipHandler if gzip_enabled else http.server.SimpleHTTPRequestHandler
 
     class Handler(base):
@@ -66,6 +83,7 @@ def serve(directory: Path, gzip_enabled: bool = True):
         def log_message(self, *args):
             pass
 
+    Handler.transfer_log = transfer_log
     httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
