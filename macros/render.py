@@ -126,6 +126,15 @@ class _Context:
         chapter = self.data.chapter(number)
         return {"href": self.href(chapter.slug), "title": self.plain(chapter.title), "chapter": chapter}
 
+    @property
+    def sep(self) -> str:
+        # Naskh draws U+00B7 like the Arabic-Indic zero: Arabic boxes use a dash.
+        return "—" if self.lang == "ar" else "·"
+
+    @property
+    def comma(self) -> str:
+        return "، " if self.lang == "ar" else ", "
+
     def place(self, case) -> Markup:
         return locale.isolate_latin(place(case, self.lang), self.lang)
 
@@ -140,16 +149,23 @@ class _Context:
             text = self.t(f"figure.{fig.qualifier}").replace("{n}", text)
         return text
 
-    def source(self, key: str, data_file: str) -> Markup:
-        """'Source: <label> · data/cases.yml' (the data file helps editors find the record)."""
+    def source_label(self, key: str) -> Markup:
+        """A source key's name (linked where the source is public), or a URL's host."""
         if key.startswith(("http://", "https://")):
-            label = Markup('<a href="{0}">{1}</a>').format(key, re.sub(r"^https?://(www\.)?", "", key).split("/")[0])
-        elif key in SOURCE_KEY_URLS:
-            label = Markup('<a href="{0}">{1}</a>').format(SOURCE_KEY_URLS[key], self.t(f"source.{key}"))
-        else:
-            label = escape(self.t(f"source.{key}"))
-        file_html = Markup('<code lang="en" dir="ltr">{0}</code>').format(data_file)
-        return Markup('{0} {1} · {2}').format(self.t("box.source"), label, file_html)
+            host = re.sub(r"^https?://(www\.)?", "", key).split("/")[0]
+            return Markup('<a href="{0}" lang="en" dir="ltr">{1}</a>').format(key, host)
+        if key in SOURCE_KEY_URLS:
+            return Markup('<a href="{0}">{1}</a>').format(SOURCE_KEY_URLS[key], self.t(f"source.{key}"))
+        return escape(self.t(f"source.{key}"))
+
+    def data_file(self, stem: str) -> Markup:
+        return Markup('<code lang="en" dir="ltr">{0}</code>').format(self.data.files[stem])
+
+    def source(self, keys: str | list[str], stem: str) -> Markup:
+        """'Source: <label> · data/cases.yml' (the data file helps editors find the record)."""
+        keys = [keys] if isinstance(keys, str) else keys
+        labels = Markup("؛ " if self.lang == "ar" else "; ").join(self.source_label(k) for k in keys)
+        return Markup('{0} {1} {2} {3}').format(self.t("box.source"), labels, self.sep, self.data_file(stem))
 
 
 # --- macros ----------------------------------------------------------------
