@@ -388,3 +388,12 @@ def test_find_call_line():
     assert render.find_call_line(source, "case_box", "other") == 3
     assert render.find_call_line(source, "chapter_ref", 3) == 6
     assert render.find_call_line(source, "glossary") is None
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_boxes_are_named_by_an_element_they_contain(data, lang):
+    htmls = [render.case_box(data, page(lang), c.id) for c in data.cases]
+    htmls += [render.key_questions(data, page(lang), q.id) for q in data.questions]
+    for html in htmls:
+        label = re.search(r'aria-labelledby="([^"]+)"', html).group(1)
+        assert f'id="{label}"' in html
