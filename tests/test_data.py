@@ -6,6 +6,7 @@ checks the one-line message: file, line, record and field."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -325,3 +326,20 @@ def test_many_errors_still_one_line(data_dir):
     message = error_of(data_dir)
     assert message.startswith(f"{path}:{line_of(path, 'region: nowhere')}: mandate 'france': field 'region'")
     assert message.endswith("(+2 more errors in this file)")
+
+
+# --- fresh wording ------------------------------------------------------------
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+_ARABIC_WORD = re.compile(r"[\u0600-\u06FF]+")
+
+
+def test_no_arabic_run_of_eight_words_is_copied_from_the_seeds():
+    if not SEEDS.is_dir():
+        pytest.fail(f"the source seeds are expected at {SEEDS}")
+    seed_words = _ARABIC_WORD.findall(" ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")))
+    seed_runs = {tuple(seed_words[i:i + 8]) for i in range(len(seed_words) - 7)}
+    for path in sorted(DATA.glob("*.yml")):
+        words = _ARABIC_WORD.findall(path.read_text(encoding="utf-8"))
+        copied = [" ".join(words[i:i + 8]) for i in range(len(words) - 7) if tuple(words[i:i + 8]) in seed_runs]
+        assert not copied, f"{path.name}: wording copied from the seeds: {copied[0]}"
