@@ -206,19 +206,14 @@ def _record_label(source: SourceFile, loc: tuple) -> tuple[str, tuple]:
 
 
 def error_line(source: SourceFile, loc: tuple, message: str) -> str:
+    """``file:line: <record>: field '<path>': message`` for a location in ``source``."""
     line, parts = _walk(source.node, loc)
     label, rest = _record_label(source, loc)
-    _line, rest_parts = _walk_rest(source, loc, rest)
-    field_text = f"field {_field_path(rest_parts)!r}: " if rest_parts else ""
+    # The record's own location parts always exist in the file, so the field
+    # path is what remains after them.
+    field_parts = parts[len(loc) - len(rest):]
+    field_text = f"field {_field_path(field_parts)!r}: " if field_parts else ""
     return f"{source.name}:{line}: {label}{field_text}{message}"
-
-
-def _walk_rest(source: SourceFile, loc: tuple, rest: tuple) -> tuple[int, list[str]]:
-    # The field path is reported relative to the record: walk the whole
-    # location and keep only the parts below the record.
-    _line, parts = _walk(source.node, loc)
-    skip = len(loc) - len(rest)
-    return _line, parts[skip:] if skip <= len(parts) else parts
 
 
 def _pydantic_message(err: dict) -> str:
