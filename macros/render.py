@@ -277,8 +277,7 @@ def cases_index(data: GuideData, page: PageInfo) -> str:
     for case in data.cases:
         slugs = sorted((s for s in usage.get(case.id, []) if s in order), key=order.get)
         appears = [dict(ctx.chapter_link(order[s]), anchor=f"#case-{case.id}") for s in slugs]
-        related = [ctx.chapter_link(n) for n in sorted(case.chapters)]
-        rows.append({"case": case, "appears": appears, "related": related})
+        rows.append({"case": case, "appears": appears})
     return _render("cases_index.html", c=ctx, rows=rows)
 
 
@@ -300,4 +299,6 @@ def abbreviations(data: GuideData, lang: str) -> str:
 def place(case: Case, lang: str) -> str:
     parts = [case.city.get(lang)] if case.city else []
     parts.append(case.country.get(lang))
-    return ("، " if lang == "ar" else ", ").join(parts)
+    # English city names may contain commas ("Newark, New Jersey"; a list of
+    # cities), so the parts are set apart with a middle dot.
+    return ("، " if lang == "ar" else " · ").join(parts)
