@@ -70,8 +70,12 @@ class Strict(BaseModel):
 class Localized(Strict):
     """The same text in both languages; both are required."""
 
-    ar: Annotated[Text, AfterValidator(_arabic_text)]
-    en: Annotated[Text, AfterValidator(_english_text)]
+    ar: Annotated[Text, AfterValidator(_arabic_text), Field(
+        description="Arabic text; numbers in Arabic-Indic digits (٠–٩)",
+        json_schema_extra={"pattern": "^[^0-9]*$"})]
+    en: Annotated[Text, AfterValidator(_english_text), Field(
+        description="English text; numbers in Latin digits",
+        json_schema_extra={"pattern": "^[^\u0660-\u0669\u06f0-\u06f9]*$"})]
 
     def get(self, lang: str) -> str:
         return getattr(self, lang)
@@ -217,6 +221,8 @@ UiKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]+(?:[._-][A-Za-z0
 
 class UiFile(RootModel[dict[UiKey, Localized]]):
     """Flat mapping: key -> {ar, en}. Keys are dotted, e.g. ``case.label``."""
+
+    model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
 
 
 # file stem -> (model, record noun used in messages, the record list's key,
