@@ -204,6 +204,7 @@ def mandates_table(data: GuideData, page: PageInfo, region: str | None = None, c
         raise MacroError(f"mandates_table: unknown category {category!r} (known: {', '.join(categories)})", "mandates_table", category)
     rows = [m for m in data.mandates
             if (region is None or m.region.value == region) and (category is None or m.category.value == category)]
+    rows.sort(key=lambda m: sort_key(m.country.get(ctx.lang), ctx.lang))
     if not rows:
         raise MacroError(f"mandates_table: no country matches region={region!r} category={category!r}", "mandates_table")
     qualifiers = []
@@ -239,12 +240,16 @@ def key_questions(data: GuideData, page: PageInfo, list_id) -> str:
 _ALEF_FORMS = str.maketrans("أإآ", "ااا")
 
 
-def _term_sort_key(term, lang: str) -> str:
-    text = term.term.get(lang)
+def sort_key(text: str, lang: str) -> str:
+    """Alphabetical order for readers of ``lang``: Arabic ignores the article
+    ال and sorts the hamza forms of alef as alef."""
     if lang == "ar":
-        # Arabic glossaries ignore the definite article when sorting.
         text = re.sub(r"^ال", "", text).translate(_ALEF_FORMS)
     return text.casefold()
+
+
+def _term_sort_key(term, lang: str) -> str:
+    return sort_key(term.term.get(lang), lang)
 
 
 def glossary(data: GuideData, page: PageInfo) -> str:
