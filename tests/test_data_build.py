@@ -3,6 +3,7 @@ readable line and leaves no site behind; the built pages carry the boxes."""
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import shutil
 from pathlib import Path
@@ -95,7 +96,7 @@ def test_strategy_page_has_the_mandates_table(site_dir, lang):
     assert len(re.findall(r"<tr data-mandate=", table)) == 11
     assert len(re.findall(r'<th scope="col">', table)) == 4
     if lang == "ar":
-        assert not LATIN_DIGIT.search(re.sub(r"<[^>]+>", "", table))
+        assert not LATIN_DIGIT.search(html_lib.unescape(re.sub(r"<[^>]+>", "", table)))
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
@@ -178,3 +179,17 @@ def test_box_links_work_without_directory_urls(offline_site, lang):
                     assert f'id="{parts.fragment}"' in target.read_text(encoding="utf-8")
                 checked += 1
     assert checked > 20
+
+
+def test_arabic_boxes_print_arabic_indic_digits(site_dir):
+    checked = 0
+    arabic_pages = [site_dir / "index.html"] + sorted(
+        p for p in site_dir.glob("*/index.html") if p.parent.name != LANGUAGES["en"].strip("/"))
+    for page in arabic_pages:
+        html = page.read_text(encoding="utf-8")
+        for block in re.findall(r'<section class="guide-box.*?</section>|<table class="guide-table">.*?</table>'
+                                r'|<ul class="guide-chapter-list".*?</ul>|<div class="guide-glossary".*?</dl>', html, re.S):
+            text = html_lib.unescape(re.sub(r"<[^>]+>", "", block))
+            assert not LATIN_DIGIT.search(text), f"{page.relative_to(site_dir)}: Latin digit in {text[:120]!r}"
+            checked += 1
+    assert checked >= 15  # 13 case boxes, key questions, tables, lists
