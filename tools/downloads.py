@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_NAME = "downloads.json"
-KINDS = ("offline", "pdf")
+KINDS = ("pdf", "offline")  # also the order the download block lists them in
 _ARABIC_INDIC = str.maketrans("0123456789.", "٠١٢٣٤٥٦٧٨٩٫")
 
 
@@ -165,7 +165,7 @@ def block_items(entries: list[dict] | None, lang: str, labels: dict, offline_edi
 
 
 LABEL_KEYS = {"heading": "downloads.heading", "pdf": "downloads.pdf", "offline": "downloads.offline",
-              "kb": "downloads.kb", "mb": "downloads.mb", "sha256": "downloads.sha256"}
+              "kb": "downloads.kb", "mb": "downloads.mb"}
 
 
 def load_labels(ui_file: Path, lang: str) -> dict:

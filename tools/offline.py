@@ -101,6 +101,9 @@ def prune(site_dir: Path, search_langs: list[str]) -> int:
 
     for path in list(site_dir.rglob("*.map")):
         drop(path)
+    # Under file:// Material loads search/search_index.js (a script), never the JSON indexes.
+    for path in list((site_dir / "search").glob("search_index*.json")):
+        drop(path)
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         for path in list(site_dir.rglob(name)):
             drop(path)

@@ -35,6 +35,7 @@ RTL = {"ar", "fa", "he", "ur"}
 _ARTICLE_OPEN = re.compile(r'<article class="md-content__inner md-typeset">')
 _TAG = re.compile(r"<[^>]+>")
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_PAGE_DATES = re.compile(r'<aside class="[^"]*\bguide-page-dates\b[^"]*">.*?</aside>', re.DOTALL)
 _ATTR = re.compile(r'(\s)(id|href|src)="([^"]*)"')
 
 
@@ -136,6 +137,8 @@ def rewrite(fragment: str, slug: str, page_url: str, chapter_urls: dict[str, str
     absolute ``file:`` URLs.
     """
     fragment = _HEADERLINK.sub("", fragment)
+    # Web-only page furniture: "last updated / source file / edit" notes.
+    fragment = _PAGE_DATES.sub("", fragment)
 
     def fix(match: re.Match) -> str:
         space, attr, value = match.groups()
@@ -192,32 +195,42 @@ STATIC_WEIGHTS = (400, 700)
 def static_fonts(site_dir: Path, out_dir: Path) -> str:
     """``@font-face`` CSS for PDF-ready copies of the fonts in the site's fonts.css.
 
-    Same files, same families and ranges; pinned to weights 400 and 700 and with
-    one glyph per Arabic letter (see ``tools.pdffonts`` for why).
+    Same families and ranges, pinned to weights 400 and 700, with one glyph per
+    Arabic letter (see ``tools.pdffonts`` for why). A static face (e.g. the
+    regular-only Latin face of Arabic pages) is served from the variable file
+    of the same font when there is one: Chromium would otherwise embolden it
+    for bold text, and an emboldened face goes into the PDF as a Type 3 font.
     """
     from tools import pdffonts
 
     css_file = site_dir / "assets" / "stylesheets" / "fonts.css"
-    rules = []
+    faces = []
     for block in _FONT_FACE.findall(css_file.read_text(encoding="utf-8")):
         family = re.search(r'font-family:\s*"([^"]+)"', block)
         src = re.search(r'url\("?([^")]+)"?\)', block)
         if not (family and src):
             raise PdfError(f"{css_file}: @font-face without font-family or url(): {block.strip()[:80]}")
+        path = (css_file.parent / src.group(1)).resolve()
+        faces.append((block, family.group(1), path))
+    variable_by_name = {pdffonts.family_name(path): path for _, _, path in faces if pdffonts.is_variable(path)}
+
+    rules = []
+    for block, family, font_path in faces:
         unicode_range = re.search(r"unicode-range:\s*([^;]+);", block)
         style = re.search(r"font-style:\s*([a-z]+)", block)
-        font_path = (css_file.parent / src.group(1)).resolve()
+        if not pdffonts.is_variable(font_path):
+            font_path = variable_by_name.get(pdffonts.family_name(font_path), font_path)
         if pdffonts.is_variable(font_path):
-            faces = [(w, "1 549" if w == 400 else "550 1000") for w in STATIC_WEIGHTS]
-        else:  # a static face keeps its declared weight (the browser emboldens it if asked)
+            weights = [(w, "1 549" if w == 400 else "550 1000") for w in STATIC_WEIGHTS]
+        else:  # no variable sibling: keep the declared weight
             declared = re.search(r"font-weight:\s*([^;]+);", block)
-            faces = [(400, declared.group(1).strip() if declared else "400")]
-        for weight, weight_range in faces:
+            weights = [(400, declared.group(1).strip() if declared else "400")]
+        for weight, weight_range in weights:
             target = out_dir / f"{font_path.stem}-{weight}.ttf"
             if not target.exists():  # a file shared by several @font-face rules is made once
                 pdffonts.pdf_font(font_path, weight, target)
             rules.append(
-                f'@font-face {{ font-family: "{family.group(1)}"; src: url("{target.as_uri()}") format("truetype"); '
+                f'@font-face {{ font-family: "{family}"; src: url("{target.as_uri()}") format("truetype"); '
                 f"font-weight: {weight_range}; font-style: {style.group(1) if style else 'normal'};"
                 + (f" unicode-range: {unicode_range.group(1).strip()};" if unicode_range else "") + " }"
             )
@@ -274,6 +287,8 @@ def print_view(site_dir: Path, lang: dict, slugs: list[str], prefix: str, labels
   @page {{ @bottom-center {{ content: counter(page, {counter}); font-family: var(--md-text-font); font-size: 9pt; color: #444; }} }}
   @page :first {{ @bottom-center {{ content: none; }} }}
   body {{ margin: 0; }}
+  /* Code (file names...) in the site's own Latin face, not a system monospace. */
+  :root {{ --md-code-font: "Noto Sans Runs", "Noto Sans"; }}
 </style>
 </head>
 <body dir="{direction}">

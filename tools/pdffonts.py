@@ -36,6 +36,12 @@ def is_variable(path: Path) -> bool:
     return "fvar" in TTFont(str(path), lazy=True)
 
 
+def family_name(path: Path) -> str:
+    """The font's own family name (typographic family if set), e.g. "Noto Sans"."""
+    names = TTFont(str(path), lazy=True)["name"]
+    return str(names.getDebugName(16) or names.getDebugName(1))
+
+
 def static_instance(path: Path, weight: int) -> TTFont:
     """The font at ``weight`` (clamped to its ``wght`` range) as a static TrueType font."""
     font = TTFont(str(path))
@@ -169,7 +175,39 @@ def compose_dotted_letters(font: TTFont) -> int:
     typed = {g for cp, g in cmap.items() if classes.get(g) == MARK_CLASS} - split_marks
     offsets, markbase = _offsets(gpos, typed)
     added += _add_pass(font, offsets, markbase, rlig, "mark") if offsets else 0
+    # Pass 3: shadda takes a vowel on top of it (e.g. "ـمَّ"); GPOS puts that
+    # vowel on the shadda (mark-to-mark), so its offset is shadda's plus that.
+    shadda = cmap.get(0x0651)
+    if shadda and offsets:
+        on_shadda = _mark_on_mark(gpos, shadda, typed - {shadda})
+        third = {}
+        for (base, mark), (dx, dy) in offsets.items():
+            if mark != shadda:
+                continue
+            for vowel, (vx, vy) in on_shadda.items():
+                third[(f"{base}_{shadda}.mark", vowel)] = (dx + vx, dy + vy)
+        if third:
+            added += _add_pass(font, third, markbase, rlig, "mark2")
     return added
+
+
+def _mark_on_mark(gpos, base_mark: str, marks: set[str]) -> dict[str, tuple[int, int]]:
+    """Offsets of ``marks`` stacked on ``base_mark`` by GPOS mark-to-mark: mark -> (dx, dy)."""
+    result = {}
+    for lookup in gpos.LookupList.Lookup:
+        if _lookup_type(lookup) != 6:
+            continue
+        for st in _subtables(lookup):
+            if base_mark not in st.Mark2Coverage.glyphs:
+                continue
+            anchors = st.Mark2Array.Mark2Record[st.Mark2Coverage.glyphs.index(base_mark)].Mark2Anchor
+            for mi, mark in enumerate(st.Mark1Coverage.glyphs):
+                record = st.Mark1Array.MarkRecord[mi]
+                anchor = anchors[record.Class]
+                if mark in marks and anchor is not None and mark not in result:
+                    result[mark] = (anchor.XCoordinate - record.MarkAnchor.XCoordinate,
+                                    anchor.YCoordinate - record.MarkAnchor.YCoordinate)
+    return result
 
 
 def pdf_font(path: Path, weight: int, target: Path) -> int:
