@@ -400,3 +400,80 @@ def test_boxes_are_named_by_an_element_they_contain(data, lang):
     for html in htmls:
         label = re.search(r'aria-labelledby="([^"]+)"', html).group(1)
         assert f'id="{label}"' in html
+
+
+# --- the mkdocs-macros adapter ----------------------------------------------
+
+class _File:
+    def __init__(self, src_uri, abs_src_path=None):
+        self.src_uri, self.abs_src_path = src_uri, abs_src_path
+
+
+class _Page:
+    def __init__(self, src_uri, abs_src_path=None):
+        self.file = _File(src_uri, abs_src_path)
+
+
+class FakeEnv:
+    """The parts of mkdocs-macros' env that macros/__init__.py uses."""
+
+    def __init__(self, docs_dir, use_directory_urls=True):
+        self.macros, self.variables, self.page, self.markdown = {}, {}, None, ""
+        self.conf = {"docs_dir": str(docs_dir), "use_directory_urls": use_directory_urls}
+
+    def macro(self, function, name):
+        self.macros[name] = function
+
+
+def test_define_env_registers_exactly_the_api():
+    import macros
+    env = FakeEnv(ROOT / "docs")
+    macros.define_env(env)
+    assert sorted(env.macros) == sorted(["chapter_list", "chapter_ref", "mandates_table", "case_box",
+                                         "key_questions", "glossary", "cases_index"])
+    env.page = _Page("en/strategy.md")
+    assert env.macros["chapter_ref"](3) == "[Chapter 3: Strategy](strategy.md)"
+    env.page = _Page("ar/strategy.md")
+    assert env.macros["chapter_ref"](3) == "[الفصل ٣: الاستراتيجية](strategy.md)"
+    assert "٨٠٠٬٠٠٠" in env.macros["case_box"]("london-shared-endeavour-fund")
+    assert rows(env.macros["mandates_table"](region="africa")) == ["kenya"]
+
+
+def test_define_env_stops_on_bad_data_with_the_line(tmp_path, monkeypatch):
+    import macros
+    from mkdocs.exceptions import PluginError
+    from macros.loader import DATA_DIR_ENV
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "chapters.yml").write_text(
+        (data / "chapters.yml").read_text(encoding="utf-8").replace("    slug: mapping\n", "    slug: Mapping!\n"),
+        encoding="utf-8")
+    monkeypatch.setenv(DATA_DIR_ENV, str(data))
+    with pytest.raises(PluginError) as info:
+        macros.define_env(FakeEnv(ROOT / "docs"))
+    assert re.fullmatch(rf"{re.escape(str(data / 'chapters.yml'))}:\d+: chapter 2: field 'slug': String should match pattern .*",
+                        str(info.value))
+
+
+def test_bad_macro_call_logs_page_and_line_then_exits(tmp_path, caplog):
+    import macros
+    page_file = tmp_path / "strategy.md"
+    page_file.write_text("---\ntitle: x\n---\n\n# X\n\n{{ case_box(\"nope\") }}\n", encoding="utf-8")
+    env = FakeEnv(ROOT / "docs")
+    macros.define_env(env)
+    env.page = _Page("en/strategy.md", str(page_file))
+    with pytest.raises(SystemExit) as info:
+        env.macros["case_box"]("nope")
+    assert info.value.code == 1
+    assert caplog.records[-1].levelname == "ERROR"
+    assert caplog.records[-1].getMessage().startswith("docs/en/strategy.md:7: case_box: unknown case id 'nope' (known: ")
+
+
+def test_abbreviations_are_appended_in_the_page_language():
+    import macros
+    env = FakeEnv(ROOT / "docs")
+    macros.define_env(env)
+    env.page, env.markdown = _Page("ar/strategy.md"), "# نص\n\nNLC"
+    macros.on_post_page_macros(env)
+    assert env.markdown.startswith("# نص\n\nNLC\n\n*[")
+    assert "*[NLC]: التعاون الوطني المحلي (national–local cooperation)\n" in env.markdown
