@@ -223,6 +223,8 @@ def _pydantic_message(err: dict) -> str:
             msg = msg[len(prefix):]
     if err["type"] == "extra_forbidden":
         msg = "unknown field (not in the schema; check the spelling)"
+    elif err["type"] == "model_type" and err.get("ctx", {}).get("class_name") == "Localized":
+        msg = "expected the text in both languages: {ar: …, en: …}"
     return msg
 
 

@@ -343,3 +343,10 @@ def test_no_arabic_run_of_eight_words_is_copied_from_the_seeds():
         words = _ARABIC_WORD.findall(path.read_text(encoding="utf-8"))
         copied = [" ".join(words[i:i + 8]) for i in range(len(words) - 7) if tuple(words[i:i + 8]) in seed_runs]
         assert not copied, f"{path.name}: wording copied from the seeds: {copied[0]}"
+
+
+def test_text_without_languages(data_dir):
+    path = data_dir / "mandates.yml"
+    edit(path, "    country:\n      ar: كينيا\n      en: Kenya\n", "    country: Kenya\n")
+    message = error_of(data_dir)
+    assert message == f"{path}:{line_of(path, 'country: Kenya')}: mandate 'kenya': field 'country': expected the text in both languages: {{ar: …, en: …}}"
