@@ -1,0 +1,258 @@
+"""The offline edition, unpacked and read from file:// with the network cut off,
+and the download block it shares with the online site.
+
+One archive is built for the module (PDFs first, as `python -m tools release`
+does, so the archive carries them); every browser test runs in a context that
+aborts any request that is not file: and fails if one was attempted."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tools import downloads, offline, pdf
+from tools.build import build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+ARABIC_INDIC = re.compile("[٠-٩]")
+LATIN_DIGIT = re.compile("[0-9]")
+
+
+def titles(slug: str) -> dict[str, str]:
+    for chapter in yaml.safe_load((ROOT / "data" / "chapters.yml").read_text(encoding="utf-8"))["chapters"]:
+        if chapter["slug"] == slug:
+            return chapter["title"]
+    raise LookupError(slug)
+
+
+def ui(key: str) -> dict[str, str]:
+    return yaml.safe_load((ROOT / "data" / "ui.yml").read_text(encoding="utf-8"))[key]
+
+
+@pytest.fixture(scope="module")
+def release(site_dir, tmp_path_factory) -> dict:
+    dist = tmp_path_factory.mktemp("offline-dist")
+    pdf.build_pdfs(dist, site_dir=site_dir)
+    entry = offline.build_offline(dist)
+    unpacked = tmp_path_factory.mktemp("offline-unpacked")
+    with zipfile.ZipFile(dist / offline.ARCHIVE) as zf:
+        zf.extractall(unpacked)
+    return {"dist": dist, "entry": entry, "root": unpacked / offline.TOP_DIR}
+
+
+@pytest.fixture
+def offline_page(browser, release):
+    """A page in a browser context where only file: URLs load; yields (page, root URL)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    attempted = []
+
+    def only_files(route):
+        if route.request.url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            attempted.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_files)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page, release["root"].as_uri() + "/"
+    context.close()
+    assert not attempted, f"the offline edition tried the network: {attempted}"
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+# --- the archive ---------------------------------------------------------------
+
+def test_archive_checksum_stamp_and_budget(release):
+    dist, entry = release["dist"], release["entry"]
+    archive = dist / offline.ARCHIVE
+    assert (dist / f"{offline.ARCHIVE}.sha256").read_text() == f"{downloads.sha256_of(archive)}  {offline.ARCHIVE}\n"
+    assert entry["bytes"] == archive.stat().st_size <= offline.BUDGET_MB * 1e6
+    manifest = {e["file"]: e for e in downloads.load_manifest(dist)}
+    assert manifest[offline.ARCHIVE] == entry
+    assert set(manifest) == {"guide-ar.pdf", "guide-en.pdf", offline.ARCHIVE}
+    version = (release["root"] / "VERSION.txt").read_text(encoding="utf-8")
+    assert f"built: {entry['built']}" in version and f"commit: {entry['commit']}" in version
+    with zipfile.ZipFile(archive) as zf:
+        names = zf.namelist()
+        assert entry["commit"] in zf.comment.decode()
+    assert all(n.startswith(f"{offline.TOP_DIR}/") for n in names)
+
+
+def test_archive_contents(release):
+    root = release["root"]
+    files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    assert {"index.html", "strategy.html", "en/index.html", "en/strategy.html",
+            "assets/vendor/iframe-worker/shim.js", "assets/vendor/iframe-worker/LICENSE.txt",
+            "downloads/guide-ar.pdf", "downloads/guide-en.pdf", "search/search_index.js"} <= files
+    assert f"downloads/{offline.ARCHIVE}" not in files, "the archive must not contain itself"
+    assert not [f for f in files if f.endswith(".map")], "source maps are not shipped"
+    lunr = sorted(f.rsplit("/", 1)[1] for f in files if "/lunr/" in f)
+    assert lunr == ["lunr.ar.min.js", "lunr.multi.min.js", "lunr.stemmer.support.min.js"]
+    # No directory URLs ("strategy/"): file:// does not resolve them to index.html.
+    assert "strategy/index.html" not in files and "en/strategy/index.html" not in files
+
+
+def test_search_index_script_holds_both_languages(release):
+    script = (release["root"] / "search" / "search_index.js").read_text(encoding="utf-8")
+    assert script.startswith("var __index = ")
+    docs = json.loads(script[len("var __index = "):])["docs"]
+    pages = {d["location"] for d in docs if "#" not in d["location"]}
+    assert "strategy.html" in pages and "en/strategy.html" in pages
+    arabic = [d for d in docs if not d["location"].startswith("en/")]
+    english = [d for d in docs if d["location"].startswith("en/")]
+    assert any(titles("strategy")["ar"].split(":")[-1].strip() in d["title"] for d in arabic)
+    assert any(titles("strategy")["en"].split(":")[-1].strip() in d["title"] for d in english)
+
+
+def test_pages_reference_the_local_shim_only(release):
+    for page in ("index.html", "en/strategy.html"):
+        html = (release["root"] / page).read_text(encoding="utf-8")
+        assert "iframe-worker/shim.js" in html
+        assert "unpkg.com" not in html
+        assert 'rel="alternate" hreflang' not in html  # would make Material fetch the online sitemap
+
+
+def test_over_budget_fails_and_leaves_no_archive(tmp_path):
+    with pytest.raises(offline.OfflineError, match="over the 0.01 MB budget"):
+        offline.build_offline(tmp_path, budget_mb=0.01)
+    assert not (tmp_path / offline.ARCHIVE).exists()
+    assert not (tmp_path / downloads.MANIFEST_NAME).exists()
+
+
+# --- in the browser, network blocked --------------------------------------------
+
+FONTS_JS = """async () => {
+  await document.fonts.ready;
+  return {status: document.fonts.status,
+          loaded: [...document.fonts].filter(f => f.status === "loaded").map(f => f.family.replace(/"/g, ""))};
+}"""
+
+
+@pytest.mark.parametrize("lang,path,family", [("ar", "strategy.html", "Noto Naskh Arabic"),
+                                              ("en", "en/strategy.html", "Noto Sans")])
+def test_page_renders_offline(offline_page, lang, path, family):
+    page, root = offline_page
+    page.goto(root + path)
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
+    fonts = page.evaluate(FONTS_JS)
+    assert fonts["status"] == "loaded" and family in fonts["loaded"], fonts
+    # Logo and any other images decoded from disk.
+    assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    assert page.locator("article .admonition").count() >= 1, "the chapter's boxes"
+    # Navigation: the footer's next link opens the next chapter's file.
+    page.locator("a.md-footer__link--next").click()
+    page.wait_for_load_state("load")
+    expected = ("" if lang == "ar" else "en/") + "primary-prevention.html"
+    assert page.url == root + expected
+
+
+@pytest.mark.parametrize("start,target,hreflang", [("strategy.html", "en/strategy.html", "en"),
+                                                   ("en/strategy.html", "strategy.html", "ar")])
+def test_language_switcher_lands_on_the_counterpart(offline_page, start, target, hreflang):
+    page, root = offline_page
+    page.goto(root + start)
+    page.locator(".md-header__option .md-select").first.hover()
+    page.locator(f"a.md-select__link[hreflang={hreflang}]").first.click()
+    page.wait_for_url(root + target)
+    assert page.evaluate("document.documentElement.lang") == hreflang
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_search_finds_pages_in_the_readers_language(offline_page, lang):
+    page, root = offline_page
+    page.goto(root + ("strategy.html" if lang == "ar" else "en/strategy.html"))
+    query = titles("strategy")[lang].split(":")[-1].strip()  # "الاستراتيجية" / "Strategy"
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").fill(query)
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    hrefs = [h.split("?")[0] for h in
+             page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")]
+    assert hrefs
+    if lang == "ar":
+        assert root + "strategy.html" in hrefs, hrefs
+        assert not [h for h in hrefs if "/en/" in h], f"English results for an Arabic query: {hrefs}"
+    else:
+        assert root + "en/strategy.html" in hrefs, hrefs
+        assert all(h.startswith(root + "en/") for h in hrefs), f"Arabic results for an English query: {hrefs}"
+
+
+@pytest.mark.parametrize("lang,path", [("ar", "index.html"), ("en", "en/index.html")])
+def test_archive_offers_the_pdf_but_not_itself(offline_page, release, lang, path):
+    page, root = offline_page
+    page.goto(root + path)
+    assert page.locator('.guide-downloads a[data-kind="offline"]').count() == 0
+    link = page.locator('.guide-downloads a[data-kind="pdf"]')
+    assert link.count() == 1
+    href = link.get_attribute("href")
+    assert href.endswith(f"downloads/guide-{lang}.pdf")
+    assert (release["root"] / path).parent.joinpath(href).resolve().is_file()
+    assert link.inner_text().strip() == ui("downloads.pdf")[lang]
+
+
+# --- the online site's download block ---------------------------------------------
+
+def test_site_build_links_downloads_with_localized_sizes(release, tmp_path):
+    site = tmp_path / "site"
+    proc = build_site(site, env={"GUIDE_DIST_DIR": str(release["dist"])})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for name in ("guide-ar.pdf", "guide-en.pdf", offline.ARCHIVE):
+        assert (site / "downloads" / name).read_bytes() == (release["dist"] / name).read_bytes()
+    for lang, path in (("ar", "strategy/index.html"), ("en", "en/strategy/index.html")):
+        html = (site / path).read_text(encoding="utf-8")
+        block = re.search(r'<aside class="guide-downloads".*?</aside>', html, re.DOTALL).group(0)
+        hrefs = re.findall(r'href="([^"]+)"', block)
+        assert [h.rsplit("/", 1)[1] for h in hrefs] == [f"guide-{lang}.pdf", offline.ARCHIVE]
+        assert all((site / path).parent.joinpath(h).resolve().is_file() for h in hrefs)
+        assert ui("downloads.heading")[lang] in block and ui("downloads.offline")[lang] in block
+        sizes = re.findall(r'guide-downloads__meta">\(([^)]*)\)', block)
+        assert len(sizes) == 2
+        for size in sizes:
+            if lang == "ar":
+                assert ARABIC_INDIC.search(size) and not LATIN_DIGIT.search(size), size
+            else:
+                assert LATIN_DIGIT.search(size) and not ARABIC_INDIC.search(size), size
+
+
+def test_site_build_without_manifest_has_no_download_block(tmp_path):
+    site = tmp_path / "site"
+    proc = build_site(site, env={"GUIDE_DIST_DIR": str(tmp_path / "no-dist")})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "guide-downloads" not in (site / "index.html").read_text(encoding="utf-8")
+    assert not (site / "downloads").exists()
+
+
+# --- plain logic ----------------------------------------------------------------------
+
+def test_manifest_errors_name_file_and_entry(tmp_path):
+    manifest = tmp_path / downloads.MANIFEST_NAME
+    manifest.write_text('{"files": [\n  {"file": "guide-ar.pdf",}\n]}', encoding="utf-8")
+    with pytest.raises(downloads.ManifestError, match=r"downloads\.json: not valid JSON \(line 2\)"):
+        downloads.load_manifest(tmp_path)
+    manifest.write_text(json.dumps({"files": [{"file": "guide-ar.pdf", "kind": "pdf", "lang": "ar",
+                                               "bytes": 3, "sha256": "x"}]}), encoding="utf-8")
+    with pytest.raises(downloads.ManifestError, match=r"files\[0\]: file 'guide-ar.pdf' does not exist"):
+        downloads.load_manifest(tmp_path)
+    (tmp_path / "guide-ar.pdf").write_bytes(b"abcd")
+    with pytest.raises(downloads.ManifestError, match="4 bytes, manifest says 3"):
+        downloads.load_manifest(tmp_path)
+    assert downloads.load_manifest(tmp_path / "elsewhere") is None
+
+
+def test_sizes_and_stamp_fallback(tmp_path, monkeypatch):
+    units = {"ar": {"kb": "ك.ب", "mb": "م.ب"}, "en": {"kb": "KB", "mb": "MB"}}
+    assert downloads.human_size(2_345_678, "ar", units["ar"]) == "٢٫٣ م.ب"
+    assert downloads.human_size(2_345_678, "en", units["en"]) == "2.3 MB"
+    assert downloads.human_size(512_000, "en", units["en"]) == "512 KB"
+    monkeypatch.delenv("GUIDE_COMMIT", raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    stamp = downloads.version_stamp(tmp_path)  # not a git checkout
+    assert stamp == {"built": "2023-11-14T22:13:20Z", "commit": "unknown (no git)"}
