@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: serve build test install system-deps tools bench clean
+.PHONY: serve build test install system-deps tools bench offline pdf release clean
 
 # Node tools the tests and the benchmark use, pinned, installed into .tools/
 # (gitignored): the Nu HTML checker (vnu-jar, needs Java) for `make test`.
@@ -47,6 +47,20 @@ test: $(STAMP) system-deps tools
 # scores when .tools has lighthouse (see BENCHMARKS.md). Prints figures.
 bench: $(STAMP)
 	$(PY) -m tools bench
+
+# Offline edition: dist/guide-offline.zip (+ .sha256) for reading from file://.
+# Run `make pdf` first to include the PDFs (`make release` does both).
+offline: $(STAMP) system-deps
+	$(PY) -m tools offline
+
+# One PDF per language: dist/guide-ar.pdf, dist/guide-en.pdf.
+pdf: $(STAMP) system-deps
+	$(PY) -m tools pdf
+
+# Everything a release needs: PDFs, offline archive, then site/ with the
+# download links (dist/downloads.json); prints the sizes.
+release: $(STAMP) system-deps
+	$(PY) -m tools release
 
 clean:
 	rm -rf site .pytest_cache
