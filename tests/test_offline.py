@@ -256,3 +256,14 @@ def test_sizes_and_stamp_fallback(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     stamp = downloads.version_stamp(tmp_path)  # not a git checkout
     assert stamp == {"built": "2023-11-14T22:13:20Z", "commit": "unknown (no git)"}
+
+
+def test_instant_navigation_is_refused(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text('<script id="__config" type="application/json">'
+                    '{"features": ["navigation.instant", "toc.follow"]}</script>', encoding="utf-8")
+    with pytest.raises(offline.OfflineError, match="navigation.instant"):
+        offline.check_features(page)
+    page.write_text('<script id="__config" type="application/json">{"features": ["toc.follow"]}</script>',
+                    encoding="utf-8")
+    offline.check_features(page)

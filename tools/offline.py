@@ -177,6 +177,7 @@ def build_offline(out_dir: Path, budget_mb: float = BUDGET_MB, keep_site: Path |
         if proc.returncode:
             sys.stderr.write(proc.stderr[-6000:])
             raise OfflineError(f"offline build failed (exit {proc.returncode})")
+        check_features(site_dir / "index.html")
         config = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
         search_langs = list(config["lang"])
         counts = fix_search_index(site_dir, languages_of(site_dir))
@@ -200,6 +201,16 @@ def build_offline(out_dir: Path, budget_mb: float = BUDGET_MB, keep_site: Path |
         raise OfflineError(f"{ARCHIVE} is {size_mb:.2f} MB, over the {budget_mb:g} MB budget (README.md)")
     downloads.update_manifest(out_dir, [entry])
     return entry
+
+
+def check_features(page: Path) -> None:
+    """Instant navigation fetches pages with XHR, which file:// refuses: it must be off."""
+    match = re.search(r'<script id="__config" type="application/json">(.*?)</script>',
+                      page.read_text(encoding="utf-8"), re.DOTALL)
+    features = json.loads(match.group(1)).get("features", []) if match else []
+    if any(f.startswith("navigation.instant") for f in features):
+        raise OfflineError("mkdocs.yml enables navigation.instant, which does not work from file://; "
+                           "turn it off for the offline edition")
 
 
 def languages_of(site_dir: Path) -> list[str]:
