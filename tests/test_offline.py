@@ -35,9 +35,9 @@ def ui(key: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def release(site_dir, tmp_path_factory) -> dict:
+def release(site_dir, browser, tmp_path_factory) -> dict:
     dist = tmp_path_factory.mktemp("offline-dist")
-    pdf.build_pdfs(dist, site_dir=site_dir)
+    pdf.build_pdfs(dist, site_dir=site_dir, browser=browser)
     entry = offline.build_offline(dist)
     unpacked = tmp_path_factory.mktemp("offline-unpacked")
     with zipfile.ZipFile(dist / offline.ARCHIVE) as zf:

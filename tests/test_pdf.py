@@ -53,9 +53,9 @@ def chapter_titles() -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def pdfs(site_dir, tmp_path_factory) -> dict:
+def pdfs(site_dir, browser, tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("pdf-dist")
-    entries = pdf.build_pdfs(out, site_dir=site_dir)
+    entries = pdf.build_pdfs(out, site_dir=site_dir, browser=browser)
     return {"dir": out, "entries": {e["lang"]: e for e in entries}}
 
 

@@ -340,9 +340,14 @@ def render(browser, html_file: Path, pdf_path: Path) -> None:
     context.close()
 
 
-def build_pdfs(out_dir: Path, site_dir: Path | None = None, only: list[str] | None = None) -> list[dict]:
+def build_pdfs(out_dir: Path, site_dir: Path | None = None, only: list[str] | None = None,
+               browser=None) -> list[dict]:
+    """Print the PDFs into ``out_dir``; return their manifest entries.
+
+    ``browser``: a running Playwright Chromium to use (the test suite passes its
+    own: Playwright's sync API cannot be started twice in one thread).
+    """
     from playwright.sync_api import sync_playwright
-    from pypdf import PdfReader
 
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -353,7 +358,6 @@ def build_pdfs(out_dir: Path, site_dir: Path | None = None, only: list[str] | No
     site_url = config.get("site_url") or ""
     if not Path(CHROMIUM).exists():
         raise PdfError(f"Chromium not found at {CHROMIUM}: run `make system-deps` (Debian package 'chromium')")
-    entries = []
     with tempfile.TemporaryDirectory(prefix="guide-pdf-") as tmp:
         if site_dir is None:
             site_dir = Path(tmp) / "site"
@@ -366,36 +370,48 @@ def build_pdfs(out_dir: Path, site_dir: Path | None = None, only: list[str] | No
         fonts_dir = Path(tmp) / "fonts"
         fonts_dir.mkdir()
         font_css = static_fonts(site_dir, fonts_dir)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            try:
-                for lang in langs:
-                    code = lang["locale"]
-                    prefix = "" if lang["default"] else f"{code}/"
-                    labels = ui_strings(code)
-                    html_file = site_dir / f".print-{code}.html"
-                    final = out_dir / f"guide-{code}.pdf"
-                    draft = Path(tmp) / f"draft-{code}.pdf"
-                    document, _ = print_view(site_dir, lang, slugs, prefix, labels, stamp, None, site_url, font_css)
-                    html_file.write_text(document, encoding="utf-8")
-                    render(browser, html_file, draft)
-                    numbers = chapter_pages(draft, slugs)
-                    document, _ = print_view(site_dir, lang, slugs, prefix, labels, stamp, numbers, site_url, font_css)
-                    html_file.write_text(document, encoding="utf-8")
-                    render(browser, html_file, draft)
-                    if chapter_pages(draft, slugs) != numbers:
-                        raise PdfError(f"guide-{code}.pdf: contents page numbers moved in the second pass")
-                    html_file.unlink()
-                    partial = final.with_name(final.name + ".tmp")
-                    shutil.copyfile(draft, partial)
-                    partial.replace(final)  # never a half-written PDF under the final name
-                    entry = downloads.file_entry(final, "pdf", code, stamp)
-                    entries.append(entry)
-                    pages = len(PdfReader(str(final)).pages)
-                    print(f"pdf: {final} {entry['bytes'] / 1e6:.2f} MB, {pages} pages")
-            finally:
-                browser.close()
+        if browser is not None:
+            entries = _print_all(browser, site_dir, Path(tmp), out_dir, langs, slugs, stamp, site_url, font_css)
+        else:
+            with sync_playwright() as pw:
+                own = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                try:
+                    entries = _print_all(own, site_dir, Path(tmp), out_dir, langs, slugs, stamp, site_url, font_css)
+                finally:
+                    own.close()
     downloads.update_manifest(out_dir, entries)
+    return entries
+
+
+def _print_all(browser, site_dir: Path, tmp: Path, out_dir: Path, langs: list[dict], slugs: list[str],
+               stamp: dict, site_url: str, font_css: str) -> list[dict]:
+    from pypdf import PdfReader
+
+    entries = []
+    for lang in langs:
+        code = lang["locale"]
+        prefix = "" if lang["default"] else f"{code}/"
+        labels = ui_strings(code)
+        html_file = site_dir / f".print-{code}.html"
+        final = out_dir / f"guide-{code}.pdf"
+        draft = Path(tmp) / f"draft-{code}.pdf"
+        document, _ = print_view(site_dir, lang, slugs, prefix, labels, stamp, None, site_url, font_css)
+        html_file.write_text(document, encoding="utf-8")
+        render(browser, html_file, draft)
+        numbers = chapter_pages(draft, slugs)
+        document, _ = print_view(site_dir, lang, slugs, prefix, labels, stamp, numbers, site_url, font_css)
+        html_file.write_text(document, encoding="utf-8")
+        render(browser, html_file, draft)
+        if chapter_pages(draft, slugs) != numbers:
+            raise PdfError(f"guide-{code}.pdf: contents page numbers moved in the second pass")
+        html_file.unlink()
+        partial = final.with_name(final.name + ".tmp")
+        shutil.copyfile(draft, partial)
+        partial.replace(final)  # never a half-written PDF under the final name
+        entry = downloads.file_entry(final, "pdf", code, stamp)
+        entries.append(entry)
+        pages = len(PdfReader(str(final)).pages)
+        print(f"pdf: {final} {entry['bytes'] / 1e6:.2f} MB, {pages} pages")
     return entries
 
 
