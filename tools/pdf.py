@@ -395,16 +395,18 @@ def _print_all(browser, site_dir: Path, tmp: Path, out_dir: Path, langs: list[di
         html_file = site_dir / f".print-{code}.html"
         final = out_dir / f"guide-{code}.pdf"
         draft = Path(tmp) / f"draft-{code}.pdf"
-        document, _ = print_view(site_dir, lang, slugs, prefix, labels, stamp, None, site_url, font_css)
-        html_file.write_text(document, encoding="utf-8")
-        render(browser, html_file, draft)
-        numbers = chapter_pages(draft, slugs)
-        document, _ = print_view(site_dir, lang, slugs, prefix, labels, stamp, numbers, site_url, font_css)
-        html_file.write_text(document, encoding="utf-8")
-        render(browser, html_file, draft)
-        if chapter_pages(draft, slugs) != numbers:
-            raise PdfError(f"guide-{code}.pdf: contents page numbers moved in the second pass")
-        html_file.unlink()
+        try:
+            document, _ = print_view(site_dir, lang, slugs, prefix, labels, stamp, None, site_url, font_css)
+            html_file.write_text(document, encoding="utf-8")
+            render(browser, html_file, draft)
+            numbers = chapter_pages(draft, slugs)
+            document, _ = print_view(site_dir, lang, slugs, prefix, labels, stamp, numbers, site_url, font_css)
+            html_file.write_text(document, encoding="utf-8")
+            render(browser, html_file, draft)
+            if chapter_pages(draft, slugs) != numbers:
+                raise PdfError(f"guide-{code}.pdf: contents page numbers moved in the second pass")
+        finally:
+            html_file.unlink(missing_ok=True)  # leave the (possibly caller's) site as it was
         partial = final.with_name(final.name + ".tmp")
         shutil.copyfile(draft, partial)
         partial.replace(final)  # never a half-written PDF under the final name
