@@ -53,34 +53,31 @@ ARABIC = FontSpec(
     features=("ccmp", "isol", "init", "medi", "fina", "rlig", "liga", "calt", "mark", "mkmk", "curs", "kern"),
 )
 
-# Basic Latin and Latin-1, plus the letters of the European city names the guide
-# cites (Brčko, Dąbrowa Górnicza, Gdańsk, München) and common typography.
-LATIN_UNICODES = ("U+0020-007E,U+00A0-00FF,U+0104-0107,U+010C-010D,U+0118-0119,U+0141-0144,"
-                  "U+0152-0153,U+015A-015B,U+0160-0161,U+0179-017E,U+2013-2014,U+2018-201E,U+2022,"
+# Basic Latin and Latin-1 and common typography. The letters of the European
+# city names the guide cites (Brčko, Dąbrowa Górnicza, Gdańsk) are not in
+# fontsource's "latin" file but in its "latin-ext" one, hence a second, tiny
+# face with its own unicode-range: only pages that use those letters load it.
+LATIN_UNICODES = ("U+0020-007E,U+00A0-00FF,U+0152-0153,U+2013-2014,U+2018-201E,U+2022,"
                   "U+2026,U+2030,U+20AC,U+2122")
+LATIN_EXT_UNICODES = "U+0104-0107,U+010C-010D,U+0118-0119,U+0141-0144,U+015A-015B,U+0160-0161,U+0179-017E"
+NOTO_SANS = "@fontsource-variable/noto-sans@5.3.0"
+NOTO_SANS_LATIN = "package/files/noto-sans-latin-wght-normal.woff2"
+NOTO_SANS_LATIN_EXT = "package/files/noto-sans-latin-ext-wght-normal.woff2"
 
 # English pages: variable, so headings and bold text get real weights.
-LATIN = FontSpec(
-    package="@fontsource-variable/noto-sans@5.3.0",
-    source="package/files/noto-sans-latin-wght-normal.woff2",
-    output="noto-sans-wght.woff2",
-    licence="OFL-noto-sans.txt",
-    unicodes=LATIN_UNICODES,
-)
+LATIN = FontSpec(NOTO_SANS, NOTO_SANS_LATIN, "noto-sans-wght.woff2", "OFL-noto-sans.txt", LATIN_UNICODES)
+LATIN_EXT = FontSpec(NOTO_SANS, NOTO_SANS_LATIN_EXT, "noto-sans-ext-wght.woff2", "OFL-noto-sans.txt",
+                     LATIN_EXT_UNICODES)
 
 # Latin runs inside Arabic pages (acronyms, names): the regular weight only,
 # a third of the variable file; the browser emboldens the rare bold run.
 # This keeps an Arabic chapter's first visit within the 120 KB budget.
-LATIN_RUNS = FontSpec(
-    package="@fontsource-variable/noto-sans@5.3.0",
-    source="package/files/noto-sans-latin-wght-normal.woff2",
-    output="noto-sans-400.woff2",
-    licence="OFL-noto-sans.txt",
-    unicodes=LATIN_UNICODES,
-    weight=400,
-)
+LATIN_RUNS = FontSpec(NOTO_SANS, NOTO_SANS_LATIN, "noto-sans-400.woff2", "OFL-noto-sans.txt", LATIN_UNICODES,
+                      weight=400)
+LATIN_EXT_RUNS = FontSpec(NOTO_SANS, NOTO_SANS_LATIN_EXT, "noto-sans-ext-400.woff2", "OFL-noto-sans.txt",
+                          LATIN_EXT_UNICODES, weight=400)
 
-FONTS = (ARABIC, LATIN, LATIN_RUNS)
+FONTS = (ARABIC, LATIN, LATIN_EXT, LATIN_RUNS, LATIN_EXT_RUNS)
 
 
 def subset_font(source: Path, spec: FontSpec, output: Path) -> int:

@@ -212,14 +212,21 @@ def static_fonts(site_dir: Path, out_dir: Path) -> str:
             raise PdfError(f"{css_file}: @font-face without font-family or url(): {block.strip()[:80]}")
         path = (css_file.parent / src.group(1)).resolve()
         faces.append((block, family.group(1), path))
-    variable_by_name = {pdffonts.family_name(path): path for _, _, path in faces if pdffonts.is_variable(path)}
+
+    def coverage(block: str, path: Path) -> tuple[str, str]:
+        # A font can be split into files by script (latin, latin-ext): the
+        # variable sibling of a static face is the one covering the same range.
+        unicode_range = re.search(r"unicode-range:\s*([^;]+);", block)
+        return pdffonts.family_name(path), re.sub(r"\s+", "", unicode_range.group(1)) if unicode_range else ""
+
+    variable_by_coverage = {coverage(block, path): path for block, _, path in faces if pdffonts.is_variable(path)}
 
     rules = []
     for block, family, font_path in faces:
         unicode_range = re.search(r"unicode-range:\s*([^;]+);", block)
         style = re.search(r"font-style:\s*([a-z]+)", block)
         if not pdffonts.is_variable(font_path):
-            font_path = variable_by_name.get(pdffonts.family_name(font_path), font_path)
+            font_path = variable_by_coverage.get(coverage(block, font_path), font_path)
         if pdffonts.is_variable(font_path):
             weights = [(w, "1 549" if w == 400 else "550 1000") for w in STATIC_WEIGHTS]
         else:  # no variable sibling: keep the declared weight
