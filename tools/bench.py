@@ -59,6 +59,10 @@ KB = 1000  # figures in kB (10^3), as browsers' devtools show them
 def add_arguments(parser) -> None:
     parser.add_argument("--runs", type=int, default=3, help="builds timed per variant; the median is shown (default 3)")
     parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse even if installed")
+    parser.add_argument("--lighthouse-runs", type=int, default=1,
+                        help="Lighthouse runs per page; the median score per category is shown (default 1)")
+    parser.add_argument("--pages", default=None,
+                        help="comma-separated page slugs to measure (default: every page in the nav)")
     parser.add_argument("--no-offline", action="store_true", help="skip the offline archive")
     parser.add_argument("--json", default=None, help="also write all figures to this JSON file")
 
@@ -223,6 +227,13 @@ def main(args) -> int:
 
     config = _yaml_config(ROOT / "mkdocs.yml")
     slugs = nav_slugs(config)
+    if args.pages:
+        wanted = [p.strip() for p in args.pages.split(",") if p.strip()]
+        unknown = [p for p in wanted if p not in slugs]
+        if unknown:
+            print(f"bench: unknown page(s) {unknown}; pages: {', '.join(slugs)}", file=sys.stderr)
+            return 2
+        slugs = wanted
     pages = [(lang, slug) for lang in LANGUAGES for slug in slugs]
     figures: dict = {}
     log: list = []
@@ -281,16 +292,21 @@ def main(args) -> int:
             # 5. Lighthouse
             binary = None if args.no_lighthouse else lighthouse_bin()
             if binary:
-                print("\nLighthouse (mobile): performance, accessibility, best practices, SEO")
+                print(f"\nLighthouse (mobile; median of {args.lighthouse_runs}): "
+                      "performance, accessibility, best practices, SEO")
                 figures["lighthouse"] = {}
                 for lang, slug in pages:
                     key = f"{lang}/{slug}"
-                    res = lighthouse(binary, base + page_path(lang, slug))
-                    figures["lighthouse"][key] = res
-                    if "error" in res:
-                        print(f"  {key:28} error: {res['error']}")
+                    runs = [lighthouse(binary, base + page_path(lang, slug)) for _ in range(args.lighthouse_runs)]
+                    good = [r for r in runs if "error" not in r]
+                    if not good:
+                        figures["lighthouse"][key] = runs
+                        print(f"  {key:28} error: {runs[0]['error']}")
                         continue
-                    s = res["scores"]
+                    s = {c: statistics.median(r["scores"].get(c) or 0 for r in good) for c in LIGHTHOUSE_BUDGET}
+                    res = {"scores": s, "runs": [r["scores"] for r in good],
+                           "failing_binary_audits": sorted({a for r in good for a in r["failing_binary_audits"]})}
+                    figures["lighthouse"][key] = res
                     ok = all((s.get(c) or 0) >= t for c, t in LIGHTHOUSE_BUDGET.items())
                     print(f"  {key:28} " + "  ".join(f"{s.get(c, 0):.2f}" for c in LIGHTHOUSE_BUDGET)
                           + f"  {'OK' if ok else 'BELOW BUDGET: ' + ', '.join(res['failing_binary_audits'])}")
