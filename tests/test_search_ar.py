@@ -9,6 +9,7 @@ list is read back, exactly as a reader would see it.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -268,3 +269,18 @@ def test_different_words_stay_apart(analyser):
         ka = analyser.evaluate("w => lunr.ar.indexKeys(w)", a)
         kb = analyser.evaluate("w => lunr.ar.queryKey(w)", b)
         assert not any(k.startswith(kb) for k in ka), f"{b!r} would find {a!r}: {kb!r} vs {ka}"
+
+
+def test_result_page_highlights_the_terms(browser, server_url):
+    """Clicking a result opens the page with ?h=…; the terms are highlighted
+    there, so the deferred index must load at once on such a page."""
+    page = browser.new_page()
+    try:
+        page.goto(server_url + page_path("ar", "implementation"))
+        placeholder = open_search(page)
+        hrefs = [h for h in search(page, "التنسيق", placeholder) if re.search(r"[?&]h=[^&#]", h)]
+        assert hrefs, "no result link carries highlight terms"
+        page.goto(hrefs[0])
+        page.wait_for_function("document.querySelectorAll('article mark').length > 0", timeout=15000)
+    finally:
+        page.close()

@@ -11,7 +11,9 @@
 (function (scope) {
   "use strict";
   if (!scope) return;
-  var opened = false, waiting = [];
+  // A page opened from a search result (?h=terms) highlights those terms, and
+  // Material needs the index for that: load it at once there.
+  var opened = /[?&]h=/.test(location.search), waiting = [];
   function open() {
     if (opened) return;
     opened = true;
