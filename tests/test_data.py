@@ -6,6 +6,7 @@ checks the one-line message: file, line, record and field."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -330,19 +331,32 @@ def test_many_errors_still_one_line(data_dir):
 
 # --- fresh wording ------------------------------------------------------------
 
-SEEDS = ROOT.parent / "shared" / "seeds"
-_ARABIC_WORD = re.compile(r"[\u0600-\u06FF]+")
+# The source documents sit beside the repository (../shared/seeds, as in CI).
+SEEDS = Path(os.environ.get("GUIDE_SEEDS_DIR", ROOT.parent / "shared" / "seeds"))
+_ARABIC_WORD = re.compile(r"[\u0621-\u064A]+")
+
+
+def _arabic_words(text: str) -> list[str]:
+    # Compare spellings loosely, so a copied sentence with new diacritics or
+    # hamza forms is still caught.
+    text = re.sub(r"[\u064B-\u0652\u0670\u0640]", "", text)
+    text = re.sub("[أإآٱ]", "ا", text).replace("ة", "ه").replace("ى", "ي")
+    return _ARABIC_WORD.findall(text)
 
 
 def test_no_arabic_run_of_eight_words_is_copied_from_the_seeds():
     if not SEEDS.is_dir():
-        pytest.fail(f"the source seeds are expected at {SEEDS}")
-    seed_words = _ARABIC_WORD.findall(" ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")))
+        if os.environ.get("CI"):
+            pytest.fail(f"the source seeds are expected at {SEEDS} (set GUIDE_SEEDS_DIR)")
+        pytest.skip(f"source seeds not found at {SEEDS} (set GUIDE_SEEDS_DIR); CI runs this check")
+    seed_words = _arabic_words(" ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")))
     seed_runs = {tuple(seed_words[i:i + 8]) for i in range(len(seed_words) - 7)}
-    for path in sorted(DATA.glob("*.yml")):
-        words = _ARABIC_WORD.findall(path.read_text(encoding="utf-8"))
+    assert seed_runs, f"no Arabic text found in {SEEDS}"
+    written = sorted(DATA.glob("*.yml")) + sorted((ROOT / "docs" / "ar").glob("*.md"))
+    for path in written:
+        words = _arabic_words(path.read_text(encoding="utf-8"))
         copied = [" ".join(words[i:i + 8]) for i in range(len(words) - 7) if tuple(words[i:i + 8]) in seed_runs]
-        assert not copied, f"{path.name}: wording copied from the seeds: {copied[0]}"
+        assert not copied, f"{path.relative_to(ROOT)}: wording copied from the seeds: {copied[0]}"
 
 
 def test_text_without_languages(data_dir):
