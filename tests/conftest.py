@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tools.build import build_site
+from tools.siteconfig import load_config, nav_slugs
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -29,30 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 
-def _nav_slugs() -> list[str]:
-    """Page slugs in nav order, read from mkdocs.yml (the one list of pages)."""
-    import yaml
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    # mkdocs.yml uses !ENV and python tags; their values do not matter here.
-    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
-
-    def walk(items):
-        for item in items:
-            value = next(iter(item.values())) if isinstance(item, dict) else item
-            if isinstance(value, list):
-                yield from walk(value)
-            elif isinstance(value, str) and value.endswith(".md"):
-                yield value[:-3]
-
-    return list(walk(config["nav"]))
-
-
-PAGES = _nav_slugs()
+PAGES = nav_slugs(load_config())  # every page in mkdocs.yml nav, in order
 LANGUAGES = {"ar": "", "en": "en/"}  # language -> URL prefix
 
 

@@ -43,6 +43,7 @@ from pathlib import Path
 import yaml
 
 from tools.build import build_site
+from tools.siteconfig import load_config, nav_slugs
 from tools.webserve import serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,28 +69,6 @@ def add_arguments(parser) -> None:
 
 
 # --- helpers -----------------------------------------------------------------
-
-def _yaml_config(path: Path) -> dict:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    # mkdocs.yml uses !ENV and python tags; their values do not matter here.
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
-
-
-def nav_slugs(config: dict) -> list[str]:
-    def walk(items):
-        for item in items:
-            value = next(iter(item.values())) if isinstance(item, dict) else item
-            if isinstance(value, list):
-                yield from walk(value)
-            elif isinstance(value, str) and value.endswith(".md"):
-                yield value[:-3]
-
-    return list(walk(config.get("nav") or []))
-
 
 def page_path(lang: str, slug: str) -> str:
     return LANGUAGES[lang] + ("" if slug == "index" else f"{slug}/")
@@ -225,7 +204,7 @@ def lighthouse(binary: str, url: str) -> dict:
 def main(args) -> int:
     from playwright.sync_api import sync_playwright
 
-    config = _yaml_config(ROOT / "mkdocs.yml")
+    config = load_config()
     slugs = nav_slugs(config)
     if args.pages:
         wanted = [p.strip() for p in args.pages.split(",") if p.strip()]

@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from tools import downloads
+from tools import downloads, siteconfig
 from tools.build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,33 +52,11 @@ def add_arguments(parser) -> None:
 
 # --- configuration -----------------------------------------------------------
 
-def load_config(config_file: Path = ROOT / "mkdocs.yml") -> dict:
-    from mkdocs.utils.yaml import yaml_load  # understands !ENV and INHERIT
-
-    with open(config_file, "rb") as f:
-        return yaml_load(f)
-
+load_config = siteconfig.load_config
 
 def nav_slugs(config: dict) -> list[str]:
     """The pages in reading order from ``nav`` (home page excluded)."""
-    slugs = []
-
-    def walk(items):
-        for item in items:
-            if isinstance(item, str):
-                path = item
-            elif isinstance(item, dict):
-                (value,) = item.values()
-                if isinstance(value, list):
-                    walk(value)
-                    continue
-                path = value
-            else:
-                continue
-            if path.endswith(".md") and Path(path).stem != "index":
-                slugs.append(Path(path).stem)
-
-    walk(config.get("nav") or [])
+    slugs = [slug for slug in siteconfig.nav_slugs(config) if Path(slug).name != "index"]
     if not slugs:
         raise PdfError("mkdocs.yml: 'nav' lists no pages besides index.md")
     return slugs
