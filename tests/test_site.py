@@ -156,3 +156,15 @@ def test_no_third_party_urls_in_html_css_js(site_dir):
                 if re.match(r"(https?:)?//", url):
                     offenders.append(f"{path.relative_to(site_dir)}: {url}")
     assert not offenders, offenders
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_navigation_marks_summary_pages_with_a_localized_label(site_dir, lang):
+    html = html_file(site_dir, lang, "strategy").read_text(encoding="utf-8")
+    summary_titles = set(re.findall(r'<span class="md-status md-status--summary" title="([^"]+)">', html))
+    assert len(summary_titles) == 1, summary_titles
+    title = summary_titles.pop()
+    assert bool(re.search(r"[\u0600-\u06FF]", title)) == (lang == "ar"), title
+    # Complete pages carry no visible marker.
+    css = (site_dir / "assets" / "stylesheets" / "site.css").read_text(encoding="utf-8")
+    assert re.search(r"\.md-status--complete\s*{\s*display:\s*none", css)

@@ -30,6 +30,15 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def on_nav(nav, config, files):
+    # Material marks pages with front matter `status:` in the navigation; its
+    # tooltip text comes from extra.status. Summary pages get a localized one
+    # (complete pages get no marker, see site.css). Runs once per language build.
+    ui = _reader_state(config)["ui"]
+    config.extra["status"] = {"summary": ui["nav.status.summary"][config.theme["language"]]}
+    return nav
+
+
 def on_post_page(output, page, config):
     # Material puts dir= on <body> only; the document element should carry it too.
     output = pagemeta.set_html_dir(output, config.theme["language"])

@@ -34,7 +34,7 @@ ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July"
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 # The keys this module reads from data/ui.yml.
-UI_KEYS = ("notice.translation-newer", "notice.translation-link", "notice.summary",
+UI_KEYS = ("notice.translation-newer", "notice.translation-link", "notice.summary", "nav.status.summary",
            "dates.last-updated", "dates.edition-published", "dates.edition-updated",
            "dates.source-file", "dates.edit-page")
 
