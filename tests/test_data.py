@@ -346,9 +346,11 @@ def _arabic_words(text: str) -> list[str]:
 
 def test_no_arabic_run_of_eight_words_is_copied_from_the_seeds():
     if not SEEDS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"the source seeds are expected at {SEEDS} (set GUIDE_SEEDS_DIR)")
-        pytest.skip(f"source seeds not found at {SEEDS} (set GUIDE_SEEDS_DIR); CI runs this check")
+        if os.environ.get("GUIDE_SEEDS_DIR"):
+            pytest.fail(f"GUIDE_SEEDS_DIR={SEEDS} is not a directory")
+        # The seeds are not part of the repository (e.g. a GitHub runner);
+        # .ci/run points GUIDE_SEEDS_DIR at them, so this check runs there.
+        pytest.skip(f"source seeds not found at {SEEDS} (set GUIDE_SEEDS_DIR)")
     seed_words = _arabic_words(" ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")))
     seed_runs = {tuple(seed_words[i:i + 8]) for i in range(len(seed_words) - 7)}
     assert seed_runs, f"no Arabic text found in {SEEDS}"
