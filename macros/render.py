@@ -176,10 +176,15 @@ def chapter_ref(data: GuideData, page: PageInfo, number) -> str:
         raise MacroError(f"chapter_ref: expected a chapter number 0–9, got {number!r}", "chapter_ref", number)
     numbers = [c.number for c in data.chapters]
     if number not in numbers:
-        raise MacroError(f"chapter_ref: unknown chapter {number} (known: {', '.join(map(str, numbers))})", "chapter_ref", number)
+        raise _unknown("chapter_ref", "chapter", number, numbers)
     chapter = data.chapter(number)
     title = chapter.title.get(page.lang)
     return f"[{_markdown_text(title)}]({chapter.slug}.md)"
+
+
+def _unknown(macro: str, what: str, value, known) -> MacroError:
+    # One wording for every "no such id" error, listing what would have worked.
+    return MacroError(f"{macro}: unknown {what} {value!r} (known: {', '.join(map(str, known))})", macro, value)
 
 
 def _markdown_text(text: str) -> str:
@@ -199,9 +204,9 @@ def mandates_table(data: GuideData, page: PageInfo, region: str | None = None, c
     regions = [r.value for r in Region]
     categories = [c.value for c in MandateCategory]
     if region is not None and region not in regions:
-        raise MacroError(f"mandates_table: unknown region {region!r} (known: {', '.join(regions)})", "mandates_table", region)
+        raise _unknown("mandates_table", "region", region, regions)
     if category is not None and category not in categories:
-        raise MacroError(f"mandates_table: unknown category {category!r} (known: {', '.join(categories)})", "mandates_table", category)
+        raise _unknown("mandates_table", "category", category, categories)
     rows = [m for m in data.mandates
             if (region is None or m.region.value == region) and (category is None or m.category.value == category)]
     rows.sort(key=lambda m: sort_key(m.country.get(ctx.lang), ctx.lang))
@@ -220,8 +225,7 @@ def mandates_table(data: GuideData, page: PageInfo, region: str | None = None, c
 def case_box(data: GuideData, page: PageInfo, case_id) -> str:
     case = data.case(case_id) if isinstance(case_id, str) else None
     if case is None:
-        known = ", ".join(c.id for c in data.cases)
-        raise MacroError(f"case_box: unknown case id {case_id!r} (known: {known})", "case_box", case_id)
+        raise _unknown("case_box", "case id", case_id, [c.id for c in data.cases])
     ctx = _Context(data, page)
     related = [ctx.chapter_link(n) for n in sorted(case.chapters)]
     return _render("case_box.html", c=ctx, case=case, related=related)
@@ -230,8 +234,7 @@ def case_box(data: GuideData, page: PageInfo, case_id) -> str:
 def key_questions(data: GuideData, page: PageInfo, list_id) -> str:
     qlist = data.question_list(list_id) if isinstance(list_id, str) else None
     if qlist is None:
-        known = ", ".join(q.id for q in data.questions)
-        raise MacroError(f"key_questions: unknown question list {list_id!r} (known: {known})", "key_questions", list_id)
+        raise _unknown("key_questions", "question list", list_id, [q.id for q in data.questions])
     ctx = _Context(data, page)
     title = ctx.text(qlist.title) if qlist.title else ctx.t("questions.label")
     return _render("key_questions.html", c=ctx, qlist=qlist, title=title)
