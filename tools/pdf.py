@@ -106,7 +106,7 @@ def heading_text(fragment: str) -> str:
     return _html.unescape(_TAG.sub("", _HEADERLINK.sub("", match.group(1)))).strip()
 
 
-def rewrite(fragment: str, slug: str, page_url: str, chapter_urls: dict[str, str], site_url: str) -> str:
+def rewrite(fragment: str, slug: str, page_url: str, chapter_urls: dict[str, str]) -> str:
     """Make a page's content work inside the one-document print view.
 
     IDs get a ``<slug>--`` prefix (the same section ID appears in several
@@ -234,7 +234,7 @@ def stylesheet_links(site_dir: Path) -> list[str]:
 
 
 def print_view(site_dir: Path, lang: dict, slugs: list[str], prefix: str, labels: dict,
-               stamp: dict, page_numbers: dict[str, int] | None, site_url: str,
+               stamp: dict, page_numbers: dict[str, int] | None,
                font_css: str = "") -> tuple[str, dict[str, str]]:
     """The print view's HTML and the chapter titles (slug -> title)."""
     code = lang["locale"]
@@ -247,7 +247,7 @@ def print_view(site_dir: Path, lang: dict, slugs: list[str], prefix: str, labels
         path = page_file(site_dir, prefix, slug)
         content = article_html(path.read_text(encoding="utf-8"), str(path))
         titles[slug] = heading_text(content) or slug
-        body = rewrite(content, slug, path.as_uri(), chapter_urls, site_url)
+        body = rewrite(content, slug, path.as_uri(), chapter_urls)
         chapters.append(f'<section class="print-chapter" id="chapter-{slug}">\n{body}\n</section>')
 
     toc = []
@@ -340,7 +340,6 @@ def build_pdfs(out_dir: Path, site_dir: Path | None = None, only: list[str] | No
     slugs = nav_slugs(config)
     langs = [lang for lang in languages(config) if not only or lang["locale"] in only]
     stamp = downloads.version_stamp(ROOT)
-    site_url = config.get("site_url") or ""
     if not Path(CHROMIUM).exists():
         raise PdfError(f"Chromium not found at {CHROMIUM}: run `make system-deps` (Debian package 'chromium')")
     with tempfile.TemporaryDirectory(prefix="guide-pdf-") as tmp:
@@ -356,12 +355,12 @@ def build_pdfs(out_dir: Path, site_dir: Path | None = None, only: list[str] | No
         fonts_dir.mkdir()
         font_css = static_fonts(site_dir, fonts_dir)
         if browser is not None:
-            entries = _print_all(browser, site_dir, Path(tmp), out_dir, langs, slugs, stamp, site_url, font_css)
+            entries = _print_all(browser, site_dir, Path(tmp), out_dir, langs, slugs, stamp, font_css)
         else:
             with sync_playwright() as pw:
                 own = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
                 try:
-                    entries = _print_all(own, site_dir, Path(tmp), out_dir, langs, slugs, stamp, site_url, font_css)
+                    entries = _print_all(own, site_dir, Path(tmp), out_dir, langs, slugs, stamp, font_css)
                 finally:
                     own.close()
     downloads.update_manifest(out_dir, entries)
@@ -369,7 +368,7 @@ def build_pdfs(out_dir: Path, site_dir: Path | None = None, only: list[str] | No
 
 
 def _print_all(browser, site_dir: Path, tmp: Path, out_dir: Path, langs: list[dict], slugs: list[str],
-               stamp: dict, site_url: str, font_css: str) -> list[dict]:
+               stamp: dict, font_css: str) -> list[dict]:
     from pypdf import PdfReader
 
     entries = []
@@ -381,11 +380,11 @@ def _print_all(browser, site_dir: Path, tmp: Path, out_dir: Path, langs: list[di
         final = out_dir / f"guide-{code}.pdf"
         draft = Path(tmp) / f"draft-{code}.pdf"
         try:
-            document, _ = print_view(site_dir, lang, slugs, prefix, labels, stamp, None, site_url, font_css)
+            document, _ = print_view(site_dir, lang, slugs, prefix, labels, stamp, None, font_css)
             html_file.write_text(document, encoding="utf-8")
             render(browser, html_file, draft)
             numbers = chapter_pages(draft, slugs)
-            document, _ = print_view(site_dir, lang, slugs, prefix, labels, stamp, numbers, site_url, font_css)
+            document, _ = print_view(site_dir, lang, slugs, prefix, labels, stamp, numbers, font_css)
             html_file.write_text(document, encoding="utf-8")
             render(browser, html_file, draft)
             if chapter_pages(draft, slugs) != numbers:
