@@ -111,3 +111,34 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# --- Material's search box, driven like a reader -------------------------------
+
+def open_search(page) -> str:
+    """Focus the search box; wait until search is ready (Material then replaces
+    its "initialising" line with the placeholder); return the placeholder."""
+    placeholder = page.evaluate(
+        "JSON.parse(document.getElementById('__config').textContent).translations['search.result.placeholder']")
+    page.click("input[name=query]")  # desktop layout: the box is in the header
+    page.wait_for_function(
+        "p => document.querySelector('.md-search-result__meta').textContent.trim() === p",
+        arg=placeholder, timeout=20000)
+    return placeholder
+
+
+def search(page, query: str, placeholder: str, timeout: int = 15000) -> list[str]:
+    """Type ``query`` like a reader; return the hrefs of the results, best first."""
+    box = page.locator("input[name=query]")
+    box.fill("")
+    box.press("End")  # Material reads the box on keyup
+    page.wait_for_function(
+        "p => document.querySelector('.md-search-result__meta').textContent.trim() === p", arg=placeholder)
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function(
+        "p => document.querySelector('.md-search-result__meta').textContent.trim() !== p",
+        arg=placeholder, timeout=timeout)
+    page.wait_for_timeout(50)  # the list is rendered right after the count
+    return page.eval_on_selector_all(
+        ".md-search-result__item > a.md-search-result__link", "els => els.map(e => e.href)")

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from conftest import PAGES, page_path
+from conftest import PAGES, open_search, page_path, search
 
 DATA = Path(__file__).parent / "data" / "arabic_queries.yml"
 SEARCH_PAGE = "strategy"  # the Arabic page the reader searches from
@@ -57,35 +57,6 @@ def slug_of(href: str, root: str) -> tuple[str, str]:
         lang, rel = "en", rel[3:]
     rel = rel.removesuffix("index.html").removesuffix(".html").strip("/")
     return lang, rel or "index"
-
-
-def open_search(page) -> str:
-    """Focus the search box; wait until search is ready (Material then replaces
-    its "initialising" line with the placeholder); return the placeholder."""
-    placeholder = page.evaluate(
-        "JSON.parse(document.getElementById('__config').textContent).translations['search.result.placeholder']")
-    page.click("input[name=query]")  # desktop layout: the box is in the header
-    page.wait_for_function(
-        "p => document.querySelector('.md-search-result__meta').textContent.trim() === p",
-        arg=placeholder, timeout=20000)
-    return placeholder
-
-
-def search(page, query: str, placeholder: str, timeout: int = 15000) -> list[str]:
-    """Type ``query`` like a reader; return the hrefs of the results, best first."""
-    box = page.locator("input[name=query]")
-    box.fill("")
-    box.press("End")  # Material reads the box on keyup
-    page.wait_for_function(
-        "p => document.querySelector('.md-search-result__meta').textContent.trim() === p", arg=placeholder)
-    box.fill(query)
-    box.press("End")
-    page.wait_for_function(
-        "p => document.querySelector('.md-search-result__meta').textContent.trim() !== p",
-        arg=placeholder, timeout=timeout)
-    page.wait_for_timeout(50)  # the list is rendered right after the count
-    return page.eval_on_selector_all(
-        ".md-search-result__item > a.md-search-result__link", "els => els.map(e => e.href)")
 
 
 def run_query_set(page, start_url: str, root: str) -> list[dict]:
