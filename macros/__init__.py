@@ -14,10 +14,10 @@ import logging
 
 from mkdocs.exceptions import PluginError
 
-from macros import render
-from macros.loader import DataError, load_all
-from macros.locale import page_language
-from macros.render import MacroError, PageInfo, find_call_line
+from guide.render import boxes as render
+from guide.data.loader import DataError, load_all
+from guide.render.locale import page_language
+from guide.render.boxes import MacroError, PageInfo, find_call_line
 
 log = logging.getLogger("mkdocs.plugins.guide_data")
 

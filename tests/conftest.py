@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.build import build_site
-from tools.siteconfig import load_config, nav_slugs
+from guide.engine import build_site
+from guide.siteconfig import load_config, nav_slugs
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"

@@ -15,8 +15,8 @@ import jsonschema
 import pytest
 import yaml
 
-from macros import loader
-from macros.loader import DataError, load_all
+from guide.data import loader
+from guide.data.loader import DataError, load_all
 from tools import schema
 
 ROOT = Path(__file__).resolve().parent.parent

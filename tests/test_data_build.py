@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import LANGUAGES
-from macros.loader import DATA_DIR_ENV, load_all
-from macros.render import case_usage
-from tools.build import build_site
+from guide.data.loader import DATA_DIR_ENV, load_all
+from guide.render.boxes import case_usage
+from guide.engine import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 LATIN_DIGIT = re.compile(r"[0-9]")

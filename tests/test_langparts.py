@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from tools import langparts, safelinks, searchindex
+from guide.pages import langparts, safelinks
+from guide.search import searchindex
 
 ARTICLE = '<article class="md-content__inner md-typeset">{}</article>'
 
@@ -119,7 +120,7 @@ def test_search_index_errors(tmp_path):
 
 
 def test_search_dialog_gets_the_search_box_name():
-    from tools import a11yfix
+    from guide.pages import a11yfix
 
     html = ('<div class="md-search" data-md-component="search" role="dialog">'
             '<input type="text" class="md-search__input" name="query" aria-label="بحث" placeholder="بحث">')

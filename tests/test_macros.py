@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from macros import locale, render
-from macros.loader import load_all
-from macros.render import MacroError, PageInfo, page_href
+from guide.render import locale
+from guide.render import boxes as render
+from guide.data.loader import load_all
+from guide.render.boxes import MacroError, PageInfo, page_href
 
 ROOT = Path(__file__).resolve().parent.parent
 LATIN_DIGIT = re.compile(r"[0-9]")
@@ -442,7 +443,7 @@ def test_define_env_registers_exactly_the_api():
 def test_define_env_stops_on_bad_data_with_the_line(tmp_path, monkeypatch):
     import macros
     from mkdocs.exceptions import PluginError
-    from macros.loader import DATA_DIR_ENV
+    from guide.data.loader import DATA_DIR_ENV
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     (data / "chapters.yml").write_text(

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tools import notices
+from guide.pages import notices
 
 from conftest import LANGUAGES, PAGES, page_path
 

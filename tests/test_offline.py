@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tools import downloads, offline, pdf
-from tools.build import build_site
+from guide.publish import downloads, offline, pdf
+from guide.engine import build_site
 from conftest import open_search, search
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import parity
+from guide.editorial import parity
 
 ROOT = Path(__file__).resolve().parent.parent
 

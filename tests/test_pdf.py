@@ -15,7 +15,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from tools import downloads, pdf
+from guide.publish import downloads, pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")

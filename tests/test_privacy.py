@@ -135,7 +135,7 @@ def test_our_scripts_load_nothing_from_elsewhere(site_dir):
 
 
 def test_external_links_are_noopener(site_dir, server_url):
-    from tools.safelinks import is_external
+    from guide.pages.safelinks import is_external
 
     unsafe, external = [], 0
     for path in sorted(site_dir.rglob("*.html")):
@@ -154,7 +154,7 @@ def test_external_links_are_noopener(site_dir, server_url):
 def published_site(tmp_path_factory):
     """The site as the deploy workflow builds it: with REPO_URL set, which
     turns on Material's repository widget in the header."""
-    from tools.build import build_site
+    from guide.engine import build_site
 
     target = tmp_path_factory.mktemp("published") / "site"
     proc = build_site(target, env={"SITE_URL": "https://guide.example.org/",

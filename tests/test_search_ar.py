@@ -134,7 +134,7 @@ def test_arabic_queries_online(browser, server_url, artifacts_dir):
 @pytest.fixture(scope="session")
 def offline_site(tmp_path_factory) -> Path:
     """The offline bundle as ``python -m tools offline`` makes it, unpacked."""
-    from tools.offline import build_offline
+    from guide.publish.offline import build_offline
 
     tmp = tmp_path_factory.mktemp("offline")
     build_offline(tmp / "dist", keep_site=tmp / "site")

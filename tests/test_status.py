@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tools import gitdates, status
+from guide.pages import gitdates
+from guide.editorial import status
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,9 +123,10 @@ def test_record_problems_are_generic_and_located(tmp_path):
 
 
 def run_status(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    # Run the real command inside the temp repository (its own copy of tools/).
-    shutil.copytree(ROOT / "tools", repo / "tools", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    # Run the real command inside the temp repository (its own copy of tools/ and guide/).
+    for package in ("tools", "guide"):
+        shutil.copytree(ROOT / package, repo / package, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))
     return subprocess.run([sys.executable, "-m", "tools", "status", *args], cwd=repo,
                           capture_output=True, text=True)
 

@@ -1,3 +1,3 @@
-"""The guide's own tooling: one command (``guide`` / ``python -m tools``) for the
-multilingual chores. Plain Python; nothing here imports MkDocs internals except
-the engine adapter in ``tools.engine``."""
+"""The guide's commands: one command line (``guide`` / ``python -m tools``) for the
+multilingual chores, the release and the benchmark. Thin: the logic is in the
+engine-free core, ``guide``; the MkDocs adapters are ``macros/`` and ``hooks/``."""

@@ -42,8 +42,8 @@ from pathlib import Path
 
 import yaml
 
-from tools.build import build_site
-from tools.siteconfig import load_config, nav_slugs
+from guide.engine import build_site
+from guide.siteconfig import load_config, nav_slugs
 from tools.webserve import serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -295,7 +295,7 @@ def main(args) -> int:
         # 6. offline archive
         if not args.no_offline:
             try:
-                from tools.offline import build_offline
+                from guide.publish.offline import build_offline
             except ImportError:
                 print("\nOffline archive: tools.offline not available; skipped")
             else:

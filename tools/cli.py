@@ -1,6 +1,6 @@
 """``guide``: the command-line entry point for the guide's chores.
 
-Each subcommand lives in its own module with a ``main(args)`` function and an
+Each subcommand lives in its own module (in ``guide`` for the core's commands) with a ``main(args)`` function and an
 ``add_arguments(parser)`` function; this file only wires them together, and
 imports a module only when its subcommand runs (so ``guide parity`` stays fast).
 """
@@ -13,13 +13,13 @@ import sys
 
 # subcommand -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "build": ("tools.build", "strict build of both languages into site/"),
-    "fonts": ("tools.fonts", "re-make the subset woff2 fonts from the @fontsource packages"),
+    "build": ("guide.engine", "strict build of both languages into site/"),
+    "fonts": ("guide.publish.fonts", "re-make the subset woff2 fonts from the @fontsource packages"),
     "schema": ("tools.schema", "write data/schema/*.schema.json from the data models (--check: fail if stale)"),
-    "parity": ("tools.parity", "check that both languages of every page have the same structure"),
-    "status": ("tools.status", "translation status: missing or outdated pages and data records"),
-    "offline": ("tools.offline", "offline edition: dist/guide-offline.zip (+ .sha256) for file:// use"),
-    "pdf": ("tools.pdf", "one PDF per language: dist/guide-ar.pdf, dist/guide-en.pdf"),
+    "parity": ("guide.editorial.parity", "check that both languages of every page have the same structure"),
+    "status": ("guide.editorial.status", "translation status: missing or outdated pages and data records"),
+    "offline": ("guide.publish.offline", "offline edition: dist/guide-offline.zip (+ .sha256) for file:// use"),
+    "pdf": ("guide.publish.pdf", "one PDF per language: dist/guide-ar.pdf, dist/guide-en.pdf"),
     "release": ("tools.release", "PDFs, offline archive and site with download links; reports sizes"),
     "bench": ("tools.bench", "figures: build time vs bare Material, bytes per first visit, search, Lighthouse"),
 }

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tools import downloads, offline, pdf
-from tools.build import build_site
+from guide.publish import downloads, offline, pdf
+from guide.engine import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 

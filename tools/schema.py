@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from macros.models import FILES
+from guide.data.models import FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "data" / "schema"

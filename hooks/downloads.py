@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from tools import downloads
+from guide.publish import downloads
 
 _state: dict = {}
 

@@ -18,10 +18,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from macros import models
-from macros.models import FILES, Localized
+from guide.data import models
+from guide.data.models import FILES, Localized
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Point the whole site at another data directory (tests, editors' experiments).
 DATA_DIR_ENV = "GUIDE_DATA_DIR"
 

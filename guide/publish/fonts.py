@@ -22,7 +22,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.varLib import instancer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FONT_DIR = ROOT / "docs" / "assets" / "fonts"
 
 

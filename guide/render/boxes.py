@@ -14,9 +14,9 @@ from pathlib import Path, PurePosixPath
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from macros import locale
-from macros.loader import GuideData
-from macros.models import Case, MandateCategory, Region
+from guide.render import locale
+from guide.data.loader import GuideData
+from guide.data.models import Case, MandateCategory, Region
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SOURCE_KEY_URLS = {"scn-guide": "https://strongcitiesnetwork.org/resource/a-guide-for-cities"}

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from tools import gitdates
+from guide.pages import gitdates
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("ar", "en")
 
 

@@ -30,10 +30,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from tools import downloads
-from tools.build import build_site
+from guide.publish import downloads
+from guide.engine import build_site
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = "mkdocs.offline.yml"
 ARCHIVE = "guide-offline.zip"
 TOP_DIR = "guide-offline"  # the folder the archive unpacks to

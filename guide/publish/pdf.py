@@ -24,10 +24,11 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from tools import downloads, siteconfig
-from tools.build import build_site
+from guide.publish import downloads
+from guide import siteconfig
+from guide.engine import build_site
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -179,7 +180,7 @@ def static_fonts(site_dir: Path, out_dir: Path) -> str:
     of the same font when there is one: Chromium would otherwise embolden it
     for bold text, and an emboldened face goes into the PDF as a Type 3 font.
     """
-    from tools import pdffonts
+    from guide.publish import pdffonts
 
     css_file = site_dir / "assets" / "stylesheets" / "fonts.css"
     faces = []

@@ -14,7 +14,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from tools import a11yfix, gitdates, langparts, notices, pagemeta, safelinks, searchindex
+from guide.pages import a11yfix, gitdates, langparts, notices, pagemeta, safelinks
+from guide.search import searchindex
 
 log = logging.getLogger("mkdocs.hooks.guide")
 

@@ -1,0 +1,1 @@
+"""Data models (pydantic) and loading of ``data/*.yml``."""

@@ -1,0 +1,1 @@
+"""Editorial checks: translation status and structural parity of the two languages."""

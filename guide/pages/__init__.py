@@ -1,0 +1,1 @@
+"""Per-page logic: reader notices and git dates, language of parts, safe links, page metadata, accessibility fixes."""

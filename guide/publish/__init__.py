@@ -1,0 +1,1 @@
+"""Publishing: PDFs, offline archive, downloads manifest, self-hosted fonts."""

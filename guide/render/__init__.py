@@ -1,0 +1,1 @@
+"""Rendering of the data boxes (Jinja templates in ``templates/``) and locale helpers."""
