@@ -1,4 +1,4 @@
-"""MkDocs hooks for the download block (thin adapter over ``tools.downloads``).
+"""MkDocs hooks for the download block (thin adapter over ``guide.publish.downloads``).
 
 When ``dist/downloads.json`` exists (written by ``python -m tools release``),
 every page gets ``guide_downloads`` (the reader's-language PDF and the offline

@@ -1,7 +1,7 @@
 """MkDocs hooks: the thin adapter between the engine and the guide's own logic.
 
 Only event plumbing lives here; what to compute is in plain modules
-(``tools.pagemeta``) that know nothing about MkDocs, so the logic survives a
+(``guide.pages``) that know nothing about MkDocs, so the logic survives a
 move to another engine (Material reaches end of life in 2027).
 """
 
@@ -72,7 +72,7 @@ def _search_scope(config) -> dict:
 
 @event_priority(-110)
 def on_post_build(config):
-    # Per-language search indexes next to the combined one (tools/searchindex.py).
+    # Per-language search indexes next to the combined one (guide/search/searchindex.py).
     # After mkdocs-static-i18n (-100), which writes the final combined index.
     prefixes, default = _languages(config)
     try:

@@ -1,7 +1,7 @@
 """mkdocs-macros adapter: ``define_env`` only registers the guide's macros.
 
-Loading and validating ``data/`` (``macros.loader``) and rendering
-(``macros.render``) are plain functions that know nothing about MkDocs. This
+Loading and validating ``data/`` (``guide.data.loader``) and rendering
+(``guide.render.boxes``) are plain functions that know nothing about MkDocs. This
 file wires them to mkdocs-macros and turns their errors into one clear line:
 bad data stops the build before any page is rendered; a bad macro call stops it
 naming the page.

@@ -3,7 +3,7 @@
 axe-core (through axe-playwright-python) on every page of the nav finds no
 serious or critical violation (colour contrast, names, landmarks, tables...);
 the skip link and keyboard navigation work in RTL; tables have header cells;
-and foreign-script runs carry their language (WCAG 3.1.2, tools/langparts.py).
+and foreign-script runs carry their language (WCAG 3.1.2, guide/pages/langparts.py).
 """
 
 from __future__ import annotations

@@ -297,7 +297,7 @@ def main(args) -> int:
             try:
                 from guide.publish.offline import build_offline
             except ImportError:
-                print("\nOffline archive: tools.offline not available; skipped")
+                print("\nOffline archive: guide.publish.offline not available; skipped")
             else:
                 with tempfile.TemporaryDirectory(prefix="guide-bench-offline-") as out:
                     entry = build_offline(Path(out))

@@ -3,7 +3,7 @@
     python -m tools schema            # (re)write the schema files
     python -m tools schema --check    # exit 1 if a published schema is stale
 
-The pydantic models in ``macros/models.py`` are the source of truth; the JSON
+The pydantic models in ``guide/data/models.py`` are the source of truth; the JSON
 files let editors' YAML tooling (yaml-language-server) check and complete
 ``data/*.yml`` while typing. Each data file names its schema on line 1.
 """
@@ -32,7 +32,7 @@ def schema_text(stem: str) -> str:
         "$id": f"{stem}.schema.json",
         **schema,
         "title": f"data/{stem}.yml",
-        "description": "Generated from macros/models.py by `python -m tools schema`; do not edit by hand.",
+        "description": "Generated from guide/data/models.py by `python -m tools schema`; do not edit by hand.",
     }
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 

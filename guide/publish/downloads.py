@@ -1,7 +1,7 @@
 """The downloads manifest (``dist/downloads.json``) and the download block's data.
 
-Plain logic, no MkDocs: ``tools.offline`` and ``tools.pdf`` record what they
-built here; the site build (hook ``tools/downloads_hooks.py``) reads it so each
+Plain logic, no MkDocs: ``guide.publish.offline`` and ``guide.publish.pdf`` record what they
+built here; the site build (hook ``hooks/downloads.py``) reads it so each
 page can offer the files with their sizes, and copies them into the site.
 
 Manifest format::

@@ -175,7 +175,7 @@ def static_fonts(site_dir: Path, out_dir: Path) -> str:
     """``@font-face`` CSS for PDF-ready copies of the fonts in the site's fonts.css.
 
     Same families and ranges, pinned to weights 400 and 700, with one glyph per
-    Arabic letter (see ``tools.pdffonts`` for why). A static face (e.g. the
+    Arabic letter (see ``guide.publish.pdffonts`` for why). A static face (e.g. the
     regular-only Latin face of Arabic pages) is served from the variable file
     of the same font when there is one: Chromium would otherwise embolden it
     for bold text, and an emboldened face goes into the PDF as a Type 3 font.

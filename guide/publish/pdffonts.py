@@ -1,4 +1,4 @@
-"""PDF-ready copies of the site's fonts (used by ``tools.pdf`` only).
+"""PDF-ready copies of the site's fonts (used by ``guide.publish.pdf`` only).
 
 Two problems with printing the site's own woff2 files as they are:
 

@@ -2,7 +2,7 @@
 
 Every function takes the validated ``GuideData`` and the page language and
 returns text to put into the page's Markdown. Box markup lives in Jinja
-templates under ``macros/templates/`` (autoescaped: data text is never HTML).
+templates under ``guide/render/templates/`` (autoescaped: data text is never HTML).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ no extra lunr language file at all). The page loads its own language's file
 offline bundle (Material's offline plugin inlines it), where the page filters
 the entries instead.
 
-Plain Python, no MkDocs import: ``tools.engine`` calls it after the build.
+Plain Python, no MkDocs import: the hook ``hooks/pages.py`` calls it after the build.
 """
 
 from __future__ import annotations
