@@ -4,26 +4,39 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Every distribution the site, the tests and the tooling install, pinned with
+# hashes (universal: Linux, macOS, Windows; CPython 3.11.5+). `make lock`
+# refreshes it from pyproject.toml; see CONTRIBUTING.md, "Dependencies".
+LOCK := requirements/site.txt
 
-.PHONY: serve build test install system-deps tools bench offline pdf release clean
+# The site engine: mkdocs (MkDocs 1.6.1, the default) or properdocs (the
+# maintained fork, in its own environment .venv-properdocs/, made on first use).
+# `make build ENGINE=properdocs`; GUIDE_ENGINE=properdocs does the same.
+ENGINE ?= $(or $(GUIDE_ENGINE),mkdocs)
+export GUIDE_ENGINE := $(ENGINE)
+
+.PHONY: serve build test install system-deps tools bench offline pdf release clean lock lock-upgrade
 
 # Node tools the tests and the benchmark use, pinned, installed into .tools/
 # (gitignored): the Nu HTML checker (vnu-jar, needs Java) for `make test`.
 VNU_VERSION := 26.9.27
 VNU_STAMP := .tools/.vnu-jar-$(VNU_VERSION)
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+# A clean environment holding exactly the lock (pip checks every hash and that
+# the lock is complete), then our own packages, editable, built with the
+# locked setuptools. Re-made whenever the lock or pyproject.toml changes.
+$(STAMP): pyproject.toml $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11, 5) and "Python 3.11.5 or newer is needed (set PYTHON=python3.x)")'
+	$(PYTHON) -m venv --clear $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
 
 # Live preview of both languages at http://127.0.0.1:8000/ (Arabic) and /en/.
 serve: $(STAMP)
-	$(PY) -m tools build
-	$(PY) -m mkdocs serve --strict -a 127.0.0.1:8000
+	$(PY) -m tools serve
 
 # Strict build into site/.
 build: $(STAMP)
@@ -61,6 +74,26 @@ pdf: $(STAMP) system-deps
 # download links (dist/downloads.json); prints the sizes.
 release: $(STAMP) system-deps
 	$(PY) -m tools release
+
+# Refresh the locks after changing a pin in pyproject.toml or
+# requirements/*.in (keeps every other pin); `make lock-upgrade` moves every
+# unpinned (transitive) dependency to its newest release. Uses the locked uv.
+UV_VENV := .tools/uv
+UV := $(UV_VENV)/bin/uv
+LOCK_FLAGS := --quiet --universal --python-version 3.11.5 --generate-hashes
+
+$(UV): requirements/uv.txt
+	$(PYTHON) -m venv --clear $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/uv.txt
+	touch $(UV)
+
+lock: $(UV)
+	$(UV) pip compile pyproject.toml requirements/build.in --extra test $(LOCK_FLAGS) $(UPGRADE) --output-file requirements/site.txt
+	$(UV) pip compile requirements/properdocs.in $(LOCK_FLAGS) --no-emit-package mkdocs --no-emit-package mkdocs-get-deps $(UPGRADE) --output-file requirements/properdocs.txt
+	$(UV) pip compile requirements/uv.in $(LOCK_FLAGS) $(UPGRADE) --output-file requirements/uv.txt
+
+lock-upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
 
 clean:
 	rm -rf site .pytest_cache

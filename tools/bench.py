@@ -42,7 +42,7 @@ from pathlib import Path
 
 import yaml
 
-from guide.engine import build_site
+from guide.engine import build_site, engine_command
 from guide.siteconfig import load_config, nav_slugs
 from tools.webserve import serve
 
@@ -124,7 +124,7 @@ def time_bare(cfg: Path, runs: int) -> float:
     for _ in range(runs):
         out = cfg.parent / "site"
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--clean", "-f", str(cfg), "-d", str(out)],
+        proc = subprocess.run(engine_command(["build", "-q", "--clean", "-f", str(cfg), "-d", str(out)]),
                               cwd=cfg.parent, capture_output=True, text=True)
         times.append(time.perf_counter() - start)
         if proc.returncode:
