@@ -15,7 +15,7 @@ LOCK := requirements/site.txt
 ENGINE ?= $(or $(GUIDE_ENGINE),mkdocs)
 export GUIDE_ENGINE := $(ENGINE)
 
-.PHONY: serve build test install system-deps tools bench offline pdf release clean lock lock-upgrade
+.PHONY: serve build test install system-deps tools bench offline pdf release clean lock lock-upgrade zensical-report
 
 # Node tools the tests and the benchmark use, pinned, installed into .tools/
 # (gitignored): the Nu HTML checker (vnu-jar, needs Java) for `make test`.
@@ -94,6 +94,11 @@ lock: $(UV)
 
 lock-upgrade:
 	$(MAKE) lock UPGRADE=--upgrade
+
+# What Zensical (newest release, in .venv-zensical/) builds of this site today;
+# writes docs-dev/zensical-readiness.md. Needs the network; not in `make test`.
+zensical-report: $(STAMP)
+	$(PY) -m tools zensical-report
 
 clean:
 	rm -rf site .pytest_cache

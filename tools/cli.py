@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "offline": ("guide.publish.offline", "offline edition: dist/guide-offline.zip (+ .sha256) for file:// use"),
     "pdf": ("guide.publish.pdf", "one PDF per language: dist/guide-ar.pdf, dist/guide-en.pdf"),
     "release": ("tools.release", "PDFs, offline archive and site with download links; reports sizes"),
+    "zensical-report": ("tools.zensical_report", "what Zensical (newest release) builds of this site; writes docs-dev/zensical-readiness.md"),
     "bench": ("tools.bench", "figures: build time vs bare Material, bytes per first visit, search, Lighthouse"),
 }
 
