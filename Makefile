@@ -17,10 +17,11 @@ export GUIDE_ENGINE := $(ENGINE)
 
 .PHONY: serve build test install system-deps tools bench offline pdf release clean lock lock-upgrade zensical-report
 
-# Node tools the tests and the benchmark use, pinned, installed into .tools/
-# (gitignored): the Nu HTML checker (vnu-jar, needs Java) for `make test`.
-VNU_VERSION := 26.9.27
-VNU_STAMP := .tools/.vnu-jar-$(VNU_VERSION)
+# Node tools the tests use, locked with integrity hashes in
+# requirements/npm/package-lock.json, installed into .tools/ (gitignored) with
+# `npm ci`: the Nu HTML checker (vnu-jar, needs Java) for `make test`.
+NPM_LOCK := requirements/npm/package-lock.json
+VNU_STAMP := .tools/.npm-installed
 
 # A clean environment holding exactly the lock (pip checks every hash and that
 # the lock is complete), then our own packages, editable, built with the
@@ -46,8 +47,10 @@ build: $(STAMP)
 system-deps:
 	bash .ci/system-deps
 
-$(VNU_STAMP):
-	npm install --prefix .tools --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION)
+$(VNU_STAMP): requirements/npm/package.json $(NPM_LOCK)
+	mkdir -p .tools
+	cp requirements/npm/package.json $(NPM_LOCK) .tools/
+	npm ci --prefix .tools --no-audit --no-fund --silent
 	touch $(VNU_STAMP)
 
 tools: $(VNU_STAMP)

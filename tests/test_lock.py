@@ -89,3 +89,13 @@ def test_this_environment_holds_exactly_the_locked_versions():
         if installed != version:
             wrong[name] = (installed, version)
     assert wrong == {}, "installed != locked: run `make install`"
+
+
+def test_npm_tools_are_locked_with_integrity_hashes():
+    import json
+    manifest = json.loads((REQ / "npm" / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((REQ / "npm" / "package-lock.json").read_text(encoding="utf-8"))
+    packages = {k.removeprefix("node_modules/"): v for k, v in lock["packages"].items() if k}
+    assert manifest["dependencies"] and lock["packages"][""]["dependencies"] == manifest["dependencies"]
+    assert {name: packages[name]["version"] for name in manifest["dependencies"]} == manifest["dependencies"]
+    assert [name for name, entry in packages.items() if not entry.get("integrity", "").startswith("sha512-")] == []
