@@ -24,7 +24,9 @@ DATA = ROOT / "data"
 
 CASE_IDS = [
     "newark-ovptr", "london-shared-endeavour-fund", "brcko-action-plan",
-    "dabrowa-gornicza-local-team", "uganda-strategy-awareness", "gdansk-equal-treatment-centre",
+    "dabrowa-gornicza-local-team", "uganda-strategy-awareness", "uganda-nlc-mapping",
+    "kenya-county-action-plans", "iraq-governorate-plans", "cardiff-model", "un-habitat-safer-cities",
+    "newark-ovptr-strategic-plan", "gdansk-equal-treatment-centre",
     "antwerp-civic-identity", "helsinki-social-mixing", "munich-ist-bunt", "newcomer-education",
     "oklahoma-city-recovery", "nyc-ophc", "charlotte-trusted-partners",
 ]
@@ -84,7 +86,7 @@ def test_real_data_is_valid_and_complete():
         "tertiary-prevention", "implementation", "sensitive-issues", "conclusion"]
     assert data.chapter(3).title.ar == "الفصل ٣: الاستراتيجية"
     assert data.chapter(8).title.en == "Chapter 8: Navigating Sensitive Issues"
-    assert len(data.mandates) == 11
+    assert len(data.mandates) == 12
     assert [c.id for c in data.cases] == CASE_IDS
     assert {q.id for q in data.questions} == {"strategy-mandate", "strategy-mandate-scope"}
     assert len(data.question_list("strategy-mandate").questions) == 5
@@ -162,7 +164,7 @@ def test_malformed_yaml(data_dir):
 
 def test_missing_language(data_dir):
     path = data_dir / "cases.yml"
-    edit(path, "      ar: أسّس عمدة نيوارك", "      fr: أسّس عمدة نيوارك")
+    edit(path, "      ar: مهمة المكتب أن ينسّق", "      fr: مهمة المكتب أن ينسّق")
     message = error_of(data_dir)
     line = line_of(path, "summary:", after="id: newark-ovptr")
     assert message.startswith(f"{path}:{line}: case 'newark-ovptr': field 'summary.ar': Field required")
@@ -258,7 +260,7 @@ def test_dangling_question_list_chapter(data_dir):
 
 def test_latin_digits_in_arabic_text(data_dir):
     path = data_dir / "cases.yml"
-    edit(path, "عام ٢٠١٩ عبر مكتب العمدة", "عام 2019 عبر مكتب العمدة")
+    edit(path, "الصندوق عام ٢٠١٩ عبر مكتبه", "الصندوق عام 2019 عبر مكتبه")
     message = error_of(data_dir)
     line = line_of(path, "عام 2019 عبر")
     assert message.startswith(f"{path}:{line}: case 'london-shared-endeavour-fund': field 'summary.ar': Arabic text must use Arabic-Indic digits")
