@@ -29,6 +29,11 @@ CASE_IDS = [
     "newark-ovptr-strategic-plan", "gdansk-equal-treatment-centre",
     "antwerp-civic-identity", "helsinki-social-mixing", "munich-ist-bunt", "newcomer-education",
     "oklahoma-city-recovery", "nyc-ophc", "charlotte-trusted-partners",
+    # Appended for chapters 4, 7, 8 and the conclusion (facts from GUIDE_FACTS_ADDENDUM.md).
+    "munich-ist-bunt-alliance", "gdansk-gcrt-mandate", "gdansk-gcrt-pilot",
+    "gdansk-equal-treatment-council", "nyc-ophc-local-law", "hague-transatlantic-dialogue",
+    "fourth-global-summit", "mayoral-meeting-guide-launch", "nyc-mayoral-declaration",
+    "fifth-global-summit",
 ]
 ACRONYMS = {
     "NLC": "national–local cooperation",
