@@ -26,13 +26,19 @@ def add_arguments(parser) -> None:
 def build_site(site_dir: Path, config: str = "mkdocs.yml", env: dict | None = None) -> subprocess.CompletedProcess:
     """Build into ``site_dir`` atomically; return the finished mkdocs process."""
     site_dir = site_dir.resolve()
+    # Editor input first (tools/editorcheck.py): a mistake fails in about a
+    # second with one line, before MkDocs starts; the hook then skips it.
+    from tools import editorcheck
+    problem = editorcheck.first_problem(ROOT)
+    if problem:
+        return subprocess.CompletedProcess([], 1, "", f"ERROR    -  {problem}\n")
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
              "--config-file", str(ROOT / config), "--site-dir", str(staging)],
-            cwd=ROOT, env={**os.environ, **(env or {})}, text=True, capture_output=True,
+            cwd=ROOT, env={**os.environ, **(env or {}), "GUIDE_EDITOR_CHECKED": "1"}, text=True, capture_output=True,
         )
         if proc.returncode == 0:
             if site_dir.exists():

@@ -14,6 +14,7 @@ import sys
 # subcommand -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("tools.build", "strict build of both languages into site/"),
+    "check": ("tools.editorcheck", "editor input only (data, front matter, HTML policy, macros): one line per mistake"),
     "fonts": ("tools.fonts", "re-make the subset woff2 fonts from the @fontsource packages"),
     "schema": ("tools.schema", "write data/schema/*.schema.json from the data models (--check: fail if stale)"),
     "parity": ("tools.parity", "check that both languages of every page have the same structure"),

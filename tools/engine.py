@@ -14,9 +14,21 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from tools import a11yfix, gitdates, langparts, notices, pagemeta, safelinks, searchindex
+from tools import a11yfix, editorcheck, gitdates, langparts, notices, pagemeta, safelinks, searchindex
 
 log = logging.getLogger("mkdocs.hooks.guide")
+
+
+@event_priority(100)
+def on_config(config):
+    # Editor input (tools/editorcheck.py) before any page is rendered, for
+    # `mkdocs build`/`serve` too; `python -m tools build` ran it already.
+    if not os.environ.get("GUIDE_EDITOR_CHECKED") and not getattr(config, "_guide_editor_checked", False):
+        problem = editorcheck.first_problem(Path(config.config_file_path).resolve().parent)
+        if problem:
+            raise PluginError(problem)
+        config._guide_editor_checked = True
+    return config
 
 
 def on_page_context(context, page, config, nav):
