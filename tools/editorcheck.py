@@ -458,16 +458,38 @@ def missing_pages(docs_dir: Path, root: Path) -> None:
                               f"missing: add docs/{other}/{name} (every page exists in both languages)")
 
 
+def check_nav(root: Path, docs_dir: Path) -> None:
+    """Every nav entry exists in both languages; every page is in the nav."""
+    from tools import siteconfig
+
+    config_path = root / "mkdocs.yml"
+    slugs = siteconfig.nav_slugs(siteconfig.load_config(config_path))
+    config_lines = config_path.read_text(encoding="utf-8").split("\n")
+    for slug in slugs:
+        for lang in LANGUAGES:
+            if not (docs_dir / lang / f"{slug}.md").is_file():
+                line = next((i for i, text in enumerate(config_lines, 1)
+                             if re.search(rf"-\s*(?:[^:]*:\s*)?{re.escape(slug)}\.md\s*$", text)), 1)
+                raise EditorError(f"mkdocs.yml:{line}: nav entry '{slug}.md': docs/{lang}/{slug}.md does not exist "
+                                  f"(add the page in both languages, or remove the entry)")
+    for lang in LANGUAGES:
+        for path in sorted((docs_dir / lang).glob("*.md")):
+            if path.stem not in slugs:
+                raise EditorError(f"{_rel(path, root)}:1: page not in the navigation: add '- {path.name}' to nav: "
+                                  f"in mkdocs.yml")
+
+
 def check_tree(root: Path = ROOT, data_dir: Path | None = None) -> None:
     """Raise ``EditorError`` (or ``DataError``) for the first mistake in the tree."""
     from macros.loader import load_all
 
     data = load_all(data_dir)
     docs_dir = root / "docs"
+    missing_pages(docs_dir, root)
+    check_nav(root, docs_dir)
     for lang in LANGUAGES:
         for path in sorted((docs_dir / lang).rglob("*.md")):
             check_page(path, root, data, docs_dir)
-    missing_pages(docs_dir, root)
 
 
 def first_problem(root: Path = ROOT) -> str | None:
