@@ -283,10 +283,16 @@ def _ui_required() -> list[str]:
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
-def _check_placeholders(source: SourceFile, ui: dict[str, Localized]) -> None:
-    # "{n}", "{date}" are filled in by code: a translated or dropped one
+def _check_ui_strings(source: SourceFile, ui: dict[str, Localized]) -> None:
+    # UI strings reach templates that do not escape (Material's): markup is
+    # refused by the model, and a straight " (which would end an attribute)
+    # here. "{n}", "{date}" are filled in by code: a translated or dropped one
     # would print literally (or lose the number) in one language.
     for key, text in ui.items():
+        for lang in ("ar", "en"):
+            if '"' in text.get(lang):
+                raise DataError(error_line(source, (key, lang), 'straight double quote (") in a UI string: '
+                                           'write typographic quotes “…” (English) or «…» (Arabic)'))
         ar, en = (sorted(_PLACEHOLDER.findall(text.get(lang))) for lang in ("ar", "en"))
         if ar != en:
             raise DataError(error_line(source, (key, "ar"),
@@ -324,7 +330,7 @@ def load_all(data_dir: Path | None = None) -> GuideData:
         raise DataError(f"{sources['ui'].name}:1: missing UI string{'s' if len(missing) > 1 else ''} "
                         f"{', '.join(repr(k) for k in missing)} (add {'each' if len(missing) > 1 else 'it'} with ar and en)")
 
-    _check_placeholders(sources["ui"], ui)
+    _check_ui_strings(sources["ui"], ui)
 
     return GuideData(
         data_dir=data_dir,

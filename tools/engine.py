@@ -11,10 +11,11 @@ import logging
 import os
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from tools import a11yfix, editorcheck, gitdates, langparts, notices, pagemeta, safelinks, searchindex
+from tools import a11yfix, csp, editorcheck, gitdates, langparts, notices, pagemeta, safelinks, searchindex
 
 log = logging.getLogger("mkdocs.hooks.guide")
 
@@ -46,11 +47,15 @@ def on_nav(nav, config, files):
     # Material marks pages with front matter `status:` in the navigation; its
     # tooltip text comes from extra.status. Summary pages get a localized one
     # (complete pages get no marker, see site.css). Runs once per language build.
+    # Material prints it unescaped into a title="" attribute (its theme
+    # templates do not autoescape), so it goes in escaped.
     ui = _reader_state(config)["ui"]
-    config.extra["status"] = {"summary": ui["nav.status.summary"][config.theme["language"]]}
+    config.extra["status"] = {"summary": str(escape(ui["nav.status.summary"][config.theme["language"]]))}
     return nav
 
 
+# Last (after the plugins), so the policy sees the final page.
+@event_priority(-100)
 def on_post_page(output, page, config):
     # Material puts dir= on <body> only; the document element should carry it too.
     output = pagemeta.set_html_dir(output, config.theme["language"])
@@ -59,7 +64,27 @@ def on_post_page(output, page, config):
     # Material's search dialog has no accessible name.
     output = a11yfix.name_search_dialog(output)
     # Links to other sites get rel="noopener".
-    return safelinks.secure_external_links(output, config.site_url or "")
+    output = safelinks.secure_external_links(output, config.site_url or "")
+    return _with_csp(output, page, config)
+
+
+def _with_csp(output, page, config):
+    # Content-Security-Policy <meta>: inline scripts allowed only by hashes
+    # derived from the trusted templates (tools/csp.py), never from the page.
+    trusted = getattr(config, "_guide_trusted_scripts", None)
+    if trusted is None:
+        root = Path(config.config_file_path).resolve().parent
+        trusted = csp.trusted_scripts([Path(d) for d in config.theme.dirs], root)
+        config._guide_trusted_scripts = trusted
+    try:
+        hashes = csp.page_hashes(output, trusted, f"docs/{page.file.src_uri}")
+    except csp.CSPError as exc:
+        raise PluginError(str(exc)) from exc
+    return csp.add_meta(output, csp.policy(hashes, _csp_extra(config)))
+
+
+def _csp_extra(config) -> dict:
+    return {}
 
 
 def _languages(config) -> tuple[dict[str, str], str]:
