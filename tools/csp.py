@@ -119,11 +119,16 @@ def page_hashes(html: str, trusted: list[TrustedScript], page: str) -> list[str]
     return hashes
 
 
-def policy(hashes: list[str], extra: dict[str, list[str]] | None = None) -> str:
+def policy(hashes: list[str], offline: bool = False) -> str:
+    """The policy text. Offline (file://), inline scripts cannot be listed by
+    hash: the iframe-worker shim that runs search there writes an inline
+    bootstrap script into its iframe whose text holds the worker's absolute
+    file:// URL, i.e. wherever the reader unzipped the archive. Browsers ignore
+    'unsafe-inline' next to hashes, so the offline policy allows inline scripts
+    without hashes; everything else stays as strict (no other origin, no eval,
+    no plugins, nothing fetched or sent anywhere but the archive's own files)."""
     directives = {k: list(v) for k, v in BASE_POLICY.items()}
-    directives["script-src"] += hashes
-    for key, values in (extra or {}).items():
-        directives.setdefault(key, []).extend(values)
+    directives["script-src"] += ["'unsafe-inline'"] if offline else hashes
     return "; ".join(f"{k} {' '.join(v)}" for k, v in directives.items())
 
 

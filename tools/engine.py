@@ -80,11 +80,8 @@ def _with_csp(output, page, config):
         hashes = csp.page_hashes(output, trusted, f"docs/{page.file.src_uri}")
     except csp.CSPError as exc:
         raise PluginError(str(exc)) from exc
-    return csp.add_meta(output, csp.policy(hashes, _csp_extra(config)))
-
-
-def _csp_extra(config) -> dict:
-    return {}
+    offline = os.environ.get("GUIDE_OFFLINE", "").lower() == "true"
+    return csp.add_meta(output, csp.policy(hashes, offline=offline))
 
 
 def _languages(config) -> tuple[dict[str, str], str]:
