@@ -82,19 +82,19 @@ def _find(name: str, template_dirs: list[Path]) -> Path | None:
 
 def trusted_scripts(template_dirs: list[Path], root: Path | None = None) -> list[TrustedScript]:
     """Every inline script in the templates (first directory wins, as in Jinja's loader)."""
-    seen: dict[str, Path] = {}
+    seen: dict[str, tuple[Path, Path]] = {}
     for folder in template_dirs:
         for path in sorted(folder.rglob("*.html")):
-            seen.setdefault(path.relative_to(folder).as_posix(), path)
+            seen.setdefault(path.relative_to(folder).as_posix(), (folder, path))
     scripts = []
-    for path in seen.values():
+    for name, (folder, path) in seen.items():
         text = path.read_text(encoding="utf-8")
         for match in _SCRIPT.finditer(text):
             if not _is_code(match.group(1)):
                 continue
             pattern = _pattern(match.group(2), template_dirs)
-            label = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else \
-                f"material/templates/{path.relative_to(template_dirs[-1]).as_posix()}"
+            inside = root and path.is_relative_to(root) and ".venv" not in path.relative_to(root).parts
+            label = path.relative_to(root).as_posix() if inside else f"{folder.parent.name}/templates/{name}"
             scripts.append(TrustedScript(label, re.compile(rf"^\s*{pattern}\s*$", re.DOTALL)))
     return scripts
 

@@ -124,9 +124,9 @@ def _reader_state(config) -> dict:
         root = Path(config.config_file_path).resolve().parent
         try:
             top = gitdates.repo_root(root)
-            dates = gitdates.last_changed(root, (os.path.relpath(config.docs_dir, root),))
+            dates, lag_dates = gitdates.change_dates(root, (os.path.relpath(config.docs_dir, root),))
         except gitdates.NoHistory as exc:
-            top, dates = root, None
+            top, dates, lag_dates = root, None, None
             log.info("guide: no git history (%s); pages show no 'last updated' date "
                      "and no translation notices", exc)
         # The same data folder the macros use (GUIDE_DATA_DIR points elsewhere).
@@ -135,7 +135,7 @@ def _reader_state(config) -> dict:
             ui = notices.load_ui(data_dir / "ui.yml")
         except (OSError, notices.UIError) as exc:
             raise PluginError(f"guide: {exc}") from exc
-        state = {"root": root, "top": top, "dates": dates, "ui": ui}
+        state = {"root": root, "top": top, "dates": dates, "lag_dates": lag_dates, "ui": ui}
         config._guide_reader_state = state
     return state
 
@@ -148,7 +148,8 @@ def _reader_notes(page, config) -> dict:
     folder, _, name = page.file.src_uri.partition("/")
     if lang not in notices.LANGUAGES or folder != lang or not name:
         return {}  # not a page of a language folder
-    facts = notices.page_facts(src, lang, name, state["dates"], state["top"], (page.meta or {}).get("status"))
+    facts = notices.page_facts(src, lang, name, state["dates"], state["top"], (page.meta or {}).get("status"),
+                               state["lag_dates"])
     source_path = src.relative_to(state["root"]).as_posix()
     try:
         edition = notices.check_edition(config.extra.get("edition") or {})
