@@ -144,6 +144,9 @@ MISTAKES = [
             replace('en: "Summary page: what the available sources support"',
                     'en: "Summary page\\"><script>alert(1)</script>"'),
             "nav.status.summary", "markup is not allowed", field="en"),
+    Mistake("ui-straight-quote", UI, replace('en: "Summary page: what the available sources support"',
+                                             'en: "Summary \\"page\\": what the sources support"'),
+            "nav.status.summary", "straight double quote", field="en"),
     Mistake("ui-translated-date", UI, replace("في {date}،", "في {التاريخ}،"), "notice.translation-newer",
             "placeholders differ: ar has {التاريخ}, en has {date}", field="ar"),
     Mistake("ui-translated-n", UI, replace('"أكثر من {n}"', '"أكثر من {ن}"'), "figure.more-than",
@@ -281,3 +284,72 @@ def test_the_hook_path_catches_the_same_mistake(base_tree):
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert len(errors) == 1 and "docs/en/strategy.md:" in errors[0] and "<script> is not allowed" in errors[0], errors
     assert not (tree / "out" / "index.html").exists()
+
+
+# --- published harmlessly ------------------------------------------------------------
+# Text that looks like markup or template code but is shown as text: one full
+# build with all of them, checked on the HTML and in Chromium.
+
+HARMLESS = {
+    "code-span-script": ("Type `<script>alert(1)</script>` to see nothing happen.", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    "fenced-code-script": ("```html\n<img src=x onerror=alert(2)>\n```", '<span class="na">onerror</span>'),
+    "escaped-entities": ("Write &lt;script&gt; as text.", "Write &lt;script&gt; as text."),
+    "raw-braces": ("Write {% raw %}{{ name }}{% endraw %} in the form.", "Write {{ name }} in the form."),
+    "quoted-braces": ("Or {{ '{{' }} alone.", "Or {{ alone."),
+    "https-link": ("[the guide](https://strongcitiesnetwork.org/resource/a-guide-for-cities)",
+                   'href="https://strongcitiesnetwork.org/resource/a-guide-for-cities"'),
+}
+
+
+@pytest.fixture(scope="module")
+def harmless_site(base_tree):
+    tree = base_tree.parent / "harmless"
+    shutil.copytree(base_tree, tree, symlinks=True)
+    page = tree / EN
+    page.write_text(page.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+                    + "\n\n".join(text for text, _ in HARMLESS.values()) + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GUIDE_")}
+    proc = subprocess.run([sys.executable, "-m", "tools", "build"], cwd=tree, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return tree / "site"
+
+
+@pytest.mark.parametrize("case", list(HARMLESS))
+def test_published_as_text(harmless_site, case):
+    html = (harmless_site / "en" / "strategy" / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article"):html.index("</article>")]
+    assert HARMLESS[case][1] in article, case
+    assert "<script>alert" not in article and "<img src=x" not in article
+
+
+def test_published_page_runs_no_editor_script(harmless_site, browser):
+    context = browser.new_context()
+    context.add_init_script("window.__v = []; window.alert = m => { window.__alerted = String(m); };"
+                            "document.addEventListener('securitypolicyviolation', e => window.__v.push(e.violatedDirective))")
+    dialogs = []
+    page = context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto((harmless_site / "en" / "strategy" / "index.html").as_uri())
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__alerted") is None and dialogs == []
+        assert page.evaluate("window.__v") == []
+        assert page.locator("article code", has_text="<script>alert(1)</script>").count() == 1
+    finally:
+        context.close()
+
+
+def test_ui_strings_are_escaped_where_material_prints_them():
+    """Second line of defence behind ui.yml's own check: the nav status tooltip
+    reaches Material's unescaped title="" attribute already escaped."""
+    from types import SimpleNamespace
+    from tools import engine
+    hostile = 'Summary"><script>alert(1)</script>'
+    config = SimpleNamespace(extra={}, theme={"language": "en"},
+                             _guide_reader_state={"ui": {"nav.status.summary": {"en": hostile, "ar": "x"}}})
+    engine.on_nav(None, config, None)
+    value = config.extra["status"]["summary"]
+    assert value == "Summary&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+    # As Material's partials/nav-item.html prints it:
+    assert f'<span class="md-status" title="{value}">'.count('"') == 4
