@@ -401,9 +401,9 @@ def check_macros(text_lines: list[str], rel: str, data, src_uri: str, docs_dir: 
             raise EditorError(f"{rel}:{call.lineno}: {error}") from None
     for name in tree.find_all(nodes.Name):
         if id(name) not in callees:
-            what = f"{name.name!r} is not a macro" + (f" (did you mean {name.name}(…)?)" if name.name in known else "")
-            raise EditorError(f"{rel}:{name.lineno}: {{{{ … }}}} holds {what}: macros are "
-                              f"{known_list}; {BRACES_HINT}")
+            hint = f"call it: {name.name}(…)" if name.name in known else f"macros are {known_list}"
+            raise EditorError(f"{rel}:{name.lineno}: '{name.name}' between {{{{ }}}} is not a macro call ({hint}); "
+                              f"{BRACES_HINT}")
     for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, nodes.Include, nodes.Import,
                                nodes.FromImport, nodes.Extends, nodes.Macro, nodes.Assign)):
         raise EditorError(f"{rel}:{node.lineno}: only macro calls such as {{{{ chapter_ref(3) }}}} are allowed "
