@@ -306,7 +306,8 @@ def harmless_site(base_tree):
     tree = base_tree.parent / "harmless"
     shutil.copytree(base_tree, tree, symlinks=True)
     page = tree / EN
-    page.write_text(page.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+    text = re.sub(r"\ndescription: .*", "\ndescription: 'A \"quoted\" description\" onmouseover=\"x'", page.read_text(encoding="utf-8"), count=1)
+    page.write_text(text.rstrip("\n") + "\n\n"
                     + "\n\n".join(text for text, _ in HARMLESS.values()) + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GUIDE_")}
     proc = subprocess.run([sys.executable, "-m", "tools", "build"], cwd=tree, env=env,
@@ -321,6 +322,11 @@ def test_published_as_text(harmless_site, case):
     article = html[html.index("<article"):html.index("</article>")]
     assert HARMLESS[case][1] in article, case
     assert "<script>alert" not in article and "<img src=x" not in article
+
+
+def test_quotes_in_the_description_stay_inside_its_attribute(harmless_site):
+    html = (harmless_site / "en" / "strategy" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="description" content="A &#34;quoted&#34; description&#34; onmouseover=&#34;x">' in html
 
 
 def test_published_page_runs_no_editor_script(harmless_site, browser):
