@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -97,6 +98,12 @@ def engine_command(args: list[str], engine: str | None = None, env: dict | None 
 def build_site(site_dir: Path, config: str = "mkdocs.yml", env: dict | None = None,
                engine: str | None = None) -> subprocess.CompletedProcess:
     """Build into ``site_dir`` atomically; return the finished engine process."""
+    # Editor input first (guide/editorial/editorcheck.py): a mistake fails in
+    # about a second with one line, before the engine starts; the hook then skips it.
+    from guide.editorial import editorcheck
+    problem = editorcheck.first_problem(ROOT)
+    if problem:
+        return subprocess.CompletedProcess([], 1, "", f"ERROR    -  {problem}\n")
     command = engine_command(["build", "--strict", "--clean", "--config-file", str(ROOT / config)], engine, env)
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -104,8 +111,10 @@ def build_site(site_dir: Path, config: str = "mkdocs.yml", env: dict | None = No
     try:
         proc = subprocess.run(
             [*command, "--site-dir", str(staging)],
-            cwd=ROOT, env={**os.environ, **(env or {})}, text=True, capture_output=True,
+            cwd=ROOT, env={**os.environ, **(env or {}), "GUIDE_EDITOR_CHECKED": "1"}, text=True, capture_output=True,
         )
+        if proc.returncode and not os.environ.get("GUIDE_BUILD_VERBOSE"):
+            proc.stderr = summarise_failure(proc.stderr, ROOT)
         if proc.returncode == 0:
             if site_dir.exists():
                 shutil.rmtree(site_dir)
@@ -114,6 +123,36 @@ def build_site(site_dir: Path, config: str = "mkdocs.yml", env: dict | None = No
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+_LINK_WARNING = re.compile(r"Doc file '([^']+)' contains a link '([^']+)'")
+
+
+def summarise_failure(stderr: str, root: Path) -> str:
+    """A failed MkDocs run as its INFO lines plus one ERROR line naming the
+    file and line where MkDocs' message allows it (strict-mode warnings come
+    once per language and without lines). GUIDE_BUILD_VERBOSE=1 shows it raw."""
+    lines = stderr.splitlines()
+    info = [line for line in lines if line.startswith("INFO")]
+    problems: list[str] = []
+    for line in lines:
+        match = re.match(r"^(WARNING|ERROR)\s+-\s+(.*)$", line)
+        if match and match.group(2) not in problems and not match.group(2).startswith("Aborted"):
+            problems.append(match.group(2))
+    if not problems:
+        tail = [line for line in lines if line.strip() and not line.startswith(("INFO", " "))]
+        problems = [f"MkDocs failed: {tail[-1] if tail else 'no message'} (GUIDE_BUILD_VERBOSE=1 shows its output)"]
+    first = problems[0]
+    link = _LINK_WARNING.search(first)
+    if link:
+        page = root / "docs" / link.group(1)
+        number = 1
+        if page.is_file():
+            number = next((i for i, text in enumerate(page.read_text(encoding="utf-8").split("\n"), 1)
+                           if link.group(2) in text), 1)
+        first = f"docs/{link.group(1)}:{number}: {first}"
+    more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+    return "\n".join(info + [f"ERROR    -  {first}{more}"]) + "\n"
 
 
 def main(args) -> int:

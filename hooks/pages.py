@@ -11,13 +11,27 @@ import logging
 import os
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from guide.pages import a11yfix, gitdates, langparts, notices, pagemeta, safelinks
+from guide.editorial import editorcheck
+from guide.pages import a11yfix, csp, gitdates, langparts, notices, pagemeta, safelinks
 from guide.search import searchindex
 
 log = logging.getLogger("mkdocs.hooks.guide")
+
+
+@event_priority(100)
+def on_config(config):
+    # Editor input (guide/editorial/editorcheck.py) before any page is rendered, for
+    # `mkdocs build`/`serve` too; `python -m tools build` ran it already.
+    if not os.environ.get("GUIDE_EDITOR_CHECKED") and not getattr(config, "_guide_editor_checked", False):
+        problem = editorcheck.first_problem(Path(config.config_file_path).resolve().parent)
+        if problem:
+            raise PluginError(problem)
+        config._guide_editor_checked = True
+    return config
 
 
 def on_page_context(context, page, config, nav):
@@ -35,11 +49,15 @@ def on_nav(nav, config, files):
     # Material marks pages with front matter `status:` in the navigation; its
     # tooltip text comes from extra.status. Summary pages get a localized one
     # (complete pages get no marker, see site.css). Runs once per language build.
+    # Material prints it unescaped into a title="" attribute (its theme
+    # templates do not autoescape), so it goes in escaped.
     ui = _reader_state(config)["ui"]
-    config.extra["status"] = {"summary": ui["nav.status.summary"][config.theme["language"]]}
+    config.extra["status"] = {"summary": str(escape(ui["nav.status.summary"][config.theme["language"]]))}
     return nav
 
 
+# Last (after the plugins), so the policy sees the final page.
+@event_priority(-100)
 def on_post_page(output, page, config):
     # Material puts dir= on <body> only; the document element should carry it too.
     output = pagemeta.set_html_dir(output, config.theme["language"])
@@ -48,7 +66,24 @@ def on_post_page(output, page, config):
     # Material's search dialog has no accessible name.
     output = a11yfix.name_search_dialog(output)
     # Links to other sites get rel="noopener".
-    return safelinks.secure_external_links(output, config.site_url or "")
+    output = safelinks.secure_external_links(output, config.site_url or "")
+    return _with_csp(output, page, config)
+
+
+def _with_csp(output, page, config):
+    # Content-Security-Policy <meta>: inline scripts allowed only by hashes
+    # derived from the trusted templates (guide/pages/csp.py), never from the page.
+    trusted = getattr(config, "_guide_trusted_scripts", None)
+    if trusted is None:
+        root = Path(config.config_file_path).resolve().parent
+        trusted = csp.trusted_scripts([Path(d) for d in config.theme.dirs], root)
+        config._guide_trusted_scripts = trusted
+    try:
+        hashes = csp.page_hashes(output, trusted, f"docs/{page.file.src_uri}")
+    except csp.CSPError as exc:
+        raise PluginError(str(exc)) from exc
+    offline = os.environ.get("GUIDE_OFFLINE", "").lower() == "true"
+    return csp.add_meta(output, csp.policy(hashes, offline=offline))
 
 
 def _languages(config) -> tuple[dict[str, str], str]:
@@ -91,9 +126,9 @@ def _reader_state(config) -> dict:
         root = Path(config.config_file_path).resolve().parent
         try:
             top = gitdates.repo_root(root)
-            dates = gitdates.last_changed(root, (os.path.relpath(config.docs_dir, root),))
+            dates, lag_dates = gitdates.change_dates(root, (os.path.relpath(config.docs_dir, root),))
         except gitdates.NoHistory as exc:
-            top, dates = root, None
+            top, dates, lag_dates = root, None, None
             log.info("guide: no git history (%s); pages show no 'last updated' date "
                      "and no translation notices", exc)
         # The same data folder the macros use (GUIDE_DATA_DIR points elsewhere).
@@ -102,7 +137,7 @@ def _reader_state(config) -> dict:
             ui = notices.load_ui(data_dir / "ui.yml")
         except (OSError, notices.UIError) as exc:
             raise PluginError(f"guide: {exc}") from exc
-        state = {"root": root, "top": top, "dates": dates, "ui": ui}
+        state = {"root": root, "top": top, "dates": dates, "lag_dates": lag_dates, "ui": ui}
         config._guide_reader_state = state
     return state
 
@@ -115,7 +150,8 @@ def _reader_notes(page, config) -> dict:
     folder, _, name = page.file.src_uri.partition("/")
     if lang not in notices.LANGUAGES or folder != lang or not name:
         return {}  # not a page of a language folder
-    facts = notices.page_facts(src, lang, name, state["dates"], state["top"], (page.meta or {}).get("status"))
+    facts = notices.page_facts(src, lang, name, state["dates"], state["top"], (page.meta or {}).get("status"),
+                               state["lag_dates"])
     source_path = src.relative_to(state["root"]).as_posix()
     try:
         edition = notices.check_edition(config.extra.get("edition") or {})

@@ -299,7 +299,7 @@ def test_ui_key_missing_a_language(data_dir):
 
 def test_ui_accepts_other_engineers_keys(data_dir):
     with (data_dir / "ui.yml").open("a", encoding="utf-8") as ui:
-        ui.write("notice_translation_newer: {ar: نص, en: \"text {date}\"}\n")
+        ui.write("notice_translation_newer: {ar: \"نص {date}\", en: \"text {date}\"}\n")
     assert load_all(data_dir).ui["notice_translation_newer"].en == "text {date}"
 
 

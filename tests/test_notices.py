@@ -283,3 +283,54 @@ def test_build_without_git_history_falls_back(tmp_path):
         assert block and "guide-page-dates__updated" not in block  # no "last updated" line
         assert f"docs/{lang}/strategy.md" in block  # the rest still shows
         assert "guide-notice--translation" not in html
+
+
+# --- "no translation needed" (issue 13): a commit trailer ------------------------
+
+@pytest.fixture(scope="module")
+def typo_fix(tmp_path_factory):
+    """A clone where every page was touched on 15 Jan 2030; then an English typo
+    fix on Strategy marked `Translation: not-needed` (20 Feb), and an unmarked
+    English change on Mapping (21 Feb)."""
+    clone = tmp_path_factory.mktemp("trailer") / "guide"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    for lang in LANGUAGES:
+        for path in sorted((clone / "docs" / lang).glob("*.md")):
+            path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    git(clone, "commit", "-q", "-am", "editors: touch every page", when="2030-01-15T12:00:00+00:00")
+    for slug, message, when in (
+            ("strategy", "Strategy (en): fix a typo\n\nTranslation: not-needed", "2030-02-20T09:00:00+00:00"),
+            ("mapping", "Mapping (en): new sentence", "2030-02-21T09:00:00+00:00")):
+        path = clone / "docs" / "en" / f"{slug}.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+        git(clone, "commit", "-q", "-am", message, when=when)
+    site = clone.parent / "site"
+    proc = run_tools(clone, "build", "--site-dir", str(site))
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return clone, site
+
+
+def test_a_change_marked_not_needed_leaves_the_other_language_current(typo_fix, page):
+    clone, site = typo_fix
+    assert "guide-notice--translation" not in html_of(site, "ar", "strategy")
+    # The marked page still tells its own readers when it last changed.
+    assert "20 February 2030" in aside(html_of(site, "en", "strategy"), "guide-page-dates")
+    # An unmarked change still makes the other language lag (the trailer is what differs).
+    page.goto((site / "mapping" / "index.html").as_uri())
+    notice = page.locator(".guide-notice--translation")
+    assert notice.count() == 1 and "٢١ فبراير ٢٠٣٠" in notice.inner_text()
+
+
+def test_status_honours_the_trailer(typo_fix):
+    clone, _ = typo_fix
+    proc = run_tools(clone, "status")
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split()[0]: line for line in proc.stdout.splitlines() if line.endswith(".md") or ".md " in line}
+    assert rows["strategy.md"].rstrip().endswith("ok"), rows["strategy.md"]
+    assert "OUTDATED ar (en changed later)" in rows["mapping.md"], rows["mapping.md"]
+
+
+def test_trailer_parsing():
+    from guide.pages import gitdates
+    assert gitdates.not_needed("not-needed") and gitdates.not_needed("Not-Needed") and gitdates.not_needed("x,not-needed")
+    assert not gitdates.not_needed("") and not gitdates.not_needed("needed")

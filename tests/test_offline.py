@@ -267,3 +267,38 @@ def test_instant_navigation_is_refused(tmp_path):
     page.write_text('<script id="__config" type="application/json">{"features": ["toc.follow"]}</script>',
                     encoding="utf-8")
     offline.check_features(page)
+
+
+# --- Content-Security-Policy under file:// (issue 13) --------------------------
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_offline_pages_carry_a_policy_and_log_no_violation(browser, release, lang):
+    """Every page of the archive has the policy; none logs a violation, search
+    included (the iframe-worker shim's inline bootstrap is why the offline
+    policy allows inline scripts without hashes: see guide/pages/csp.py)."""
+    root = release["root"]
+    prefix = "" if lang == "ar" else "en/"
+    pages = sorted(p for p in (root / prefix).glob("*.html") if p.name != "404.html")
+    assert len(pages) >= 13
+    context = browser.new_context()
+    context.add_init_script("window.__v = []; document.addEventListener('securitypolicyviolation',"
+                            " e => window.__v.push(e.violatedDirective + ' ' + e.blockedURI))")
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:", "blob:"))
+                  else route.abort())
+    page = context.new_page()
+    try:
+        for path in pages:
+            html = path.read_text(encoding="utf-8")
+            policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
+            assert policy, f"{path.name}: no policy"
+            assert "default-src 'none'" in policy.group(1) and "connect-src 'self' data:" in policy.group(1)
+            assert "script-src 'self' 'unsafe-inline';" in policy.group(1), policy.group(1)
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            assert page.evaluate("window.__v") == [], f"{path.name}: {page.evaluate('window.__v')}"
+        page.goto((root / prefix / "strategy.html").as_uri())
+        placeholder = open_search(page)
+        assert search(page, "strategy" if lang == "en" else "الاستراتيجية", placeholder)
+        assert page.evaluate("window.__v") == []
+    finally:
+        context.close()

@@ -14,6 +14,7 @@ import sys
 # subcommand -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("guide.engine", "strict build of both languages into site/"),
+    "check": ("guide.editorial.editorcheck", "editor input only (data, front matter, HTML policy, macros): one line per mistake"),
     "serve": ("tools.serve", "strict build, then live preview at http://127.0.0.1:8000/ (ar) and /en/"),
     "fonts": ("guide.publish.fonts", "re-make the subset woff2 fonts from the @fontsource packages"),
     "schema": ("tools.schema", "write data/schema/*.schema.json from the data models (--check: fail if stale)"),

@@ -11,6 +11,7 @@ no page is ever rendered from half-valid data.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -279,6 +280,29 @@ def _ui_required() -> list[str]:
     return keys
 
 
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def _check_ui_strings(source: SourceFile, ui: dict[str, Localized]) -> None:
+    # UI strings reach templates that do not escape (Material's): markup is
+    # refused by the model, and a straight " (which would end an attribute)
+    # here. "{n}", "{date}" are filled in by code: a translated or dropped one
+    # would print literally (or lose the number) in one language.
+    for key, text in ui.items():
+        for lang in ("ar", "en"):
+            if '"' in text.get(lang):
+                raise DataError(error_line(source, (key, lang), 'straight double quote (") in a UI string: '
+                                           'write typographic quotes “…” (English) or «…» (Arabic)'))
+        ar, en = (sorted(_PLACEHOLDER.findall(text.get(lang))) for lang in ("ar", "en"))
+        if ar != en:
+            raise DataError(error_line(source, (key, "ar"),
+                            f"placeholders differ: ar has {' '.join(ar) or 'none'}, en has {' '.join(en) or 'none'} "
+                            f"(keep {{n}}, {{date}}, … untranslated and in both languages)"))
+        for name in en:
+            if not re.fullmatch(r"\{[a-z_]+\}", name):
+                raise DataError(error_line(source, (key, "en"), f"placeholder {name} is not a name such as {{n}} or {{date}}"))
+
+
 def load_all(data_dir: Path | None = None) -> GuideData:
     """Parse and validate every data file; raise ``DataError`` on the first problem."""
     data_dir = Path(data_dir) if data_dir else default_data_dir()
@@ -305,6 +329,8 @@ def load_all(data_dir: Path | None = None) -> GuideData:
     if missing:
         raise DataError(f"{sources['ui'].name}:1: missing UI string{'s' if len(missing) > 1 else ''} "
                         f"{', '.join(repr(k) for k in missing)} (add {'each' if len(missing) > 1 else 'it'} with ar and en)")
+
+    _check_ui_strings(sources["ui"], ui)
 
     return GuideData(
         data_dir=data_dir,

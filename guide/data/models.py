@@ -23,14 +23,35 @@ from pydantic import (
 
 # The sources table of the content brief; anything else must be a public URL.
 SOURCE_KEYS = ("seed-ch3", "seed-roundtable", "scn-guide")
-_URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+_URL = re.compile(r"^https://[^\s/]+\.[^\s]+$")
+# Markup in editor text: tags, comments, entities that hide them, script URLs.
+_MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&(?:#\d+|#x[0-9a-fA-F]+|lt|gt|quot);|(?:javascript|vbscript):|data:[\w.+-]+/", re.IGNORECASE)
 _LATIN_DIGIT = re.compile(r"[0-9]")
 _ARABIC_DIGIT = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
 
 
 def _check_source(value: str) -> str:
+    if value.startswith("http://"):
+        raise ValueError(f"source {value!r} uses http://: sources must be https:// addresses")
     if value not in SOURCE_KEYS and not _URL.match(value):
-        raise ValueError(f"unknown source {value!r}: use one of {', '.join(SOURCE_KEYS)} or a public http(s) URL")
+        raise ValueError(f"unknown source {value!r}: use one of {', '.join(SOURCE_KEYS)} or a public https:// URL")
+    return value
+
+
+def markup_problem(value: str) -> str | None:
+    """Why ``value`` is not plain text, or None. Editor text is never HTML:
+    templates escape it, and this refuses it at load time."""
+    match = _MARKUP.search(value)
+    if match:
+        return (f"markup is not allowed in text ({match.group(0)!r}...): write plain text; "
+                f"the templates add all formatting")
+    return None
+
+
+def _plain_text(value: str) -> str:
+    problem = markup_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -40,12 +61,13 @@ Source = Annotated[
     WithJsonSchema({
         "type": "string",
         "description": "A key of the content brief's sources table, or a public URL.",
-        "anyOf": [{"enum": list(SOURCE_KEYS)}, {"pattern": r"^https?://\S+$"}],
+        "anyOf": [{"enum": list(SOURCE_KEYS)}, {"pattern": r"^https://\S+$"}],
     }),
 ]
 
 Slug = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
+Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1),
+                 AfterValidator(_plain_text)]
 
 
 def _arabic_text(value: str) -> str:
@@ -223,6 +245,17 @@ class UiFile(RootModel[dict[UiKey, Localized]]):
     """Flat mapping: key -> {ar, en}. Keys are dotted, e.g. ``case.label``."""
 
     model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
+
+
+class FrontMatter(Strict):
+    """The front matter of a page (``docs/<lang>/*.md``), checked before every build."""
+
+    title: Annotated[Text, Field(description="the page title, same text as the # heading; quote it if it has a colon")]
+    description: Annotated[Text, Field(description="one line for search results and the home page")]
+    status: Annotated[Literal["complete", "summary"], Field(
+        description="summary: the sources give only an outline; readers see a note")]
+    hide: Annotated[list[Literal["navigation", "toc", "footer", "path", "tags", "feedback"]] | None, Field(
+        description="Material's hide: parts of the page layout to leave out")] = None
 
 
 # file stem -> (model, record noun used in messages, the record list's key,

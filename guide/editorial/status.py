@@ -71,7 +71,10 @@ def lagging(changed: dict[str, datetime | None]) -> tuple[str, str] | None:
     return (a, b) if da < db else (b, a)
 
 
-def page_statuses(docs_dir: Path, dates: dict[str, datetime] | None, root: Path) -> list[PageStatus]:
+def page_statuses(docs_dir: Path, dates: dict[str, datetime] | None, root: Path,
+                  lag_dates: dict[str, datetime] | None = None) -> list[PageStatus]:
+    """``lag_dates`` (commits marked ``Translation: not-needed`` left out) decide
+    what is outdated; ``dates`` are the dates shown."""
     trees = {lang: docs_dir / lang for lang in LANGUAGES}
     names = sorted({p.relative_to(tree).as_posix()
                     for tree in trees.values() if tree.is_dir() for p in tree.rglob("*.md")})
@@ -81,10 +84,13 @@ def page_statuses(docs_dir: Path, dates: dict[str, datetime] | None, root: Path)
         changed = {lang: (dates or {}).get(gitdates.relative_to_repo(trees[lang] / name, root))
                    if exists[lang] else None for lang in LANGUAGES}
         row = PageStatus(name, exists, changed)
+        lag_changed = changed if lag_dates is None else {
+            lang: lag_dates.get(gitdates.relative_to_repo(trees[lang] / name, root)) if exists[lang] else None
+            for lang in LANGUAGES}
         absent = [lang for lang in LANGUAGES if not exists[lang]]
         if absent:
             row.state, row.language = "missing", absent[0]
-        elif (lag := lagging(changed)):
+        elif (lag := lagging(lag_changed)):
             row.state, (row.language, row.newer) = "outdated", lag
         rows.append(row)
     return rows
@@ -131,11 +137,11 @@ def record_problems(path: Path, label: str) -> list[RecordProblem]:
 def build_report(root: Path) -> Report:
     report = Report()
     try:
-        dates = gitdates.last_changed(root, ("docs", "data"), now=report.now)
+        dates, lag_dates = gitdates.change_dates(root, ("docs", "data"), now=report.now)
         top = gitdates.repo_root(root)
     except gitdates.NoHistory as exc:
-        dates, top, report.history = None, root, str(exc)
-    report.pages = page_statuses(root / "docs", dates, top)
+        dates, lag_dates, top, report.history = None, None, root, str(exc)
+    report.pages = page_statuses(root / "docs", dates, top, lag_dates)
     for path in sorted((root / "data").glob("*.yml")):
         report.records.extend(record_problems(path, path.relative_to(root).as_posix()))
     return report

@@ -17,6 +17,11 @@ from pathlib import Path
 
 # Separates commits in the log output; cannot occur in a path or a date.
 _COMMIT_MARK = "\x01commit "
+# A commit whose message carries this trailer changed nothing a translator
+# needs to follow (a typo fix): it does not make the other language lag.
+TRAILER = "Translation"
+NOT_NEEDED = "not-needed"
+_LOG_FORMAT = f"--format={_COMMIT_MARK}%cI\x02%(trailers:key={TRAILER},valueonly,separator=%x2C)"
 
 
 class NoHistory(Exception):
@@ -41,18 +46,27 @@ def repo_root(path: Path) -> Path:
         raise NoHistory("git is not installed") from exc
 
 
-def parse_log(output: str) -> dict[str, datetime]:
-    """Parse ``git log --format=<mark>%cI --name-only -z`` output.
+def not_needed(trailers: str) -> bool:
+    """``Translation: not-needed`` (any case, among other values) in a commit's trailers."""
+    return any(v.strip().lower() == NOT_NEEDED for v in trailers.split(","))
+
+
+def parse_log(output: str, skip_not_needed: bool = False) -> dict[str, datetime]:
+    """Parse ``git log <_LOG_FORMAT> --name-only -z`` output (``<mark>%cI`` alone works too).
 
     Commits come newest first, so the first date seen for a path is the date of
-    the last commit that touched it.
+    the last commit that touched it. With ``skip_not_needed``, commits marked
+    ``Translation: not-needed`` are left out (the dates translation lag is judged by).
     """
     dates: dict[str, datetime] = {}
     for chunk in output.split(_COMMIT_MARK):
         if not chunk.strip("\x00\n"):
             continue
         header, _, names = chunk.partition("\n")
-        when = datetime.fromisoformat(header.strip("\x00 \n"))
+        stamp, _, trailers = header.strip("\x00 \n").partition("\x02")
+        if skip_not_needed and not_needed(trailers):
+            continue
+        when = datetime.fromisoformat(stamp.strip())
         for name in names.split("\x00"):
             name = name.strip("\n")
             if name and name not in dates:
@@ -83,8 +97,16 @@ def dirty_paths(root: Path, pathspecs: tuple[str, ...]) -> set[str]:
 def last_changed(
     root: Path, pathspecs: tuple[str, ...] = ("docs", "data"), now: datetime | None = None
 ) -> dict[str, datetime]:
-    """``{path relative to the repository root: date of its last change}``.
+    """``{path relative to the repository root: date of its last change}``."""
+    return change_dates(root, pathspecs, now)[0]
 
+
+def change_dates(
+    root: Path, pathspecs: tuple[str, ...] = ("docs", "data"), now: datetime | None = None
+) -> tuple[dict[str, datetime], dict[str, datetime]]:
+    """``(last change, last change that needs translating)`` per path, from one ``git log``.
+
+    The second map leaves out commits marked ``Translation: not-needed``.
     ``pathspecs`` are relative to ``root`` (the project may sit in a
     subfolder of the repository). Raises ``NoHistory`` when the dates cannot
     be known (see the module doc).
@@ -94,18 +116,18 @@ def last_changed(
     if _git(root, "rev-parse", "--is-shallow-repository").strip() == "true":
         raise NoHistory("shallow clone: file dates would all be the date of its one commit")
     try:
-        log = _git(root, "log", f"--format={_COMMIT_MARK}%cI", "--name-only", "-z", "--no-renames",
+        log = _git(root, "log", _LOG_FORMAT, "--name-only", "-z", "--no-renames",
                    "--", *pathspecs)
     except NoHistory as exc:
         if "does not have any commits" in str(exc):
             log = ""
         else:
             raise
-    dates = parse_log(log)
+    dates, translation = parse_log(log), parse_log(log, skip_not_needed=True)
     now = now or datetime.now(timezone.utc)
-    for path in dirty_paths(root, pathspecs):
-        dates[path] = now
-    return dates
+    for path in dirty_paths(root, pathspecs):  # an uncommitted edit carries no trailer yet
+        dates[path] = translation[path] = now
+    return dates, translation
 
 
 def relative_to_repo(path: Path, root: Path) -> str:

@@ -91,6 +91,11 @@ class PageFacts:
     changed: datetime | None  # this file's last change (None: unknown)
     other_changed: datetime | None  # the counterpart's last change (None: unknown/absent)
     status: str | None = None  # front matter status
+    # The same two dates without commits marked `Translation: not-needed`
+    # (guide/pages/gitdates.py): what translation lag is judged by. None: as above.
+    lag_changed: datetime | None = None
+    lag_other_changed: datetime | None = None
+    lag_known: bool = False  # the two fields above were computed
 
 
 def counterpart(src: Path, lang: str, name: str) -> Path:
@@ -102,15 +107,22 @@ def counterpart(src: Path, lang: str, name: str) -> Path:
 
 
 def page_facts(src: Path, lang: str, name: str, dates: dict[str, datetime] | None,
-               repo_root: Path, status: str | None) -> PageFacts:
-    """Facts about one page from the build's git dates (``None``: no history)."""
+               repo_root: Path, status: str | None,
+               lag_dates: dict[str, datetime] | None = None) -> PageFacts:
+    """Facts about one page from the build's git dates (``None``: no history).
+    ``lag_dates`` leave out commits that need no translation."""
 
-    def changed(path: Path) -> datetime | None:
-        if dates is None or not path.exists():
+    def changed(path: Path, table=dates) -> datetime | None:
+        if table is None or not path.exists():
             return None
-        return dates.get(path.resolve().relative_to(repo_root.resolve()).as_posix())
+        return table.get(path.resolve().relative_to(repo_root.resolve()).as_posix())
 
-    return PageFacts(lang, name, changed(src), changed(counterpart(src, lang, name)), status)
+    other = counterpart(src, lang, name)
+    facts = PageFacts(lang, name, changed(src), changed(other), status)
+    if lag_dates is not None:
+        facts.lag_changed, facts.lag_other_changed = changed(src, lag_dates), changed(other, lag_dates)
+        facts.lag_known = True
+    return facts
 
 
 def check_edition(edition: object) -> dict:
@@ -131,11 +143,13 @@ def notices(facts: PageFacts, ui: dict) -> list[dict]:
     """Notices shown above the page, in the page's language."""
     lang = facts.lang
     out = []
-    if facts.changed and facts.other_changed and facts.other_changed > facts.changed:
+    mine, theirs = ((facts.lag_changed, facts.lag_other_changed) if facts.lag_known
+                    else (facts.changed, facts.other_changed))
+    if mine and theirs and theirs > mine:
         other = OTHER[lang]
         out.append({
             "kind": "translation",
-            "text": ui["notice.translation-newer"][lang].format(date=format_date(facts.other_changed, lang)),
+            "text": ui["notice.translation-newer"][lang].format(date=format_date(theirs, lang)),
             "link_text": ui["notice.translation-link"][lang],
             "url": page_url(other, facts.name),
             "hreflang": other,

@@ -1,0 +1,516 @@
+"""Editor-input checks that run before every build (plain Python, no MkDocs).
+
+    python -m tools check        # exit 1 and one line: file:line: problem
+
+Everything an editor writes is untrusted input. This pre-pass reads it at its
+source, the Markdown files under ``docs/<lang>/`` and the data under ``data/``,
+never the final HTML (which also holds our own trusted templates), and stops at
+the first problem with one line naming the repository-relative file, the true
+line (front matter counted) and the field where there is one:
+
+* data: the validated models of ``macros.loader`` (markup, https-only sources,
+  matching ``{n}``/``{date}`` placeholders in ``data/ui.yml``);
+* front matter: ``FrontMatter`` in ``macros/models.py`` (title, description,
+  status complete|summary, hide);
+* the HTML policy: no ``<script>``, ``<style>``, ``<iframe>`` and similar
+  elements, no ``on*=`` or ``style=`` attributes (raw HTML or attr_list), no
+  ``javascript:``/``vbscript:``/``data:`` URLs, no images/media from another
+  origin;
+* macros: Jinja syntax with the true line and hints (``{#id}`` -> ``{: #id }``,
+  Latin digits in arguments, literal braces), unknown macros (listing the known
+  ones), unquoted or wrong arguments, unknown ids (the real render functions);
+* structure: box macros alone at the start of their line, Latin digits in Arabic
+  prose, links to the other language's folder, a page missing in one language.
+
+``guide/engine.py`` runs it before MkDocs starts (a mistake fails in about a
+second); ``hooks/pages.py`` runs it on ``mkdocs build``/``serve`` too.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import re
+import sys
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, TemplateSyntaxError, nodes
+from pydantic import ValidationError
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES = ("ar", "en")
+LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
+# Macros whose output is an HTML block: they must stand alone on their line.
+BOX_MACROS = ("case_box", "key_questions", "mandates_table", "glossary", "cases_index", "chapter_list")
+BRACES_HINT = "to show braces as text write {{ '{{' }} and {{ '}}' }}, or wrap the text in {% raw %}…{% endraw %}"
+
+# Elements an editor may never write (scripts, styles, frames, plugins, forms, document metadata).
+FORBIDDEN_ELEMENTS = {"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
+                      "base", "link", "meta", "form", "svg", "math", "template", "noscript"}
+URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "poster", "data", "background",
+                  "xlink:href", "cite", "ping", "manifest", "longdesc", "lowsrc", "dynsrc"}
+RESOURCE_ATTRIBUTES = {"src", "srcset", "poster", "data", "background", "lowsrc", "dynsrc"}
+_BAD_SCHEME = re.compile(r"^(javascript|vbscript|data|livescript):", re.IGNORECASE)
+_OFFSITE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+
+
+class EditorError(Exception):
+    """One editor mistake; ``str()`` is the line shown: ``docs/en/x.md:12: ...``."""
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --- masking: what of a line is editor prose/markup, not code ---------------------
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+def _blank(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def front_matter_end(lines: list[str]) -> int:
+    """Index of the first line after the front matter (0 when there is none)."""
+    if lines and lines[0].rstrip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].rstrip() in ("---", "..."):
+                return i + 1
+    return 0
+
+
+def _without_code(lines: list[str], start: int) -> list[str]:
+    """Lines with front matter and fenced code blocks blanked (line numbers kept)."""
+    out, fence = [], None
+    for i, line in enumerate(lines):
+        if i < start:
+            out.append("")
+            continue
+        match = _FENCE.match(line)
+        if fence:
+            out.append("")
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if match:
+            fence = match.group(1)
+            out.append("")
+            continue
+        out.append(line)
+    return out
+
+
+def _prose(lines: list[str]) -> list[str]:
+    """Editor text only: code spans and macro calls blanked (their output is trusted)."""
+    text = "\n".join(lines)
+    text = _CODE_SPAN.sub(_blank, text)
+    text = _JINJA_TAG.sub(_blank, text)
+    return text.split("\n")
+
+
+# --- front matter ------------------------------------------------------------------
+
+def check_front_matter(path: Path, lines: list[str], rel: str, lang: str) -> dict:
+    from guide.data.models import FrontMatter, markup_problem
+
+    end = front_matter_end(lines)
+    if end == 0:
+        raise EditorError(f"{rel}:1: front matter missing: start the page with ---, title:, description:, "
+                          f"status: (complete or summary) and ---")
+    block = "\n".join(lines[1:end - 1])
+    try:
+        node = yaml.compose(block, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(block) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line if mark else 0) + 2
+        text = lines[line - 1] if line - 1 < len(lines) else ""
+        key = text.split(":", 1)[0].strip()
+        hint = ""
+        if "mapping values are not allowed" in str(error.problem) and key:
+            value = text.split(":", 1)[1].strip()
+            hint = f": a colon inside a value needs quotes: quote the {key}: {key}: \"{value}\""
+        field = f"field {key!r}: " if key and re.fullmatch(r"[\w-]+", key) else ""
+        raise EditorError(f"{rel}:{line}: front matter: {field}YAML syntax error ({error.problem}){hint}") from None
+    if not isinstance(data, dict):
+        raise EditorError(f"{rel}:2: front matter: expected title:, description: and status: lines")
+
+    def line_of(key) -> int:
+        for k, v in node.value:
+            if k.value == key:
+                return k.start_mark.line + 2
+        return 1
+
+    try:
+        meta = FrontMatter.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = str(first["loc"][0]) if first["loc"] else ""
+        msg = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            msg = f"unknown field (allowed: {', '.join(FrontMatter.model_fields)})"
+        elif first["type"] == "literal_error" and key == "status":
+            msg = f"must be complete or summary (lower case), got {data.get('status')!r}"
+        elif first["type"] == "missing":
+            msg = "missing (every page has title, description and status)"
+        raise EditorError(f"{rel}:{line_of(key)}: front matter: field {key!r}: {msg}") from None
+    for key in ("title", "description"):
+        problem = markup_problem(getattr(meta, key))
+        if problem:
+            raise EditorError(f"{rel}:{line_of(key)}: front matter: field {key!r}: {problem}")
+    return data
+
+
+# --- the HTML policy ---------------------------------------------------------------
+
+_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9:-]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>?")
+_ATTR = re.compile(r"([^\s=/>\"']+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
+_ATTR_LIST = re.compile(r"\{:?((?:[^{}\"']|\"[^\"]*\"|'[^']*')*)\}")
+_MD_LINK = re.compile(r"(!?)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)")
+_REF_DEF = re.compile(r"^ {0,3}\[([^\]^]+)\]:\s*<?(\S+?)>?(?:\s|$)")
+_REF_IMAGE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]\[([^\]]*)\]")
+
+
+def _url_problem(url: str, resource: bool) -> str | None:
+    # Browsers ignore whitespace/control characters and entities in URLs: so do we.
+    clean = re.sub(r"[\x00-\x20]", "", html.unescape(url))
+    if _BAD_SCHEME.match(clean):
+        return f"{clean.split(':')[0].lower()}: URLs are not allowed ({url[:40]!r}); link to a page or an https:// address"
+    if resource and _OFFSITE.match(clean):
+        return (f"images, media and fonts must come from the site itself, not {url[:60]!r}: "
+                f"put the file under docs/assets/images/ and link it relatively")
+    return None
+
+
+def _attributes_problem(attrs: str, resource_element: bool) -> str | None:
+    for name, value in _ATTR.findall(attrs):
+        name = name.lower()
+        value = value[1:-1] if value[:1] in "\"'" else value
+        if name.startswith("on"):
+            return f"event-handler attribute {name}= is not allowed (nothing an editor writes may run as script)"
+        if name == "style":
+            return "style= attributes are not allowed: use a class from docs/assets/stylesheets/site.css"
+        if name in URL_ATTRIBUTES:
+            problem = _url_problem(value, resource_element and name in RESOURCE_ATTRIBUTES)
+            if problem:
+                return problem
+    return None
+
+
+def html_policy(prose: list[str], rel: str) -> None:
+    """Raw HTML, attr lists and Markdown links/images against the policy."""
+    refs: dict[str, tuple[str, int]] = {}
+    for number, line in enumerate(prose, 1):
+        match = _REF_DEF.match(line)
+        if match:
+            refs[match.group(1).strip().lower()] = (match.group(2), number)
+    for number, line in enumerate(prose, 1):
+        where = f"{rel}:{number}"
+        for tag in _TAG.finditer(line):
+            name = tag.group(2).lower()
+            if _BAD_SCHEME.match(name):
+                raise EditorError(f"{where}: {name.split(':')[0]}: URLs are not allowed; link to a page or an https:// address")
+            if name in FORBIDDEN_ELEMENTS:
+                raise EditorError(f"{where}: <{name}> is not allowed in pages (HTML policy: no scripts, styles, "
+                                  f"frames, embeds or forms; boxes come from macros)")
+            problem = _attributes_problem(tag.group(3) or "", True)
+            if problem:
+                raise EditorError(f"{where}: <{name}>: {problem}")
+        for attrs in _ATTR_LIST.finditer(line):
+            if "=" in attrs.group(1):
+                problem = _attributes_problem(attrs.group(1), True)
+                if problem:
+                    raise EditorError(f"{where}: attribute list: {problem}")
+        for link in _MD_LINK.finditer(line):
+            problem = _url_problem(link.group(2), resource=bool(link.group(1)))
+            if problem:
+                raise EditorError(f"{where}: {'image' if link.group(1) else 'link'}: {problem}")
+        match = _REF_DEF.match(line)
+        if match:
+            problem = _url_problem(match.group(2), resource=False)
+            if problem:
+                raise EditorError(f"{where}: link definition: {problem}")
+        for image in _REF_IMAGE.finditer(line):
+            key = (image.group(2) or image.group(1)).strip().lower()
+            if key in refs:
+                problem = _url_problem(refs[key][0], resource=True)
+                if problem:
+                    raise EditorError(f"{rel}:{refs[key][1]}: image: {problem}")
+
+
+# --- structure ----------------------------------------------------------------------
+
+_BOX_CALL = re.compile(r"\{\{-?\s*(" + "|".join(BOX_MACROS) + r")\s*\(")
+_CROSS_LINK = re.compile(r"(?:\]\(|\]:\s*|href=[\"']?)\s*<?((?:\.\./)+(ar|en)/[^)\s>\"']*|/(?:en/)?[^)\s>\"']*\.md)")
+_ORDERED_MARKER = re.compile(r"^\s*\d+[.)]\s")
+_NOT_PROSE = re.compile(
+    r"https?://\S+|www\.\S+|\]\([^)]*\)|^ {0,3}\[[^\]]+\]:.*$|\{:[^}]*\}|<[^>]*>|\[\^[^\]]*\]|&#?\w+;",
+    re.MULTILINE)
+_LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_+-]*")
+
+
+def box_alone(lines: list[str], rel: str) -> None:
+    for number, line in enumerate(lines, 1):
+        match = _BOX_CALL.search(line)
+        if not match:
+            continue
+        alone = re.fullmatch(r"\{\{-?\s*" + match.group(1) + r"\s*\(.*\)\s*-?\}\}\s*", line)
+        if not alone:
+            where = "indented (inside a list or block)" if line[:1].isspace() and line.lstrip().startswith("{{") \
+                else "not alone on its line"
+            raise EditorError(f"{rel}:{number}: {match.group(1)} is {where}: a box is an HTML block; put "
+                              f"{{{{ {match.group(1)}(…) }}}} at the start of its own line, with blank lines around it")
+
+
+def cross_language_links(prose: list[str], rel: str) -> None:
+    for number, line in enumerate(prose, 1):
+        for match in _CROSS_LINK.finditer(line):
+            target = match.group(1)
+            name = target.rsplit("/", 1)[-1]
+            raise EditorError(f"{rel}:{number}: link to {target!r} points into another language's folder: "
+                              f"link to {name} (the same language); the language switcher handles languages")
+
+
+_LOCAL_LINK = re.compile(r"(?<!!)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)")
+_HEADING_ID = re.compile(r"\{:?[^{}]*?(?<![\w&])#([A-Za-z][\w-]*)[^{}]*\}")
+# Anchors drawn by the boxes (macros/templates/): MkDocs checks those after rendering.
+_GENERATED_ANCHORS = ("case-", "term-", "questions-", "fn:", "fnref:")
+
+
+def _page_ids(path: Path) -> set[str]:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    body = _without_code(lines, front_matter_end(lines))
+    return {m.group(1) for line in body for m in _HEADING_ID.finditer(line)}
+
+
+def local_links(prose: list[str], rel: str, path: Path) -> None:
+    """Links to pages of the same language exist, and so do their heading IDs."""
+    for number, line in enumerate(prose, 1):
+        for match in _LOCAL_LINK.finditer(line):
+            target = match.group(1)
+            if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE) or target.startswith("//"):
+                continue
+            file_part, _, anchor = target.partition("#")
+            if file_part and not file_part.endswith(".md"):
+                continue
+            linked = (path.parent / file_part).resolve() if file_part else path
+            if not linked.is_file():
+                siblings = ", ".join(sorted(p.name for p in path.parent.glob("*.md")))
+                raise EditorError(f"{rel}:{number}: link to {file_part!r}: no such page in this language "
+                                  f"(pages: {siblings})")
+            if anchor and not anchor.startswith(_GENERATED_ANCHORS) and anchor not in _page_ids(linked):
+                raise EditorError(f"{rel}:{number}: link to {target!r}: {linked.name} has no heading "
+                                  f"{{: #{anchor} }}; use one of its heading IDs")
+
+
+def latin_digits(lines: list[str], rel: str) -> None:
+    """Arabic prose uses Arabic-Indic digits; code, URLs and Latin runs (G20) keep theirs."""
+    text = "\n".join(_ORDERED_MARKER.sub(lambda m: " " * len(m.group(0)), line) for line in lines)
+    text = _NOT_PROSE.sub(_blank, text)
+    for number, line in enumerate(text.split("\n"), 1):
+        for run in _LATIN_RUN.finditer(line):
+            token = run.group(0).rstrip("./_+-")
+            if re.search(r"[0-9]", token) and not re.search(r"[A-Za-z]", token):
+                fixed = token.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+                raise EditorError(f"{rel}:{number}: Latin digits {token!r} in Arabic text: write {fixed!r} "
+                                  f"(Arabic-Indic digits; only code, URLs and Latin names keep 0-9)")
+
+
+# --- macros -------------------------------------------------------------------------
+
+def _macros():
+    from guide.render import boxes as render
+    return {name: getattr(render, name) for name in
+            ("chapter_list", "chapter_ref", "mandates_table", "case_box", "key_questions", "glossary", "cases_index")}
+
+
+_JINJA = Environment()
+
+
+def _syntax_hint(line: str, message: str) -> str:
+    if re.search(r"[\u0660-\u0669\u06f0-\u06f9]", line) and ("character" in message or "char" in message):
+        return "; macro arguments are code: write numbers with Latin digits, e.g. chapter_ref(7)"
+    return f"; {BRACES_HINT}"
+
+
+def check_macros(text_lines: list[str], rel: str, data, src_uri: str, docs_dir: Path) -> None:
+    from guide.render.boxes import MacroError, PageInfo
+
+    # Comments and unclosed tags first: Jinja reports them at the end of the page.
+    for number, line in enumerate(_prose_without_jinja(text_lines), 1):
+        if "{#" in line:
+            hint = ("heading IDs are written {: #id } (with a colon): {#id} opens a Jinja comment"
+                    if re.search(r"\{#[\w-]*\s*\}", line) else "{# opens a Jinja comment; " + BRACES_HINT)
+            raise EditorError(f"{rel}:{number}: '{{#' in the text: {hint}")
+        statement = _STATEMENT.search(line)
+        if statement:
+            raise EditorError(f"{rel}:{number}: {{% {statement.group(1)} %}} is not allowed in pages: only macro calls "
+                              f"such as {{{{ chapter_ref(3) }}}}, and {{% raw %}}…{{% endraw %}} around literal braces")
+        for opener, closer in (("{{", "}}"),):
+            if opener in line:
+                raise EditorError(f"{rel}:{number}: unclosed {opener} (no {closer} on the same line): close the "
+                                  f"macro call, e.g. {{{{ chapter_ref(3) }}}}, or {BRACES_HINT}")
+    source = "\n".join(text_lines)
+    try:
+        tree = _JINJA.parse(source)
+    except TemplateSyntaxError as error:
+        line = text_lines[error.lineno - 1] if 0 < error.lineno <= len(text_lines) else ""
+        raise EditorError(f"{rel}:{error.lineno}: macro syntax error: {error.message}"
+                          f"{_syntax_hint(line, error.message)}") from None
+
+    known = _macros()
+    known_list = ", ".join(sorted(known))
+    callees = set()
+    for call in tree.find_all(nodes.Call):
+        if not isinstance(call.node, nodes.Name):
+            raise EditorError(f"{rel}:{call.lineno}: only the guide's macros can be called here ({known_list})")
+        name = call.node.name
+        callees.add(id(call.node))
+        if name not in known:
+            raise EditorError(f"{rel}:{call.lineno}: unknown macro {name!r} (known: {known_list})")
+        function = known[name]
+        args, kwargs = [], {}
+        for position, arg in enumerate(call.args, 1):
+            if not isinstance(arg, nodes.Const):
+                raise EditorError(f"{rel}:{call.lineno}: {name}: argument {position} must be a quoted id or a number, "
+                                  f"e.g. {name}(\"the-id\") (unquoted text is read as a calculation)")
+            args.append(arg.value)
+        for keyword in call.kwargs:
+            if not isinstance(keyword.value, nodes.Const):
+                raise EditorError(f"{rel}:{call.lineno}: {name}: argument {keyword.key}= must be quoted, "
+                                  f"e.g. {keyword.key}=\"value\"")
+            kwargs[keyword.key] = keyword.value.value
+        if call.dyn_args or call.dyn_kwargs:
+            raise EditorError(f"{rel}:{call.lineno}: {name}: write the arguments out")
+        params = list(inspect.signature(function).parameters)[2:]
+        try:
+            inspect.signature(function).bind(None, None, *args, **kwargs)
+        except TypeError:
+            raise EditorError(f"{rel}:{call.lineno}: {name}: wrong arguments; it takes "
+                              f"{name}({', '.join(params)})") from None
+        try:
+            function(data, PageInfo(src_uri=src_uri, docs_dir=docs_dir), *args, **kwargs)
+        except MacroError as error:
+            raise EditorError(f"{rel}:{call.lineno}: {error}") from None
+    for name in tree.find_all(nodes.Name):
+        if id(name) not in callees:
+            hint = f"call it: {name.name}(…)" if name.name in known else f"macros are {known_list}"
+            raise EditorError(f"{rel}:{name.lineno}: '{name.name}' between {{{{ }}}} is not a macro call ({hint}); "
+                              f"{BRACES_HINT}")
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, nodes.Include, nodes.Import,
+                               nodes.FromImport, nodes.Extends, nodes.Macro, nodes.Assign)):
+        raise EditorError(f"{rel}:{node.lineno}: only macro calls such as {{{{ chapter_ref(3) }}}} are allowed "
+                          f"in pages; {BRACES_HINT}")
+
+
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+_STATEMENT = re.compile(r"\{%-?\s*(\w*)")
+
+
+def _prose_without_jinja(text_lines: list[str]) -> list[str]:
+    """Lines with {% raw %} blocks and complete {{ }} tags blanked. Code is
+    not blanked: mkdocs-macros renders code blocks and spans too."""
+    text = _RAW.sub(_blank, "\n".join(text_lines))
+    text = re.sub(r"\{\{.*?\}\}", _blank, text)
+    return text.split("\n")
+
+
+# --- the whole tree -----------------------------------------------------------------
+
+def check_page(path: Path, root: Path, data, docs_dir: Path) -> None:
+    rel = _rel(path, root)
+    src_uri = path.relative_to(docs_dir).as_posix()
+    lang = src_uri.split("/")[0]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise EditorError(f"{rel}:1: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    lines = text.replace("\r\n", "\n").split("\n")
+    check_front_matter(path, lines, rel, lang)
+    start = front_matter_end(lines)
+    # mkdocs-macros renders the whole body as Jinja, code included.
+    check_macros([""] * start + lines[start:], rel, data, src_uri, docs_dir)
+    body = _without_code(lines, start)
+    box_alone(body, rel)
+    prose = _prose(body)
+    html_policy(prose, rel)
+    cross_language_links(prose, rel)
+    local_links(prose, rel, path)
+    if lang == "ar":
+        front = [re.sub(r"^[\w-]+:", "", line) if 0 < i < start - 1 else "" for i, line in enumerate(lines[:start])]
+        latin_digits(front + prose[start:], rel)
+
+
+def missing_pages(docs_dir: Path, root: Path) -> None:
+    names = {lang: {p.relative_to(docs_dir / lang).as_posix() for p in (docs_dir / lang).rglob("*.md")}
+             for lang in LANGUAGES if (docs_dir / lang).is_dir()}
+    for lang in LANGUAGES:
+        other = "en" if lang == "ar" else "ar"
+        for name in sorted(names.get(lang, set()) - names.get(other, set())):
+            raise EditorError(f"{_rel(docs_dir / lang / name, root)}:1: the {LANGUAGE_NAMES[other]} version is "
+                              f"missing: add docs/{other}/{name} (every page exists in both languages)")
+
+
+def check_nav(root: Path, docs_dir: Path) -> None:
+    """Every nav entry exists in both languages; every page is in the nav."""
+    from guide import siteconfig
+
+    config_path = root / "mkdocs.yml"
+    slugs = siteconfig.nav_slugs(siteconfig.load_config(config_path))
+    config_lines = config_path.read_text(encoding="utf-8").split("\n")
+    for slug in slugs:
+        for lang in LANGUAGES:
+            if not (docs_dir / lang / f"{slug}.md").is_file():
+                line = next((i for i, text in enumerate(config_lines, 1)
+                             if re.search(rf"-\s*(?:[^:]*:\s*)?{re.escape(slug)}\.md\s*$", text)), 1)
+                raise EditorError(f"mkdocs.yml:{line}: nav entry '{slug}.md': docs/{lang}/{slug}.md does not exist "
+                                  f"(add the page in both languages, or remove the entry)")
+    for lang in LANGUAGES:
+        for path in sorted((docs_dir / lang).glob("*.md")):
+            if path.stem not in slugs:
+                raise EditorError(f"{_rel(path, root)}:1: page not in the navigation: add '- {path.name}' to nav: "
+                                  f"in mkdocs.yml")
+
+
+def check_tree(root: Path = ROOT, data_dir: Path | None = None) -> None:
+    """Raise ``EditorError`` (or ``DataError``) for the first mistake in the tree."""
+    from guide.data.loader import load_all
+
+    data = load_all(data_dir)
+    docs_dir = root / "docs"
+    missing_pages(docs_dir, root)
+    check_nav(root, docs_dir)
+    for lang in LANGUAGES:
+        for path in sorted((docs_dir / lang).rglob("*.md")):
+            check_page(path, root, data, docs_dir)
+
+
+def first_problem(root: Path = ROOT) -> str | None:
+    """The one line to show, or None when the editor input is clean."""
+    from guide.data.loader import DataError
+
+    try:
+        check_tree(root)
+    except (EditorError, DataError) as error:
+        return str(error)
+    return None
+
+
+def add_arguments(parser) -> None:
+    pass
+
+
+def main(args=None) -> int:
+    problem = first_problem()
+    if problem:
+        print(f"ERROR    -  {problem}", file=sys.stderr)
+        return 1
+    print("editor input OK: data, front matter, HTML policy, macros, structure")
+    return 0
