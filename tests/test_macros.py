@@ -272,7 +272,7 @@ def test_unknown_case_id(data):
 def hostile_data(tmp_path, monkeypatch):
     # The loader refuses markup in data text (tests/test_editor_mistakes.py);
     # with that check switched off, the templates must still escape it.
-    from macros import models
+    from guide.data import models
     monkeypatch.setattr(models, "markup_problem", lambda value: None)
     target = tmp_path / "data"
     shutil.copytree(ROOT / "data", target)
