@@ -71,6 +71,7 @@ class GuideData:
     questions: list[models.QuestionList]
     glossary: list[models.Term]
     ui: dict[str, Localized]
+    termbase: list[models.TermConcept] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # stem -> display path, e.g. "data/cases.yml"
 
     def chapter(self, number: int) -> models.Chapter:
@@ -314,5 +315,6 @@ def load_all(data_dir: Path | None = None) -> GuideData:
         questions=list(parsed["questions"].lists),
         glossary=list(parsed["glossary"].terms),
         ui=dict(ui),
+        termbase=list(parsed["termbase"].concepts),
         files={stem: _site_path(data_dir / f"{stem}.yml") for stem in FILES},
     )

@@ -19,6 +19,7 @@ from pydantic import (
     RootModel,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 
 # The sources table of the content brief; anything else must be a public URL.
@@ -214,6 +215,54 @@ class GlossaryFile(Strict):
 
 
 
+# --- termbase.yml ----------------------------------------------------------
+
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValueError(f"not a valid regular expression: {error}") from None
+    return value
+
+
+class TermVariant(Strict):
+    """A wording to avoid. ``text`` is a word or phrase, matched as Arabic
+    writes it (with و ف ب ك ل ال in front and a pronoun suffix at the end);
+    ``pattern`` is a regular expression on the raw text (spelling rules).
+    With ``before``/``after`` the variant counts only when one of those words
+    is among the three words before/after it in the same clause."""
+
+    text: Text | None = Field(default=None, description="word or phrase to avoid (matched with Arabic clitics and suffixes)")
+    pattern: Annotated[str, AfterValidator(_regex)] | None = Field(
+        default=None, description="regular expression on the raw text, for spelling rules")
+    exact: bool = Field(default=False, description="match `text` without an added article or pronoun suffix")
+    use: Text | None = Field(default=None, description="what to write instead (default: the concept's preferred term)")
+    before: list[Text] = Field(default_factory=list, description="counts only after one of these words (within 3 words)")
+    after: list[Text] = Field(default_factory=list, description="counts only before one of these words (within 3 words)")
+
+    @model_validator(mode="after")
+    def _one_of_text_or_pattern(self):
+        if (self.text is None) == (self.pattern is None):
+            raise ValueError("give exactly one of 'text' or 'pattern'")
+        return self
+
+
+class TermConcept(Strict):
+    id: Slug
+    kind: Literal["term", "spelling"] = Field(default="term", description="term: a concept; spelling: a writing rule")
+    en: Text = Field(description="English term (or the rule's name)")
+    ar: Text = Field(description="the one preferred Arabic term (or the preferred spelling)")
+    avoid_ar: list[TermVariant] = Field(default_factory=list, description="Arabic wordings the checks reject")
+    avoid_en: list[TermVariant] = Field(default_factory=list, description="English wordings the checks reject")
+    note: Localized | None = None
+    source: Source | Literal["house-style"] = Field(description="where the preferred term comes from")
+
+
+class TermbaseFile(Strict):
+    concepts: list[TermConcept] = Field(min_length=1)
+
+
+
 # --- ui.yml ----------------------------------------------------------------
 
 UiKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$")]
@@ -234,5 +283,6 @@ FILES: dict[str, tuple[type[BaseModel], str, str | None, tuple[str, ...]]] = {
     "cases": (CasesFile, "case", "cases", ("id",)),
     "questions": (QuestionsFile, "question list", "lists", ("id",)),
     "glossary": (GlossaryFile, "term", "terms", ("id", "abbr")),
+    "termbase": (TermbaseFile, "concept", "concepts", ("id",)),
     "ui": (UiFile, "key", None, ()),
 }

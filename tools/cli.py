@@ -17,6 +17,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fonts": ("tools.fonts", "re-make the subset woff2 fonts from the @fontsource packages"),
     "schema": ("tools.schema", "write data/schema/*.schema.json from the data models (--check: fail if stale)"),
     "parity": ("tools.parity", "check that both languages of every page have the same structure"),
+    "terms": ("tools.terms", "termbase check: pages and data that use a variant the termbase rejects"),
+    "freshness": ("tools.freshness", "pages and data sentences that follow a source (seed) sentence too closely"),
     "status": ("tools.status", "translation status: missing or outdated pages and data records"),
     "offline": ("tools.offline", "offline edition: dist/guide-offline.zip (+ .sha256) for file:// use"),
     "pdf": ("tools.pdf", "one PDF per language: dist/guide-ar.pdf, dist/guide-en.pdf"),
