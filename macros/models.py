@@ -88,6 +88,9 @@ class Chapter(Strict):
     number: Annotated[int, Field(strict=True, ge=0, le=9, description="0 = about, 1–8 = chapters, 9 = conclusion")]
     slug: Slug = Field(description="file name (without .md) in docs/ar/ and docs/en/")
     title: Localized
+    ref: Localized | None = Field(default=None, description=(
+        "how a sentence names this page in a chapter_ref link; default 'Chapter N' / 'الفصل <ordinal>' "
+        "(give it for the pages that are not numbered chapters)"))
     description: Localized = Field(description="one line")
     source: Source
 

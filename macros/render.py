@@ -171,15 +171,18 @@ class _Context:
 # --- macros ----------------------------------------------------------------
 
 def chapter_ref(data: GuideData, page: PageInfo, number) -> str:
-    """Markdown link to a chapter's page with its localized title; MkDocs resolves it."""
+    """Markdown link to a chapter that reads well mid-sentence: «الفصل الثالث» /
+    "Chapter 3" (or the page's own short name, ``ref`` in chapters.yml) as the
+    link text, the full title as the link's title; MkDocs resolves the link."""
     if not isinstance(number, int) or isinstance(number, bool):
         raise MacroError(f"chapter_ref: expected a chapter number 0–9, got {number!r}", "chapter_ref", number)
     numbers = [c.number for c in data.chapters]
     if number not in numbers:
         raise _unknown("chapter_ref", "chapter", number, numbers)
     chapter = data.chapter(number)
-    title = chapter.title.get(page.lang)
-    return f"[{_markdown_text(title)}]({chapter.slug}.md)"
+    label = chapter.ref.get(page.lang) if chapter.ref else locale.chapter_label(number, page.lang)
+    title = chapter.title.get(page.lang).replace('"', "”")
+    return f'[{_markdown_text(label)}]({chapter.slug}.md "{_markdown_text(title)}")'
 
 
 def _unknown(macro: str, what: str, value, known) -> MacroError:

@@ -121,10 +121,15 @@ def test_page_href(current, target, directory_urls, expected):
 
 
 def test_chapter_ref_is_a_markdown_link_to_the_source_file(data):
-    assert render.chapter_ref(data, page("ar"), 3) == "[الفصل ٣: الاستراتيجية](strategy.md)"
-    assert render.chapter_ref(data, page("en"), 3) == "[Chapter 3: Strategy](strategy.md)"
-    assert render.chapter_ref(data, page("en", "index"), 0) == "[About this guide](about.md)"
-    assert render.chapter_ref(data, page("ar"), 9) == "[خاتمة](conclusion.md)"
+    # Link text that reads mid-sentence; the full title is the link's title.
+    assert render.chapter_ref(data, page("ar"), 3) == '[الفصل الثالث](strategy.md "الفصل ٣: الاستراتيجية")'
+    assert render.chapter_ref(data, page("ar"), 8) == '[الفصل الثامن](sensitive-issues.md "الفصل ٨: التعامل مع القضايا الحساسة")'
+    assert render.chapter_ref(data, page("en"), 3) == '[Chapter 3](strategy.md "Chapter 3: Strategy")'
+    # The pages that are not numbered chapters have their own short names.
+    assert render.chapter_ref(data, page("en", "index"), 0) == '[About this guide](about.md "About this guide")'
+    assert render.chapter_ref(data, page("ar"), 0) == '[صفحة التعريف بالدليل](about.md "حول هذا الدليل")'
+    assert render.chapter_ref(data, page("ar"), 9) == '[الخاتمة](conclusion.md "خاتمة")'
+    assert render.chapter_ref(data, page("en"), 9) == '[Conclusion](conclusion.md "Conclusion")'
 
 
 @pytest.mark.parametrize("bad", [10, -1, "3", True, None])
@@ -138,7 +143,10 @@ def test_chapter_ref_escapes_markdown_and_html(data):
     chapter = data.chapters[3].model_copy(update={"title": data.chapters[3].title.model_copy(
         update={"en": "A [b] <i>*c*</i>"})})
     tampered = data.__class__(**{**data.__dict__, "chapters": [*data.chapters[:3], chapter, *data.chapters[4:]]})
-    assert render.chapter_ref(tampered, page("en"), 3) == r"[A \[b\] &lt;i&gt;\*c\*&lt;/i&gt;](strategy.md)"
+    assert render.chapter_ref(tampered, page("en"), 3) == r'[Chapter 3](strategy.md "A \[b\] &lt;i&gt;\*c\*&lt;/i&gt;")'
+    ref = chapter.model_copy(update={"ref": chapter.title.model_copy(update={"en": '*x* "y"'})})
+    tampered = data.__class__(**{**data.__dict__, "chapters": [*data.chapters[:3], ref, *data.chapters[4:]]})
+    assert render.chapter_ref(tampered, page("en"), 3).startswith(r'[\*x\* &#34;y&#34;](strategy.md "A ')
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
@@ -432,9 +440,9 @@ def test_define_env_registers_exactly_the_api():
     assert sorted(env.macros) == sorted(["chapter_list", "chapter_ref", "mandates_table", "case_box",
                                          "key_questions", "glossary", "cases_index"])
     env.page = _Page("en/strategy.md")
-    assert env.macros["chapter_ref"](3) == "[Chapter 3: Strategy](strategy.md)"
+    assert env.macros["chapter_ref"](3) == '[Chapter 3](strategy.md "Chapter 3: Strategy")'
     env.page = _Page("ar/strategy.md")
-    assert env.macros["chapter_ref"](3) == "[الفصل ٣: الاستراتيجية](strategy.md)"
+    assert env.macros["chapter_ref"](3) == '[الفصل الثالث](strategy.md "الفصل ٣: الاستراتيجية")'
     assert "٨٠٠٬٠٠٠" in env.macros["case_box"]("london-shared-endeavour-fund")
     assert rows(env.macros["mandates_table"](region="africa")) == ["kenya"]
 
