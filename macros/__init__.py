@@ -64,7 +64,7 @@ def define_env(env):
         raise PluginError(str(error)) from None
 
     for function in (render.chapter_list, render.chapter_ref, render.mandates_table, render.case_box,
-                     render.key_questions, render.glossary, render.cases_index):
+                     render.key_questions, render.glossary, render.cases_index, render.termbase):
         env.macro(_macro(env, data, function), function.__name__)
     env.variables["guide_data"] = data
 

@@ -88,6 +88,9 @@ class Chapter(Strict):
     number: Annotated[int, Field(strict=True, ge=0, le=9, description="0 = about, 1–8 = chapters, 9 = conclusion")]
     slug: Slug = Field(description="file name (without .md) in docs/ar/ and docs/en/")
     title: Localized
+    proposed_title: list[Literal["ar", "en"]] = Field(default_factory=list, description=(
+        "languages in which `title` is this site's proposal, not the edition's own title "
+        "(the chapter list marks it)"))
     ref: Localized | None = Field(default=None, description=(
         "how a sentence names this page in a chapter_ref link; default 'Chapter N' / 'الفصل <ordinal>' "
         "(give it for the pages that are not numbered chapters)"))
@@ -210,6 +213,9 @@ class Term(Strict):
     term: Localized
     abbr: Abbreviation | None = Field(default=None, description="Latin acronym; becomes a site-wide <abbr> tooltip")
     definition: Localized
+    definition_by: Literal["guide", "editors"] = Field(default="guide", description=(
+        "guide: the definition restates the guide's own (see `source`); editors: the guide uses "
+        "the term without defining it, and the definition is this site's explanation"))
     source: Source
 
 

@@ -264,6 +264,27 @@ def glossary(data: GuideData, page: PageInfo) -> str:
     return _render("glossary.html", c=ctx, terms=terms)
 
 
+def termbase(data: GuideData, page: PageInfo) -> str:
+    """The termbase's concepts (not its spelling rules): English, the one
+    Arabic term, and the Arabic wordings the site avoids."""
+    ctx = _Context(data, page)
+    concepts = [c for c in data.termbase if c.kind == "term"]
+    concepts.sort(key=lambda c: sort_key(c.en if ctx.lang == "en" else c.ar, ctx.lang))
+
+    def avoided(concept) -> list[str]:
+        # A context-bound variant is wrong only in that context: say so.
+        words = []
+        for v in concept.avoid_ar:
+            if v.text and v.text not in words and not v.before and not v.after:
+                words.append(v.text)
+        if any(v.before or v.after for v in concept.avoid_ar):
+            words.append(ctx.t("termbase.in-this-sense").replace("{term}", next(
+                v.text for v in concept.avoid_ar if v.before or v.after)))
+        return [w for w in words if w]
+
+    return _render("termbase.html", c=ctx, concepts=concepts, avoided=avoided)
+
+
 _CASE_CALL = re.compile(r"""case_box\(\s*["']([^"']+)["']\s*\)""")
 
 
@@ -288,8 +309,18 @@ def cases_index(data: GuideData, page: PageInfo) -> str:
     for case in data.cases:
         slugs = sorted((s for s in usage.get(case.id, []) if s in order), key=order.get)
         appears = [dict(ctx.chapter_link(order[s]), anchor=f"#case-{case.id}") for s in slugs]
-        rows.append({"case": case, "appears": appears})
+        rows.append({"case": case, "appears": appears, "origin": case_origin(case.source)})
     return _render("cases_index.html", c=ctx, rows=rows)
+
+
+def case_origin(source: str) -> str:
+    """Where a case comes from, for readers: the guide itself, the roundtable
+    news item, or another public source (a URL)."""
+    if source in ("seed-ch3", "scn-guide"):
+        return "guide"
+    if source == "seed-roundtable":
+        return "roundtable"
+    return "other"
 
 
 def abbreviation_titles(data: GuideData, lang: str) -> dict[str, str]:

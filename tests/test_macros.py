@@ -347,7 +347,7 @@ def test_abbreviation_definitions_per_language(data):
     assert "*[NLC]: national–local cooperation" in en
     assert "*[ADL]: Anti-Defamation League" in en
     assert "*[NLC]: التعاون الوطني المحلي (national–local cooperation)" in ar
-    assert len(en) == len(ar) == 12
+    assert len(en) == len(ar) == 13
 
 
 # --- cases index ------------------------------------------------------------
@@ -438,7 +438,7 @@ def test_define_env_registers_exactly_the_api():
     env = FakeEnv(ROOT / "docs")
     macros.define_env(env)
     assert sorted(env.macros) == sorted(["chapter_list", "chapter_ref", "mandates_table", "case_box",
-                                         "key_questions", "glossary", "cases_index"])
+                                         "key_questions", "glossary", "cases_index", "termbase"])
     env.page = _Page("en/strategy.md")
     assert env.macros["chapter_ref"](3) == '[Chapter 3](strategy.md "Chapter 3: Strategy")'
     env.page = _Page("ar/strategy.md")

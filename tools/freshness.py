@@ -245,8 +245,9 @@ def load_seeds(seeds_dir: Path, facts: set[str] = frozenset()) -> SeedIndex:
 
 
 def fact_words(data_dir: Path) -> set[str]:
-    """Content words of the names and terms in the data (termbase and glossary
-    terms, chapter titles, countries, cities, case titles): facts that any
+    """Content words of the names and terms in the data (termbase terms and the
+    terms its notes quote, glossary terms, chapter titles, countries, cities,
+    case titles): facts that any
     fresh sentence may repeat, so they weigh little and break a run."""
     texts = []
 
@@ -273,7 +274,11 @@ def fact_words(data_dir: Path) -> set[str]:
         except yaml.YAMLError:
             continue
         if stem == "termbase":
-            texts += [c.get("ar", "") for c in (data or {}).get("concepts", []) if isinstance(c, dict)]
+            for c in (data or {}).get("concepts", []):
+                if isinstance(c, dict):
+                    texts.append(str(c.get("ar", "")))
+                    # terms quoted «…» in a note are names and terms too
+                    texts += re.findall(r"«([^»]+)»", str((c.get("note") or {}).get("ar", "")))
         else:
             collect(data, keys)
     return {w for t in texts for w in content_words(str(t))}
