@@ -271,16 +271,22 @@ def termbase(data: GuideData, page: PageInfo) -> str:
     concepts = [c for c in data.termbase if c.kind == "term"]
     concepts.sort(key=lambda c: sort_key(c.en if ctx.lang == "en" else c.ar, ctx.lang))
 
-    def avoided(concept) -> list[str]:
-        # A context-bound variant is wrong only in that context: say so.
-        words = []
+    def avoided(concept) -> Markup:
+        # Plain variants as they are; a variant bound to a context (الاستقطاب
+        # is wrong only where it means recruitment) says "in this sense".
+        # Verb forms with their own replacement are left to the check.
+        arabic = lambda text: Markup('<bdi lang="ar" dir="rtl">{0}</bdi>').format(text)
+        items, seen = [], set()
         for v in concept.avoid_ar:
-            if v.text and v.text not in words and not v.before and not v.after:
-                words.append(v.text)
-        if any(v.before or v.after for v in concept.avoid_ar):
-            words.append(ctx.t("termbase.in-this-sense").replace("{term}", next(
-                v.text for v in concept.avoid_ar if v.before or v.after)))
-        return [w for w in words if w]
+            if not v.text or v.use or v.text in seen:
+                continue
+            seen.add(v.text)
+            if v.before or v.after:
+                label = escape(ctx.t("termbase.in-this-sense")).replace("{term}", arabic(v.text))
+                items.append(Markup(label))
+            else:
+                items.append(arabic(v.text))
+        return Markup(ctx.comma).join(items)
 
     return _render("termbase.html", c=ctx, concepts=concepts, avoided=avoided)
 
