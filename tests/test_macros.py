@@ -350,6 +350,46 @@ def test_abbreviation_definitions_per_language(data):
     assert len(en) == len(ar) == 13
 
 
+@pytest.mark.parametrize("lang,editors", [("en", "not a definition from the guide"), ("ar", "شرح المحررين")])
+def test_glossary_marks_the_editors_definitions(data, lang, editors):
+    html = render.glossary(data, page(lang, "glossary"))
+    entries = dict(re.findall(r'<dt id="term-([^"]+)".*?</dt>\s*<dd>(.*?)</dd>', html, re.S))
+    by = {t.id: t.definition_by for t in data.glossary}
+    assert {"hate", "mandate", "gender-sensitivity"} <= set(entries)
+    for term_id, dd in entries.items():
+        assert (editors in dd) == (by[term_id] == "editors"), term_id
+    assert by["hate"] == "editors" and by["mandate"] == "guide"
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_termbase_table(data, lang):
+    html = render.termbase(data, page(lang, "glossary"))
+    assert_raw_html_block(html)
+    rows = dict(re.findall(r'<tr data-concept="([^"]+)">(.*?)</tr>', html, re.S))
+    # concepts only: the spelling rules (tanwin, months) are for editors
+    assert "recruitment" in rows and "mayor" in rows and "tanwin" not in rows and "months" not in rows
+    assert len(rows) == len([c for c in data.termbase if c.kind == "term"])
+    # the page language's term is the row header
+    header = re.search(r'<th scope="row"[^>]*>(.*?)</th>', rows["mayor"]).group(1)
+    assert header == ("رئيس البلدية" if lang == "ar" else "mayor")
+    # plain variants are listed; a context-bound one says "in this sense"; verb forms are left out
+    assert '<bdi lang="ar" dir="rtl">عمدة</bdi>' in rows["mayor"]
+    sense = "بهذا المعنى" if lang == "ar" else "in this sense"
+    assert f'<bdi lang="ar" dir="rtl">الاستقطاب</bdi> {sense}' in rows["recruitment"]
+    assert "يستقطب" not in rows["recruitment"]
+    if lang == "ar":
+        assert_arabic_digits_only(html)
+
+
+@pytest.mark.parametrize("lang,marker", [("ar", "عنوان مقترح"), ("en", "proposed title")])
+def test_chapter_list_marks_proposed_titles(data, lang, marker):
+    html = render.chapter_list(data, page(lang, "index"))
+    items = dict(re.findall(r'<li data-chapter="(\d)">(.*?)</li>', html, re.S))
+    marked = {int(n) for n, item in items.items() if marker in item}
+    assert marked == {c.number for c in data.chapters if lang in c.proposed_title}
+    assert (8 in marked) and (3 not in marked)
+
+
 # --- cases index ------------------------------------------------------------
 
 @pytest.fixture
@@ -389,6 +429,9 @@ def test_cases_index(data, docs, lang, not_used):
         "../strategy/#case-newark-ovptr", "../primary-prevention/#case-newark-ovptr"]
     gdansk = re.search(r'<tr data-case="gdansk-equal-treatment-centre">.*?</tr>', html).group(0)
     assert not_used in gdansk
+    # where each example comes from: the guide or the roundtable news item
+    assert 'data-origin="guide"' in newark
+    assert 'data-origin="roundtable"' in re.search(r'<tr data-case="nyc-ophc">.*?</tr>', html).group(0)
     if lang == "ar":
         assert_arabic_digits_only(html)
 
