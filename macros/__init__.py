@@ -63,8 +63,7 @@ def define_env(env):
         # A PluginError is printed by MkDocs as one "ERROR - ..." line, exit 1.
         raise PluginError(str(error)) from None
 
-    for function in (render.chapter_list, render.chapter_ref, render.mandates_table, render.case_box,
-                     render.key_questions, render.glossary, render.cases_index):
+    for function in render.MACROS:
         env.macro(_macro(env, data, function), function.__name__)
     env.variables["guide_data"] = data
 

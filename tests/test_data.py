@@ -48,6 +48,7 @@ ACRONYMS = {
     "ADL": "Anti-Defamation League",
     "IOM": "International Organization for Migration",
     "MEL": "monitoring, evaluation and learning",
+    "OSCE": "Organization for Security and Co-operation in Europe",
 }
 
 

@@ -122,10 +122,15 @@ def test_page_href(current, target, directory_urls, expected):
 
 
 def test_chapter_ref_is_a_markdown_link_to_the_source_file(data):
-    assert render.chapter_ref(data, page("ar"), 3) == "[الفصل ٣: الاستراتيجية](strategy.md)"
-    assert render.chapter_ref(data, page("en"), 3) == "[Chapter 3: Strategy](strategy.md)"
-    assert render.chapter_ref(data, page("en", "index"), 0) == "[About this guide](about.md)"
-    assert render.chapter_ref(data, page("ar"), 9) == "[خاتمة](conclusion.md)"
+    # Link text that reads mid-sentence; the full title is the link's title.
+    assert render.chapter_ref(data, page("ar"), 3) == '[الفصل الثالث](strategy.md "الفصل ٣: الاستراتيجية")'
+    assert render.chapter_ref(data, page("ar"), 8) == '[الفصل الثامن](sensitive-issues.md "الفصل ٨: التعامل مع القضايا الحساسة")'
+    assert render.chapter_ref(data, page("en"), 3) == '[Chapter 3](strategy.md "Chapter 3: Strategy")'
+    # The pages that are not numbered chapters have their own short names.
+    assert render.chapter_ref(data, page("en", "index"), 0) == '[About this guide](about.md "About this guide")'
+    assert render.chapter_ref(data, page("ar"), 0) == '[صفحة التعريف بالدليل](about.md "حول هذا الدليل")'
+    assert render.chapter_ref(data, page("ar"), 9) == '[الخاتمة](conclusion.md "خاتمة")'
+    assert render.chapter_ref(data, page("en"), 9) == '[Conclusion](conclusion.md "Conclusion")'
 
 
 @pytest.mark.parametrize("bad", [10, -1, "3", True, None])
@@ -139,7 +144,10 @@ def test_chapter_ref_escapes_markdown_and_html(data):
     chapter = data.chapters[3].model_copy(update={"title": data.chapters[3].title.model_copy(
         update={"en": "A [b] <i>*c*</i>"})})
     tampered = data.__class__(**{**data.__dict__, "chapters": [*data.chapters[:3], chapter, *data.chapters[4:]]})
-    assert render.chapter_ref(tampered, page("en"), 3) == r"[A \[b\] &lt;i&gt;\*c\*&lt;/i&gt;](strategy.md)"
+    assert render.chapter_ref(tampered, page("en"), 3) == r'[Chapter 3](strategy.md "A \[b\] &lt;i&gt;\*c\*&lt;/i&gt;")'
+    ref = chapter.model_copy(update={"ref": chapter.title.model_copy(update={"en": '*x* "y"'})})
+    tampered = data.__class__(**{**data.__dict__, "chapters": [*data.chapters[:3], ref, *data.chapters[4:]]})
+    assert render.chapter_ref(tampered, page("en"), 3).startswith(r'[\*x\* &#34;y&#34;](strategy.md "A ')
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
@@ -347,7 +355,47 @@ def test_abbreviation_definitions_per_language(data):
     assert "*[NLC]: national–local cooperation" in en
     assert "*[ADL]: Anti-Defamation League" in en
     assert "*[NLC]: التعاون الوطني المحلي (national–local cooperation)" in ar
-    assert len(en) == len(ar) == 12
+    assert len(en) == len(ar) == 13
+
+
+@pytest.mark.parametrize("lang,editors", [("en", "not a definition from the guide"), ("ar", "شرح المحررين")])
+def test_glossary_marks_the_editors_definitions(data, lang, editors):
+    html = render.glossary(data, page(lang, "glossary"))
+    entries = dict(re.findall(r'<dt id="term-([^"]+)".*?</dt>\s*<dd>(.*?)</dd>', html, re.S))
+    by = {t.id: t.definition_by for t in data.glossary}
+    assert {"hate", "mandate", "gender-sensitivity"} <= set(entries)
+    for term_id, dd in entries.items():
+        assert (editors in dd) == (by[term_id] == "editors"), term_id
+    assert by["hate"] == "editors" and by["mandate"] == "guide"
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_termbase_table(data, lang):
+    html = render.termbase(data, page(lang, "glossary"))
+    assert_raw_html_block(html)
+    rows = dict(re.findall(r'<tr data-concept="([^"]+)">(.*?)</tr>', html, re.S))
+    # concepts only: the spelling rules (tanwin, months) are for editors
+    assert "recruitment" in rows and "mayor" in rows and "tanwin" not in rows and "months" not in rows
+    assert len(rows) == len([c for c in data.termbase if c.kind == "term"])
+    # the page language's term is the row header
+    header = re.search(r'<th scope="row"[^>]*>(.*?)</th>', rows["mayor"]).group(1)
+    assert header == ("رئيس البلدية" if lang == "ar" else "mayor")
+    # plain variants are listed; a context-bound one says "in this sense"; verb forms are left out
+    assert '<bdi lang="ar" dir="rtl">عمدة</bdi>' in rows["mayor"]
+    sense = "بهذا المعنى" if lang == "ar" else "in this sense"
+    assert f'<bdi lang="ar" dir="rtl">الاستقطاب</bdi> {sense}' in rows["recruitment"]
+    assert "يستقطب" not in rows["recruitment"]
+    if lang == "ar":
+        assert_arabic_digits_only(html)
+
+
+@pytest.mark.parametrize("lang,marker", [("ar", "عنوان مقترح"), ("en", "proposed title")])
+def test_chapter_list_marks_proposed_titles(data, lang, marker):
+    html = render.chapter_list(data, page(lang, "index"))
+    items = dict(re.findall(r'<li data-chapter="(\d)">(.*?)</li>', html, re.S))
+    marked = {int(n) for n, item in items.items() if marker in item}
+    assert marked == {c.number for c in data.chapters if lang in c.proposed_title}
+    assert (8 in marked) and (3 not in marked)
 
 
 # --- cases index ------------------------------------------------------------
@@ -389,6 +437,9 @@ def test_cases_index(data, docs, lang, not_used):
         "../strategy/#case-newark-ovptr", "../primary-prevention/#case-newark-ovptr"]
     gdansk = re.search(r'<tr data-case="gdansk-equal-treatment-centre">.*?</tr>', html).group(0)
     assert not_used in gdansk
+    # where each example comes from: the guide or the roundtable news item
+    assert 'data-origin="guide"' in newark
+    assert 'data-origin="roundtable"' in re.search(r'<tr data-case="nyc-ophc">.*?</tr>', html).group(0)
     if lang == "ar":
         assert_arabic_digits_only(html)
 
@@ -438,11 +489,11 @@ def test_define_env_registers_exactly_the_api():
     env = FakeEnv(ROOT / "docs")
     macros.define_env(env)
     assert sorted(env.macros) == sorted(["chapter_list", "chapter_ref", "mandates_table", "case_box",
-                                         "key_questions", "glossary", "cases_index"])
+                                         "key_questions", "glossary", "cases_index", "termbase"])
     env.page = _Page("en/strategy.md")
-    assert env.macros["chapter_ref"](3) == "[Chapter 3: Strategy](strategy.md)"
+    assert env.macros["chapter_ref"](3) == '[Chapter 3](strategy.md "Chapter 3: Strategy")'
     env.page = _Page("ar/strategy.md")
-    assert env.macros["chapter_ref"](3) == "[الفصل ٣: الاستراتيجية](strategy.md)"
+    assert env.macros["chapter_ref"](3) == '[الفصل الثالث](strategy.md "الفصل ٣: الاستراتيجية")'
     assert "٨٠٠٬٠٠٠" in env.macros["case_box"]("london-shared-endeavour-fund")
     assert rows(env.macros["mandates_table"](region="africa")) == ["kenya"]
 

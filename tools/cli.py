@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fonts": ("guide.publish.fonts", "re-make the subset woff2 fonts from the @fontsource packages"),
     "schema": ("tools.schema", "write data/schema/*.schema.json from the data models (--check: fail if stale)"),
     "parity": ("guide.editorial.parity", "check that both languages of every page have the same structure"),
+    "terms": ("guide.editorial.terms", "termbase check: pages and data that use a variant the termbase rejects"),
+    "freshness": ("guide.editorial.freshness", "pages and data sentences that follow a source (seed) sentence too closely"),
     "status": ("guide.editorial.status", "translation status: missing or outdated pages and data records"),
     "offline": ("guide.publish.offline", "offline edition: dist/guide-offline.zip (+ .sha256) for file:// use"),
     "pdf": ("guide.publish.pdf", "one PDF per language: dist/guide-ar.pdf, dist/guide-en.pdf"),

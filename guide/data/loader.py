@@ -72,6 +72,7 @@ class GuideData:
     questions: list[models.QuestionList]
     glossary: list[models.Term]
     ui: dict[str, Localized]
+    termbase: list[models.TermConcept] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # stem -> display path, e.g. "data/cases.yml"
 
     def chapter(self, number: int) -> models.Chapter:
@@ -268,6 +269,9 @@ REQUIRED_UI_KEYS = (
     "mandates.category", "mandates.summary",
     "cases-index.case", "cases-index.place", "cases-index.appears-in",
     "cases-index.not-used", "figure.more-than", "figure.about",
+    "cases-index.from", "cases-index.from-guide", "cases-index.from-roundtable",
+    "glossary.editors", "chapter.proposed-title",
+    "termbase.caption", "termbase.english", "termbase.arabic", "termbase.avoid", "termbase.in-this-sense",
 )
 
 
@@ -340,5 +344,6 @@ def load_all(data_dir: Path | None = None) -> GuideData:
         questions=list(parsed["questions"].lists),
         glossary=list(parsed["glossary"].terms),
         ui=dict(ui),
+        termbase=list(parsed["termbase"].concepts),
         files={stem: _site_path(data_dir / f"{stem}.yml") for stem in FILES},
     )

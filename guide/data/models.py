@@ -19,6 +19,7 @@ from pydantic import (
     RootModel,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 
 # The sources table of the content brief; anything else must be a public URL.
@@ -109,6 +110,12 @@ class Chapter(Strict):
     number: Annotated[int, Field(strict=True, ge=0, le=9, description="0 = about, 1–8 = chapters, 9 = conclusion")]
     slug: Slug = Field(description="file name (without .md) in docs/ar/ and docs/en/")
     title: Localized
+    proposed_title: list[Literal["ar", "en"]] = Field(default_factory=list, description=(
+        "languages in which `title` is this site's proposal, not the edition's own title "
+        "(the chapter list marks it)"))
+    ref: Localized | None = Field(default=None, description=(
+        "how a sentence names this page in a chapter_ref link; default 'Chapter N' / 'الفصل <ordinal>' "
+        "(give it for the pages that are not numbered chapters)"))
     description: Localized = Field(description="one line")
     source: Source
 
@@ -228,11 +235,62 @@ class Term(Strict):
     term: Localized
     abbr: Abbreviation | None = Field(default=None, description="Latin acronym; becomes a site-wide <abbr> tooltip")
     definition: Localized
+    definition_by: Literal["guide", "editors"] = Field(default="guide", description=(
+        "guide: the definition restates the guide's own (see `source`); editors: the guide uses "
+        "the term without defining it, and the definition is this site's explanation"))
     source: Source
 
 
 class GlossaryFile(Strict):
     terms: list[Term] = Field(min_length=1)
+
+
+
+# --- termbase.yml ----------------------------------------------------------
+
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValueError(f"not a valid regular expression: {error}") from None
+    return value
+
+
+class TermVariant(Strict):
+    """A wording to avoid. ``text`` is a word or phrase, matched as Arabic
+    writes it (with و ف ب ك ل ال in front and a pronoun suffix at the end);
+    ``pattern`` is a regular expression on the raw text (spelling rules).
+    With ``before``/``after`` the variant counts only when one of those words
+    is among the three words before/after it in the same clause."""
+
+    text: Text | None = Field(default=None, description="word or phrase to avoid (matched with Arabic clitics and suffixes)")
+    pattern: Annotated[str, AfterValidator(_regex)] | None = Field(
+        default=None, description="regular expression on the raw text, for spelling rules")
+    exact: bool = Field(default=False, description="match `text` without an added article or pronoun suffix")
+    use: Text | None = Field(default=None, description="what to write instead (default: the concept's preferred term)")
+    before: list[Text] = Field(default_factory=list, description="counts only after one of these words (within 3 words)")
+    after: list[Text] = Field(default_factory=list, description="counts only before one of these words (within 3 words)")
+
+    @model_validator(mode="after")
+    def _one_of_text_or_pattern(self):
+        if (self.text is None) == (self.pattern is None):
+            raise ValueError("give exactly one of 'text' or 'pattern'")
+        return self
+
+
+class TermConcept(Strict):
+    id: Slug
+    kind: Literal["term", "spelling"] = Field(default="term", description="term: a concept; spelling: a writing rule")
+    en: Text = Field(description="English term (or the rule's name)")
+    ar: Text = Field(description="the one preferred Arabic term (or the preferred spelling)")
+    avoid_ar: list[TermVariant] = Field(default_factory=list, description="Arabic wordings the checks reject")
+    avoid_en: list[TermVariant] = Field(default_factory=list, description="English wordings the checks reject")
+    note: Localized | None = None
+    source: Source | Literal["house-style"] = Field(description="where the preferred term comes from")
+
+
+class TermbaseFile(Strict):
+    concepts: list[TermConcept] = Field(min_length=1)
 
 
 
@@ -267,5 +325,6 @@ FILES: dict[str, tuple[type[BaseModel], str, str | None, tuple[str, ...]]] = {
     "cases": (CasesFile, "case", "cases", ("id",)),
     "questions": (QuestionsFile, "question list", "lists", ("id",)),
     "glossary": (GlossaryFile, "term", "terms", ("id", "abbr")),
+    "termbase": (TermbaseFile, "concept", "concepts", ("id",)),
     "ui": (UiFile, "key", None, ()),
 }

@@ -10,7 +10,7 @@ line (front matter counted) and the field where there is one:
 
 * data: the validated models of ``macros.loader`` (markup, https-only sources,
   matching ``{n}``/``{date}`` placeholders in ``data/ui.yml``);
-* front matter: ``FrontMatter`` in ``macros/models.py`` (title, description,
+* front matter: ``FrontMatter`` in ``guide/data/models.py`` (title, description,
   status complete|summary, hide);
 * the HTML policy: no ``<script>``, ``<style>``, ``<iframe>`` and similar
   elements, no ``on*=`` or ``style=`` attributes (raw HTML or attr_list), no
@@ -38,11 +38,12 @@ import yaml
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from pydantic import ValidationError
 
+# Macros whose output is an HTML block must stand alone on their line.
+from guide.render.boxes import BOX_MACROS
+
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("ar", "en")
 LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
-# Macros whose output is an HTML block: they must stand alone on their line.
-BOX_MACROS = ("case_box", "key_questions", "mandates_table", "glossary", "cases_index", "chapter_list")
 BRACES_HINT = "to show braces as text write {{ '{{' }} and {{ '}}' }}, or wrap the text in {% raw %}…{% endraw %}"
 
 # Elements an editor may never write (scripts, styles, frames, plugins, forms, document metadata).
@@ -280,7 +281,7 @@ def cross_language_links(prose: list[str], rel: str) -> None:
 
 _LOCAL_LINK = re.compile(r"(?<!!)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)")
 _HEADING_ID = re.compile(r"\{:?[^{}]*?(?<![\w&])#([A-Za-z][\w-]*)[^{}]*\}")
-# Anchors drawn by the boxes (macros/templates/): MkDocs checks those after rendering.
+# Anchors drawn by the boxes (guide/render/templates/): MkDocs checks those after rendering.
 _GENERATED_ANCHORS = ("case-", "term-", "questions-", "fn:", "fnref:")
 
 
@@ -326,9 +327,8 @@ def latin_digits(lines: list[str], rel: str) -> None:
 # --- macros -------------------------------------------------------------------------
 
 def _macros():
-    from guide.render import boxes as render
-    return {name: getattr(render, name) for name in
-            ("chapter_list", "chapter_ref", "mandates_table", "case_box", "key_questions", "glossary", "cases_index")}
+    from guide.render.boxes import MACROS
+    return {function.__name__: function for function in MACROS}
 
 
 _JINJA = Environment()

@@ -171,15 +171,18 @@ class _Context:
 # --- macros ----------------------------------------------------------------
 
 def chapter_ref(data: GuideData, page: PageInfo, number) -> str:
-    """Markdown link to a chapter's page with its localized title; MkDocs resolves it."""
+    """Markdown link to a chapter that reads well mid-sentence: «الفصل الثالث» /
+    "Chapter 3" (or the page's own short name, ``ref`` in chapters.yml) as the
+    link text, the full title as the link's title; MkDocs resolves the link."""
     if not isinstance(number, int) or isinstance(number, bool):
         raise MacroError(f"chapter_ref: expected a chapter number 0–9, got {number!r}", "chapter_ref", number)
     numbers = [c.number for c in data.chapters]
     if number not in numbers:
         raise _unknown("chapter_ref", "chapter", number, numbers)
     chapter = data.chapter(number)
-    title = chapter.title.get(page.lang)
-    return f"[{_markdown_text(title)}]({chapter.slug}.md)"
+    label = chapter.ref.get(page.lang) if chapter.ref else locale.chapter_label(number, page.lang)
+    title = chapter.title.get(page.lang).replace('"', "”")
+    return f'[{_markdown_text(label)}]({chapter.slug}.md "{_markdown_text(title)}")'
 
 
 def _unknown(macro: str, what: str, value, known) -> MacroError:
@@ -261,6 +264,33 @@ def glossary(data: GuideData, page: PageInfo) -> str:
     return _render("glossary.html", c=ctx, terms=terms)
 
 
+def termbase(data: GuideData, page: PageInfo) -> str:
+    """The termbase's concepts (not its spelling rules): English, the one
+    Arabic term, and the Arabic wordings the site avoids."""
+    ctx = _Context(data, page)
+    concepts = [c for c in data.termbase if c.kind == "term"]
+    concepts.sort(key=lambda c: sort_key(c.en if ctx.lang == "en" else c.ar, ctx.lang))
+
+    def avoided(concept) -> Markup:
+        # Plain variants as they are; a variant bound to a context (الاستقطاب
+        # is wrong only where it means recruitment) says "in this sense".
+        # Verb forms with their own replacement are left to the check.
+        arabic = lambda text: Markup('<bdi lang="ar" dir="rtl">{0}</bdi>').format(text)
+        items, seen = [], set()
+        for v in concept.avoid_ar:
+            if not v.text or v.use or v.text in seen:
+                continue
+            seen.add(v.text)
+            if v.before or v.after:
+                label = escape(ctx.t("termbase.in-this-sense")).replace("{term}", arabic(v.text))
+                items.append(Markup(label))
+            else:
+                items.append(arabic(v.text))
+        return Markup(ctx.comma).join(items)
+
+    return _render("termbase.html", c=ctx, concepts=concepts, avoided=avoided)
+
+
 _CASE_CALL = re.compile(r"""case_box\(\s*["']([^"']+)["']\s*\)""")
 
 
@@ -285,8 +315,18 @@ def cases_index(data: GuideData, page: PageInfo) -> str:
     for case in data.cases:
         slugs = sorted((s for s in usage.get(case.id, []) if s in order), key=order.get)
         appears = [dict(ctx.chapter_link(order[s]), anchor=f"#case-{case.id}") for s in slugs]
-        rows.append({"case": case, "appears": appears})
+        rows.append({"case": case, "appears": appears, "origin": case_origin(case.source)})
     return _render("cases_index.html", c=ctx, rows=rows)
+
+
+def case_origin(source: str) -> str:
+    """Where a case comes from, for readers: the guide itself, the roundtable
+    news item, or another public source (a URL)."""
+    if source in ("seed-ch3", "scn-guide"):
+        return "guide"
+    if source == "seed-roundtable":
+        return "roundtable"
+    return "other"
 
 
 def abbreviation_titles(data: GuideData, lang: str) -> dict[str, str]:
@@ -310,3 +350,11 @@ def place(case: Case, lang: str) -> str:
     # English city names may contain commas ("Newark, New Jersey"; a list of
     # cities), so the parts are set apart with a middle dot.
     return ("، " if lang == "ar" else " · ").join(parts)
+
+
+# Every macro a page may call, in one place: the mkdocs-macros adapter
+# registers these and the editor check (guide/editorial/editorcheck.py) knows
+# exactly these names.
+MACROS = (chapter_list, chapter_ref, mandates_table, case_box, key_questions, glossary, cases_index, termbase)
+# The ones that draw an HTML block, so they must start their own line.
+BOX_MACROS = ("case_box", "key_questions", "mandates_table", "glossary", "cases_index", "chapter_list", "termbase")

@@ -26,6 +26,17 @@ def page_language(src_uri: str | None, fallback: str | None = None) -> str:
     return DEFAULT_LANGUAGE
 
 
+# Chapter numbers as Arabic ordinal words, for «الفصل الثالث» mid-sentence.
+_AR_ORDINALS = ("", "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر")
+
+
+def chapter_label(number: int, lang: str) -> str:
+    """``Chapter 3`` (en) / ``الفصل الثالث`` (ar): how a sentence names a chapter."""
+    if lang == "ar" and 0 < number < len(_AR_ORDINALS):
+        return f"الفصل {_AR_ORDINALS[number]}"
+    return f"Chapter {localize_digits(str(number), lang)}" if lang == "en" else f"الفصل {localize_digits(str(number), lang)}"
+
+
 def localize_digits(text: str, lang: str) -> str:
     """Latin digits and separators -> Arabic-Indic ones on Arabic pages."""
     return text.translate(_TO_ARABIC_INDIC) if lang == "ar" else text
