@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pdf": ("tools.pdf", "one PDF per language: dist/guide-ar.pdf, dist/guide-en.pdf"),
     "release": ("tools.release", "PDFs, offline archive and site with download links; reports sizes"),
     "bench": ("tools.bench", "figures: build time vs bare Material, bytes per first visit, search, Lighthouse"),
+    "searcheval": ("tools.searcheval", "search relevance: the evaluation set in Chromium, hit@5 and MRR per language and kind"),
 }
 
 

@@ -4,12 +4,25 @@ mkdocs-static-i18n writes a single ``search/search_index.json`` at the site
 root holding every language (English entries have ``en/...`` locations). A
 reader searching an Arabic page should get Arabic pages and download only the
 Arabic half, so next to it we write ``search/search_index.<lang>.json`` with
-that language's entries, and a search configuration for that language alone
-(``lang: ["ar"]``: the Arabic analysis in our lunr.ar override; ``["en"]``:
-no extra lunr language file at all). The page loads its own language's file
-(see ``overrides/partials/search-lazy.js``); the combined file stays for the
+that language's entries. The page loads its own language's file (see
+``overrides/partials/search-lazy.js``); the combined file stays for the
 offline bundle (Material's offline plugin inlines it), where the page filters
 the entries instead.
+
+Before splitting, the combined index is prepared for the guide's analysis
+(``overrides/assets/javascripts/lunr/min/lunr.guide.min.js``):
+
+* ``config.lang`` becomes ``["guide"]``, so Material's worker loads that file
+  (Arabic and English analysis, ranking) for either language;
+* names in either script: the data pairs every city, country and acronym in
+  both languages (cases, mandates, glossary); an entry that mentions one
+  spelling gets the other in a hidden ``alias`` field (indexed, never shown),
+  so "Newark" finds نيوارك on the Arabic site and «نيوارك» finds Newark on the
+  English one.
+
+``GUIDE_SEARCH_ANALYSIS=stock`` leaves the English index as stock Material
+would have it (lunr's English pipeline, no aliases): the baseline the
+evaluation (``python -m tools searcheval --stock``) compares against.
 
 Plain Python, no MkDocs import: ``tools.engine`` calls it after the build.
 """
@@ -17,9 +30,20 @@ Plain Python, no MkDocs import: ``tools.engine`` calls it after the build.
 from __future__ import annotations
 
 import json
+import os
+import re
+import unicodedata
 from pathlib import Path
 
+import yaml
+
 INDEX = Path("search") / "search_index.json"
+ANALYSER = "guide"  # lunr/min/lunr.guide.min.js
+ALIAS_FIELD = "alias"
+STOCK_PIPELINE = ["trimmer", "stopWordFilter", "stemmer"]
+_TAGS = re.compile(r"<[^>]+>")
+_AR_MARKS = re.compile("[\u0610-\u061A\u064B-\u065F\u0670\u0640]")
+_NAME_PARTS = re.compile(r"\s*[(),،]\s*")
 
 
 class SearchIndexError(ValueError):
@@ -42,12 +66,94 @@ def split_index(data: dict, prefixes: dict[str, str], default: str) -> dict[str,
     result = {}
     for lang in prefixes:
         docs = [d for d in data["docs"] if language_of(d.get("location", ""), prefixes, default) == lang]
-        config = {**data["config"], "lang": [lang]}
+        config = dict(data["config"])
+        if config.get("lang") != [ANALYSER]:
+            config["lang"] = [lang]
         result[lang] = {**data, "config": config, "docs": docs}
     return result
 
 
-def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: str) -> dict[str, Path]:
+def _fold(text: str) -> str:
+    """Text as names are compared: no tags, diacritics or tatweel, one alef, lower case."""
+    text = unicodedata.normalize("NFKC", _TAGS.sub(" ", text))
+    text = _AR_MARKS.sub("", text)
+    text = re.sub("[\u0622\u0623\u0625]", "\u0627", text)
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c) or "\u0600" <= c <= "\u06FF")
+    return text.casefold()
+
+
+def _parts(name: str) -> list[str]:
+    """``"Newark, New Jersey"`` -> ``["Newark", "New Jersey"]``; ``"نيوارك (نيوجيرسي)"`` likewise."""
+    return [p for p in _NAME_PARTS.split(name.strip()) if p]
+
+
+def name_pairs(data_dir: Path) -> list[dict[str, list[str]]]:
+    """Every city, country and acronym the data names, ``{"ar": [...], "en": [...]}``.
+
+    Cities and countries come from cases.yml and mandates.yml; acronyms are the
+    glossary terms with an ``abbr`` (the acronym goes with the English name).
+    The data is validated by the build before this runs.
+    """
+    def load(name: str) -> dict:
+        path = Path(data_dir) / name
+        return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+    pairs = []
+    for record in load("cases.yml").get("cases", []) + load("mandates.yml").get("mandates", []):
+        for key in ("city", "country"):
+            names = record.get(key)
+            if isinstance(names, dict) and names.get("ar") and names.get("en"):
+                pairs.append({"ar": _parts(names["ar"]), "en": _parts(names["en"])})
+    for term in load("glossary.yml").get("terms", []):
+        if term.get("abbr"):
+            pairs.append({"ar": _parts(term["term"]["ar"]), "en": _parts(term["term"]["en"]) + [term["abbr"]]})
+    unique = []
+    for pair in pairs:
+        if pair not in unique:
+            unique.append(pair)
+    return unique
+
+
+def _mentions(text: str, name: str) -> bool:
+    name = _fold(name)
+    if re.search("[\u0600-\u06FF]", name):
+        return name in text  # Arabic names take attached particles: وبنيوارك
+    return re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text) is not None
+
+
+def add_aliases(docs: list[dict], pairs: list[dict[str, list[str]]], lang_of) -> int:
+    """Give each entry the other script's spelling of every name it mentions, in
+    ``alias``; return how many entries got one. ``lang_of(doc)`` is its language."""
+    count = 0
+    for doc in docs:
+        lang = lang_of(doc)
+        other = "en" if lang == "ar" else "ar"
+        text = _fold(f"{doc.get('title', '')} {doc.get('text', '')}")
+        extra: list[str] = []
+        for pair in pairs:
+            own, theirs = pair.get(lang, []), pair.get(other, [])
+            if any(_mentions(text, name) for name in own):
+                extra += [name for name in theirs if name not in extra and not _mentions(text, name)]
+        if extra:
+            doc[ALIAS_FIELD] = " ".join(extra)
+            count += 1
+    return count
+
+
+def prepare(data: dict, prefixes: dict[str, str], default: str, pairs: list, stock: bool = False) -> dict:
+    """The combined index made ready for the guide's analysis (see the module doc)."""
+    if not isinstance(data.get("docs"), list) or not isinstance(data.get("config"), dict):
+        raise SearchIndexError("search index has no 'docs' list or 'config' object")
+    if stock:
+        return data
+    lang_of = lambda doc: language_of(doc.get("location", ""), prefixes, default)  # noqa: E731
+    add_aliases(data["docs"], pairs, lang_of)
+    fields = {**data["config"].get("fields", {}), ALIAS_FIELD: {"boost": 1.0}}
+    return {**data, "config": {**data["config"], "lang": [ANALYSER], "fields": fields}}
+
+
+def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: str,
+                           data_dir: Path | None = None) -> dict[str, Path]:
     """Write ``search/search_index.<lang>.json`` for each language; return the paths.
 
     ``prefixes`` maps each language to its URL prefix (``{"ar": "", "en": "en/"}``).
@@ -60,8 +166,15 @@ def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: st
         data = json.loads(source.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise SearchIndexError(f"{source}: not valid JSON: {exc}") from exc
+    stock = os.environ.get("GUIDE_SEARCH_ANALYSIS", "").strip().lower() == "stock"
+    pairs = name_pairs(data_dir) if data_dir else []
+    data = prepare(data, prefixes, default, pairs, stock)
+    source.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     written = {}
     for lang, index in split_index(data, prefixes, default).items():
+        if stock:
+            # Stock Material: lunr's English pipeline, no language file.
+            index["config"] = {**index["config"], "pipeline": STOCK_PIPELINE}
         target = source.with_name(f"search_index.{lang}.json")
         target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         written[lang] = target

@@ -22,6 +22,15 @@
   document.addEventListener("focusin", function (ev) {
     if (ev.target && ev.target.name === "query") open();
   });
+  // Material searches on "keyup" only; text that arrives without a key
+  // (paste, IME composition, voice input, autofill) fires "input" alone.
+  // Passing it on as a keyup lets Material search whatever way the text came.
+  document.addEventListener("input", function (ev) {
+    var el = ev.target;
+    if (!el || el.name !== "query") return;
+    open();
+    el.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+  });
   document.addEventListener("change", function (ev) {
     if (ev.target && ev.target.id === "__search" && ev.target.checked) open();
   });
