@@ -74,12 +74,11 @@ def split_index(data: dict, prefixes: dict[str, str], default: str) -> dict[str,
 
 
 def _fold(text: str) -> str:
-    """Text as names are compared: no tags, diacritics or tatweel, one alef, lower case."""
+    """Text as names are compared: no tags, diacritics or tatweel, one alef (case kept)."""
     text = unicodedata.normalize("NFKC", _TAGS.sub(" ", text))
     text = _AR_MARKS.sub("", text)
     text = re.sub("[\u0622\u0623\u0625]", "\u0627", text)
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c) or "\u0600" <= c <= "\u06FF")
-    return text.casefold()
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c) or "\u0600" <= c <= "\u06FF")
 
 
 def _parts(name: str) -> list[str]:
@@ -114,16 +113,24 @@ def name_pairs(data_dir: Path) -> list[dict[str, list[str]]]:
     return unique
 
 
-def _mentions(text: str, name: str) -> bool:
+def _mentions(text: str, name: str) -> int:
+    """How often ``text`` (folded) names ``name``."""
     name = _fold(name)
     if re.search("[\u0600-\u06FF]", name):
-        return name in text  # Arabic names take attached particles: وبنيوارك
-    return re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text) is not None
+        return text.count(name)  # Arabic names take attached particles: وبنيوارك
+    # Latin: a whole word, any case; table cells reach the index glued together
+    # ("BangladeshAsiaFranceEurope"), so a capitalised name may touch lower case.
+    found = len(re.findall(r"(?<![A-Za-z0-9])(?i:" + re.escape(name) + r")(?![a-z0-9])", text))
+    if not found and name[:1].isupper():
+        found = len(re.findall(r"(?<=[a-z])" + re.escape(name) + r"(?![a-z0-9])", text))
+    return found
 
 
 def add_aliases(docs: list[dict], pairs: list[dict[str, list[str]]], lang_of) -> int:
     """Give each entry the other script's spelling of every name it mentions, in
-    ``alias``; return how many entries got one. ``lang_of(doc)`` is its language."""
+    ``alias``, as often as it mentions it (at most 3 times: a page that is about
+    Newark outranks one that names it once); return how many entries got one.
+    ``lang_of(doc)`` is the entry's language."""
     count = 0
     for doc in docs:
         lang = lang_of(doc)
@@ -132,8 +139,10 @@ def add_aliases(docs: list[dict], pairs: list[dict[str, list[str]]], lang_of) ->
         extra: list[str] = []
         for pair in pairs:
             own, theirs = pair.get(lang, []), pair.get(other, [])
-            if any(_mentions(text, name) for name in own):
-                extra += [name for name in theirs if name not in extra and not _mentions(text, name)]
+            times = min(3, sum(_mentions(text, name) for name in own))
+            for name in theirs:
+                if times and not _mentions(text, name):
+                    extra += [name] * times
         if extra:
             doc[ALIAS_FIELD] = " ".join(extra)
             count += 1
