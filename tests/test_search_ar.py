@@ -131,16 +131,6 @@ def test_arabic_queries_online(browser, server_url, artifacts_dir):
     check_report(report, artifacts_dir, "arabic-search-online")
 
 
-@pytest.fixture(scope="session")
-def offline_site(tmp_path_factory) -> Path:
-    """The offline bundle as ``python -m tools offline`` makes it, unpacked."""
-    from tools.offline import build_offline
-
-    tmp = tmp_path_factory.mktemp("offline")
-    build_offline(tmp / "dist", keep_site=tmp / "site")
-    return tmp / "site"
-
-
 def test_arabic_queries_offline(browser, offline_site, artifacts_dir):
     root = offline_site.as_uri() + "/"
     page = browser.new_page()

@@ -1,7 +1,8 @@
 """Search relevance: the evaluation set run in Chromium against the built site.
 
     python -m tools searcheval                  # online and offline, both languages
-    python -m tools searcheval --stock          # also English with stock Material search
+    python -m tools searcheval --baselines      # also English with stock Material search
+                                                # and with this site's search before issue 11
     python -m tools searcheval --site DIR       # an already built site (online only)
 
 The queries are data (``tests/data/search_queries.yml``): what readers type,
@@ -223,8 +224,9 @@ def failures(rows: list[dict]) -> list[str]:
 def add_arguments(parser) -> None:
     parser.add_argument("--site", default=None, help="an already built site directory (online run only)")
     parser.add_argument("--no-offline", action="store_true", help="skip the offline archive")
-    parser.add_argument("--stock", action="store_true",
-                        help="also run the English queries against stock Material search (GUIDE_SEARCH_ANALYSIS=stock)")
+    parser.add_argument("--baselines", action="store_true",
+                        help="also run the English queries against stock Material search (GUIDE_SEARCH_ANALYSIS=stock: "
+                             "lunr's English stemmer) and against the analysis switched off (=off: the site before)")
     parser.add_argument("--queries", default=str(QUERIES), help="the query set (YAML)")
     parser.add_argument("--json", default=None, help="also write every row to this JSON file")
 
@@ -244,8 +246,8 @@ def main(args) -> int:
     with tempfile.TemporaryDirectory(prefix="guide-searcheval-") as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         builds = [("online", {})] if not args.site else []
-        if args.stock:
-            builds.append(("stock", {"GUIDE_SEARCH_ANALYSIS": "stock"}))
+        if args.baselines:
+            builds += [("stock", {"GUIDE_SEARCH_ANALYSIS": "stock"}), ("off", {"GUIDE_SEARCH_ANALYSIS": "off"})]
         if args.site:
             with serve(Path(args.site)) as url:
                 runs["online"] = run_site(browser, url, entries)

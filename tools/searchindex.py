@@ -18,11 +18,17 @@ Before splitting, the combined index is prepared for the guide's analysis
   both languages (cases, mandates, glossary); an entry that mentions one
   spelling gets the other in a hidden ``alias`` field (indexed, never shown),
   so "Newark" finds نيوارك on the Arabic site and «نيوارك» finds Newark on the
-  English one.
+  English one;
+* Arabic text in English entries (the glossary's Arabic terms) moves to that
+  hidden field too: still found, but an English result never needs the
+  Arabic font.
 
-``GUIDE_SEARCH_ANALYSIS=stock`` leaves the English index as stock Material
-would have it (lunr's English pipeline, no aliases): the baseline the
-evaluation (``python -m tools searcheval --stock``) compares against.
+Baselines for the evaluation (``python -m tools searcheval --baselines``):
+``GUIDE_SEARCH_ANALYSIS=stock`` writes the indexes as stock Material would
+(``lang: [<language>]``, lunr's English pipeline: trimmer, stop words,
+stemmer; no aliases); ``GUIDE_SEARCH_ANALYSIS=off`` as this site did before
+the guide's analysis (the same, with the empty pipeline mkdocs-static-i18n
+inherits from the Arabic build).
 
 Plain Python, no MkDocs import: ``tools.engine`` calls it after the build.
 """
@@ -149,6 +155,25 @@ def add_aliases(docs: list[dict], pairs: list[dict[str, list[str]]], lang_of) ->
     return count
 
 
+_ARABIC_RUN = re.compile("[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF][\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF\\s]*")
+
+
+def hide_arabic_runs(docs: list[dict], lang_of) -> int:
+    """In entries of the non-Arabic languages, move Arabic text (the bilingual
+    glossary's terms) from the shown ``text`` to the hidden ``alias``: still
+    found, but a result snippet on an English page then needs no Arabic font
+    (20 kB). Returns how many entries changed."""
+    count = 0
+    for doc in docs:
+        if lang_of(doc) == "ar" or not _ARABIC_RUN.search(doc.get("text", "")):
+            continue
+        runs = [r.strip() for r in _ARABIC_RUN.findall(doc["text"])]
+        doc["text"] = _ARABIC_RUN.sub("", doc["text"])
+        doc[ALIAS_FIELD] = " ".join(filter(None, [doc.get(ALIAS_FIELD, "")] + runs))
+        count += 1
+    return count
+
+
 def prepare(data: dict, prefixes: dict[str, str], default: str, pairs: list, stock: bool = False) -> dict:
     """The combined index made ready for the guide's analysis (see the module doc)."""
     if not isinstance(data.get("docs"), list) or not isinstance(data.get("config"), dict):
@@ -157,6 +182,7 @@ def prepare(data: dict, prefixes: dict[str, str], default: str, pairs: list, sto
         return data
     lang_of = lambda doc: language_of(doc.get("location", ""), prefixes, default)  # noqa: E731
     add_aliases(data["docs"], pairs, lang_of)
+    hide_arabic_runs(data["docs"], lang_of)
     fields = {**data["config"].get("fields", {}), ALIAS_FIELD: {"boost": 1.0}}
     return {**data, "config": {**data["config"], "lang": [ANALYSER], "fields": fields}}
 
@@ -175,13 +201,16 @@ def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: st
         data = json.loads(source.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise SearchIndexError(f"{source}: not valid JSON: {exc}") from exc
-    stock = os.environ.get("GUIDE_SEARCH_ANALYSIS", "").strip().lower() == "stock"
+    baseline = os.environ.get("GUIDE_SEARCH_ANALYSIS", "").strip().lower()
+    if baseline not in ("", "stock", "off"):
+        raise SearchIndexError(f"GUIDE_SEARCH_ANALYSIS={baseline!r}: expected 'stock', 'off' or nothing")
+    stock = baseline in ("stock", "off")
     pairs = name_pairs(data_dir) if data_dir else []
     data = prepare(data, prefixes, default, pairs, stock)
     source.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     written = {}
     for lang, index in split_index(data, prefixes, default).items():
-        if stock:
+        if baseline == "stock":
             # Stock Material: lunr's English pipeline, no language file.
             index["config"] = {**index["config"], "pipeline": STOCK_PIPELINE}
         target = source.with_name(f"search_index.{lang}.json")
