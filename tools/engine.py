@@ -78,6 +78,7 @@ def on_post_build(config):
     data_dir = Path(os.environ.get("GUIDE_DATA_DIR") or Path(config.config_file_path).resolve().parent / "data")
     try:
         searchindex.write_language_indexes(Path(config.site_dir), prefixes, default, data_dir)
+        searchindex.compact_analyser(Path(config.site_dir))
     except searchindex.SearchIndexError as exc:
         raise PluginError(f"guide: {exc}") from exc
 

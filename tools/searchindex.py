@@ -187,6 +187,27 @@ def prepare(data: dict, prefixes: dict[str, str], default: str, pairs: list, sto
     return {**data, "config": {**data["config"], "lang": [ANALYSER], "fields": fields}}
 
 
+ANALYSER_SCRIPT = Path("assets") / "javascripts" / "lunr" / "min" / f"lunr.{ANALYSER}.min.js"
+_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+def compact_analyser(site_dir: Path) -> int:
+    """Ship the analyser without its comments and indentation (the source in
+    ``overrides/`` stays commented); returns the bytes saved. Only whole-line
+    ``//`` comments and ``/* */`` blocks go, so code and strings are untouched."""
+    path = Path(site_dir) / ANALYSER_SCRIPT
+    if not path.is_file():
+        return 0
+    source = path.read_text(encoding="utf-8")
+    if source.startswith("/*! compact */"):
+        return 0  # already done (mkdocs-static-i18n runs post_build once per language)
+    lines = (line.strip() for line in _BLOCK_COMMENT.sub("", source).splitlines())
+    compact = "/*! compact */ /* source: overrides/" + ANALYSER_SCRIPT.as_posix() + " */\n" + "\n".join(
+        line for line in lines if line and not line.startswith("//"))
+    path.write_text(compact + "\n", encoding="utf-8")
+    return len(source.encode()) - len(compact.encode())
+
+
 def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: str,
                            data_dir: Path | None = None) -> dict[str, Path]:
     """Write ``search/search_index.<lang>.json`` for each language; return the paths.
