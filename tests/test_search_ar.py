@@ -245,3 +245,34 @@ def test_result_page_highlights_the_terms(browser, server_url):
         page.wait_for_function("document.querySelectorAll('article mark').length > 0", timeout=15000)
     finally:
         page.close()
+
+
+# Broken plurals and verb forms meet the page's word on a root key.
+SAME_ROOT = [
+    ("الأطفال", "طفل"), ("خبراء", "خبير"), ("السجون", "سجن"), ("الدول", "دولة"), ("النساء", "امرأة"),
+    ("مدن", "مدينة"), ("الاندماج", "يندمج"), ("التعافي", "تتعافى"), ("التعلم", "يتعلم"),
+    ("التمويل", "يمول"), ("الوقاية", "يقي"), ("التأهيل", "يؤهل"), ("التجنيد", "يجند"),
+]
+
+
+@pytest.mark.parametrize("word, typed", SAME_ROOT)
+def test_broken_plurals_and_verbs_meet_on_a_root(analyser, word, typed):
+    keys = analyser.evaluate("w => lunr.guide.indexKeys(w)", word)
+    roots = analyser.evaluate("w => lunr.guide.rootKeys(w)", typed)
+    assert set(roots) & set(keys), f"{typed!r} roots {roots}, {word!r} indexed as {keys}"
+
+
+@pytest.mark.parametrize("word, typed", [("مسؤولية", "مسئولية"), ("مسئولية", "مسؤولية"), ("قدراتهم", "قدرة"),
+                                         ("مسؤولياتهم", "مسؤولية"), ("شبابنا", "الشباب")])
+def test_hamza_seats_and_pronoun_suffixes(analyser, word, typed):
+    keys = analyser.evaluate("w => lunr.guide.indexKeys(w)", word)
+    key = analyser.evaluate("w => lunr.guide.queryKey(w)", typed)
+    assert any(k.startswith(key) for k in keys), f"{typed!r} -> {key!r}, {word!r} indexed as {keys}"
+
+
+def test_percentages_are_numbers_of_their_own(analyser):
+    assert analyser.evaluate("w => lunr.guide.indexKeys(w)", "٥٪") == ["5%"]
+    assert analyser.evaluate("w => lunr.guide.queryKey(w)", "5%") == "5%"
+    assert analyser.evaluate("w => lunr.guide.queryKey(w)", "٥") == "5"
+    # "5%" is not a prefix of "5" and "5" is indexed as itself: «الفصل ٥» stays apart.
+    assert analyser.evaluate("w => lunr.guide.indexKeys(w)", "٥") == ["5"]
