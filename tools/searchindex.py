@@ -228,7 +228,13 @@ def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: st
     stock = baseline in ("stock", "off")
     pairs = name_pairs(data_dir) if data_dir else []
     data = prepare(data, prefixes, default, pairs, stock)
-    source.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    combined = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    source.write_text(combined, encoding="utf-8")
+    script = source.with_name("search_index.js")
+    if script.is_file():
+        # The offline build: Material's offline plugin wrote the script form
+        # before this hook ran; it must carry the prepared index too.
+        script.write_text("var __index = " + combined, encoding="utf-8")
     written = {}
     for lang, index in split_index(data, prefixes, default).items():
         if baseline == "stock":
