@@ -20,7 +20,7 @@ import re
 
 import pytest
 
-from conftest import open_search, page_path
+from conftest import open_search, page_path, search
 from tools import searcheval
 
 ENTRIES = searcheval.load_queries()
@@ -156,6 +156,32 @@ def test_all_words_outrank_some_words(browser, server_url):
 
 
 # --- the search box ---------------------------------------------------------------
+
+SAMPLE = ["سجن", "Newark", "مسئولية مشتركة", "٥٪", "الوقاية من التطرف العنيف",
+          "polarization", "Munchen", "coordinaton", "local prevention network"]
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_search_box_lists_what_the_worker_answers(browser, server_url, online, lang):
+    """A sample of the set typed into the box like a reader: the result list
+    shows the pages in the order the evaluation measured."""
+    from test_search_ar import slug_of as slug_of_href
+
+    rows = {r["q"]: r for r in online if r["lang"] == lang and r["q"] in SAMPLE}
+    assert len(rows) >= 4, sorted(rows)
+    page = browser.new_page()
+    try:
+        page.goto(server_url + page_path(lang, "strategy"))
+        placeholder = open_search(page)
+        for query, row in rows.items():
+            pages = []
+            for href in search(page, query, placeholder):
+                slug = slug_of_href(href, server_url)[1]
+                if slug not in pages:
+                    pages.append(slug)
+            assert pages[:3] == row["results"][:3], f"{query!r}: box shows {pages[:5]}, worker {row['results'][:5]}"
+    finally:
+        page.close()
 
 @pytest.mark.parametrize("how", ["fill", "insert_text"])
 def test_text_without_a_key_press_searches(page, server_url, how):
