@@ -119,17 +119,36 @@ def name_pairs(data_dir: Path) -> list[dict[str, list[str]]]:
     return unique
 
 
+class _Name:
+    """One spelling of a name, ready to count in folded text."""
+
+    def __init__(self, name: str):
+        self.text = name
+        self.folded = _fold(name)
+        self.arabic = re.search("[\u0600-\u06FF]", self.folded) is not None
+        self.lower = self.folded.casefold()
+        escaped = re.escape(self.folded)
+        # Latin: a whole word, any case; table cells reach the index glued
+        # together ("BangladeshAsiaFranceEurope"), so a capitalised name may
+        # also touch a lower-case letter before it.
+        self.word = re.compile(r"(?<![A-Za-z0-9])(?i:" + escaped + r")(?![a-z0-9])")
+        self.glued = re.compile(r"(?<=[a-z])" + escaped + r"(?![a-z0-9])") if self.folded[:1].isupper() else None
+
+    def count(self, text: str, lower: str) -> int:
+        """How often ``text`` (folded; ``lower`` is its casefold) names it."""
+        if self.lower not in lower:
+            return 0
+        if self.arabic:
+            return text.count(self.folded)  # Arabic names take attached particles: وبنيوارك
+        found = len(self.word.findall(text))
+        if not found and self.glued:
+            found = len(self.glued.findall(text))
+        return found
+
+
 def _mentions(text: str, name: str) -> int:
     """How often ``text`` (folded) names ``name``."""
-    name = _fold(name)
-    if re.search("[\u0600-\u06FF]", name):
-        return text.count(name)  # Arabic names take attached particles: وبنيوارك
-    # Latin: a whole word, any case; table cells reach the index glued together
-    # ("BangladeshAsiaFranceEurope"), so a capitalised name may touch lower case.
-    found = len(re.findall(r"(?<![A-Za-z0-9])(?i:" + re.escape(name) + r")(?![a-z0-9])", text))
-    if not found and name[:1].isupper():
-        found = len(re.findall(r"(?<=[a-z])" + re.escape(name) + r"(?![a-z0-9])", text))
-    return found
+    return _Name(name).count(text, text.casefold())
 
 
 def add_aliases(docs: list[dict], pairs: list[dict[str, list[str]]], lang_of) -> int:
@@ -137,18 +156,21 @@ def add_aliases(docs: list[dict], pairs: list[dict[str, list[str]]], lang_of) ->
     ``alias``, as often as it mentions it (at most 3 times: a page that is about
     Newark outranks one that names it once); return how many entries got one.
     ``lang_of(doc)`` is the entry's language."""
+    ready = [{lang: [_Name(n) for n in names] for lang, names in pair.items()} for pair in pairs]
     count = 0
     for doc in docs:
         lang = lang_of(doc)
         other = "en" if lang == "ar" else "ar"
         text = _fold(f"{doc.get('title', '')} {doc.get('text', '')}")
+        lower = text.casefold()
         extra: list[str] = []
-        for pair in pairs:
-            own, theirs = pair.get(lang, []), pair.get(other, [])
-            times = min(3, sum(_mentions(text, name) for name in own))
-            for name in theirs:
-                if times and not _mentions(text, name):
-                    extra += [name] * times
+        for pair in ready:
+            times = min(3, sum(name.count(text, lower) for name in pair.get(lang, [])))
+            if not times:
+                continue
+            for name in pair.get(other, []):
+                if not name.count(text, lower):
+                    extra += [name.text] * times
         if extra:
             doc[ALIAS_FIELD] = " ".join(extra)
             count += 1
