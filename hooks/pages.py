@@ -110,8 +110,11 @@ def on_post_build(config):
     # Per-language search indexes next to the combined one (guide/search/searchindex.py).
     # After mkdocs-static-i18n (-100), which writes the final combined index.
     prefixes, default = _languages(config)
+    # The data pairs names in both scripts; the index gets the other spelling.
+    data_dir = Path(os.environ.get("GUIDE_DATA_DIR") or Path(config.config_file_path).resolve().parent / "data")
     try:
-        searchindex.write_language_indexes(Path(config.site_dir), prefixes, default)
+        searchindex.write_language_indexes(Path(config.site_dir), prefixes, default, data_dir)
+        searchindex.compact_analyser(Path(config.site_dir))
     except searchindex.SearchIndexError as exc:
         raise PluginError(f"guide: {exc}") from exc
 

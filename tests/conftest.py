@@ -113,6 +113,17 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory) -> Path:
+    """The offline bundle as ``python -m tools offline`` makes it, unpacked
+    (shared by the search tests)."""
+    from guide.publish.offline import build_offline
+
+    tmp = tmp_path_factory.mktemp("offline")
+    build_offline(tmp / "dist", keep_site=tmp / "site")
+    return tmp / "site"
+
+
 # --- Material's search box, driven like a reader -------------------------------
 
 def open_search(page) -> str:

@@ -105,7 +105,9 @@ def test_search_index_split_by_language(tmp_path):
     en = json.loads(written["en"].read_text(encoding="utf-8"))
     assert [d["location"] for d in ar["docs"]] == ["", "strategy/", "strategy/#city-mandate"]
     assert [d["location"] for d in en["docs"]] == ["en/", "en/strategy/#city-mandate"]
-    assert ar["config"] == {"lang": ["ar"], "separator": "x"} and en["config"]["lang"] == ["en"]
+    # Both load the guide's analyser (lunr.guide.min.js), with the hidden alias field.
+    assert ar["config"] == {"lang": ["guide"], "separator": "x", "fields": {"alias": {"boost": 1.0}}}
+    assert en["config"]["lang"] == ["guide"]
 
 
 def test_search_index_errors(tmp_path):

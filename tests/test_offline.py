@@ -96,7 +96,7 @@ def test_archive_contents(release):
     assert f"downloads/{offline.ARCHIVE}" not in files, "the archive must not contain itself"
     assert not [f for f in files if f.endswith(".map")], "source maps are not shipped"
     lunr = sorted(f.rsplit("/", 1)[1] for f in files if "/lunr/" in f)
-    assert lunr == ["lunr.ar.min.js", "lunr.multi.min.js", "lunr.stemmer.support.min.js"]
+    assert lunr == ["lunr.guide.min.js", "lunr.multi.min.js", "lunr.stemmer.support.min.js"]
     # No directory URLs ("strategy/"): file:// does not resolve them to index.html.
     assert "strategy/index.html" not in files and "en/strategy/index.html" not in files
 

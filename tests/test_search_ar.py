@@ -131,16 +131,6 @@ def test_arabic_queries_online(browser, server_url, artifacts_dir):
     check_report(report, artifacts_dir, "arabic-search-online")
 
 
-@pytest.fixture(scope="session")
-def offline_site(tmp_path_factory) -> Path:
-    """The offline bundle as ``python -m tools offline`` makes it, unpacked."""
-    from guide.publish.offline import build_offline
-
-    tmp = tmp_path_factory.mktemp("offline")
-    build_offline(tmp / "dist", keep_site=tmp / "site")
-    return tmp / "site"
-
-
 def test_arabic_queries_offline(browser, offline_site, artifacts_dir):
     root = offline_site.as_uri() + "/"
     page = browser.new_page()
@@ -188,11 +178,11 @@ def test_search_costs_nothing_until_opened(browser, server_url):
 
 # --- the analyser itself, in Chromium, without a build ----------------------
 
-LUNR_AR = Path(__file__).resolve().parent.parent / "overrides" / "assets" / "javascripts" / "lunr" / "min" / "lunr.ar.min.js"
+LUNR_AR = Path(__file__).resolve().parent.parent / "overrides" / "assets" / "javascripts" / "lunr" / "min" / "lunr.guide.min.js"
 # A stand-in for the parts of lunr the override wraps; enough to call its analyser.
 _LUNR_STUB = """
 self.lunr = {Pipeline: {prototype: {run: function (t) { return t; }}, registerFunction: function () {}},
-             Query: {prototype: {clause: function () { return this; }}}};
+             Query: {prototype: {clause: function () { return this; }}}, Index: {prototype: {}}};
 """
 
 # (what the page says, what a reader types): the reader's key must be one of the page word's keys.
@@ -211,7 +201,7 @@ SAME_WORD = [
 @pytest.fixture(scope="module")
 def analyser(browser):
     page = browser.new_page()
-    page.set_content("<!doctype html><title>lunr.ar</title>")
+    page.set_content("<!doctype html><title>lunr.guide</title>")
     page.add_script_tag(content=_LUNR_STUB)
     page.add_script_tag(content=LUNR_AR.read_text(encoding="utf-8"))
     yield page
@@ -220,25 +210,25 @@ def analyser(browser):
 
 @pytest.mark.parametrize("word, typed", SAME_WORD)
 def test_variants_meet_on_a_key(analyser, word, typed):
-    keys = analyser.evaluate("w => lunr.ar.indexKeys(w)", word)
-    key = analyser.evaluate("w => lunr.ar.queryKey(w)", typed)
+    keys = analyser.evaluate("w => lunr.guide.indexKeys(w)", word)
+    key = analyser.evaluate("w => lunr.guide.queryKey(w)", typed)
     # Material adds a trailing wildcard, so the reader's key may also be a prefix of an indexed key.
     assert any(k.startswith(key) for k in keys), f"{typed!r} -> {key!r}, {word!r} indexed as {keys}"
 
 
 def test_stop_words_and_latin(analyser):
-    assert analyser.evaluate("w => lunr.ar.queryKey(w)", "في") == ""
-    assert analyser.evaluate("w => lunr.ar.indexKeys(w)", "التي") == []
+    assert analyser.evaluate("w => lunr.guide.queryKey(w)", "في") == ""
+    assert analyser.evaluate("w => lunr.guide.indexKeys(w)", "التي") == []
     # Latin words are Material's business: untouched (the tokenizer lower-cases them).
-    assert analyser.evaluate("w => lunr.ar.indexKeys(w)", "nlc") == ["nlc"]
+    assert analyser.evaluate("w => lunr.guide.indexKeys(w)", "nlc") == ["nlc"]
 
 
 def test_different_words_stay_apart(analyser):
     """Light stemming must not merge unrelated words into one key."""
     pairs = [("مدينة", "مدرسة"), ("الاستراتيجية", "الاستدامة"), ("تفويض", "تفاوض")]
     for a, b in pairs:
-        ka = analyser.evaluate("w => lunr.ar.indexKeys(w)", a)
-        kb = analyser.evaluate("w => lunr.ar.queryKey(w)", b)
+        ka = analyser.evaluate("w => lunr.guide.indexKeys(w)", a)
+        kb = analyser.evaluate("w => lunr.guide.queryKey(w)", b)
         assert not any(k.startswith(kb) for k in ka), f"{b!r} would find {a!r}: {kb!r} vs {ka}"
 
 
@@ -255,3 +245,34 @@ def test_result_page_highlights_the_terms(browser, server_url):
         page.wait_for_function("document.querySelectorAll('article mark').length > 0", timeout=15000)
     finally:
         page.close()
+
+
+# Broken plurals and verb forms meet the page's word on a root key.
+SAME_ROOT = [
+    ("الأطفال", "طفل"), ("خبراء", "خبير"), ("السجون", "سجن"), ("الدول", "دولة"), ("النساء", "امرأة"),
+    ("مدن", "مدينة"), ("الاندماج", "يندمج"), ("التعافي", "تتعافى"), ("التعلم", "يتعلم"),
+    ("التمويل", "يمول"), ("الوقاية", "يقي"), ("التأهيل", "يؤهل"), ("التجنيد", "يجند"),
+]
+
+
+@pytest.mark.parametrize("word, typed", SAME_ROOT)
+def test_broken_plurals_and_verbs_meet_on_a_root(analyser, word, typed):
+    keys = analyser.evaluate("w => lunr.guide.indexKeys(w)", word)
+    roots = analyser.evaluate("w => lunr.guide.rootKeys(w)", typed)
+    assert set(roots) & set(keys), f"{typed!r} roots {roots}, {word!r} indexed as {keys}"
+
+
+@pytest.mark.parametrize("word, typed", [("مسؤولية", "مسئولية"), ("مسئولية", "مسؤولية"), ("قدراتهم", "قدرة"),
+                                         ("مسؤولياتهم", "مسؤولية"), ("شبابنا", "الشباب")])
+def test_hamza_seats_and_pronoun_suffixes(analyser, word, typed):
+    keys = analyser.evaluate("w => lunr.guide.indexKeys(w)", word)
+    key = analyser.evaluate("w => lunr.guide.queryKey(w)", typed)
+    assert any(k.startswith(key) for k in keys), f"{typed!r} -> {key!r}, {word!r} indexed as {keys}"
+
+
+def test_percentages_are_numbers_of_their_own(analyser):
+    assert analyser.evaluate("w => lunr.guide.indexKeys(w)", "٥٪") == ["5%"]
+    assert analyser.evaluate("w => lunr.guide.queryKey(w)", "5%") == "5%"
+    assert analyser.evaluate("w => lunr.guide.queryKey(w)", "٥") == "5"
+    # "5%" is not a prefix of "5" and "5" is indexed as itself: «الفصل ٥» stays apart.
+    assert analyser.evaluate("w => lunr.guide.indexKeys(w)", "٥") == ["5"]

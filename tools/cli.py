@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "release": ("tools.release", "PDFs, offline archive and site with download links; reports sizes"),
     "zensical-report": ("tools.zensical_report", "what Zensical (newest release) builds of this site; writes docs-dev/zensical-readiness.md"),
     "bench": ("tools.bench", "figures: build time vs bare Material, bytes per first visit, search, Lighthouse"),
+    "searcheval": ("tools.searcheval", "search relevance: the evaluation set in Chromium, hit@5 and MRR per language and kind"),
 }
 
 

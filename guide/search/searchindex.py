@@ -4,12 +4,31 @@ mkdocs-static-i18n writes a single ``search/search_index.json`` at the site
 root holding every language (English entries have ``en/...`` locations). A
 reader searching an Arabic page should get Arabic pages and download only the
 Arabic half, so next to it we write ``search/search_index.<lang>.json`` with
-that language's entries, and a search configuration for that language alone
-(``lang: ["ar"]``: the Arabic analysis in our lunr.ar override; ``["en"]``:
-no extra lunr language file at all). The page loads its own language's file
-(see ``overrides/partials/search-lazy.js``); the combined file stays for the
+that language's entries. The page loads its own language's file (see
+``overrides/partials/search-lazy.js``); the combined file stays for the
 offline bundle (Material's offline plugin inlines it), where the page filters
 the entries instead.
+
+Before splitting, the combined index is prepared for the guide's analysis
+(``overrides/assets/javascripts/lunr/min/lunr.guide.min.js``):
+
+* ``config.lang`` becomes ``["guide"]``, so Material's worker loads that file
+  (Arabic and English analysis, ranking) for either language;
+* names in either script: the data pairs every city, country and acronym in
+  both languages (cases, mandates, glossary); an entry that mentions one
+  spelling gets the other in a hidden ``alias`` field (indexed, never shown),
+  so "Newark" finds نيوارك on the Arabic site and «نيوارك» finds Newark on the
+  English one;
+* Arabic text in English entries (the glossary's Arabic terms) moves to that
+  hidden field too: still found, but an English result never needs the
+  Arabic font.
+
+Baselines for the evaluation (``python -m tools searcheval --baselines``):
+``GUIDE_SEARCH_ANALYSIS=stock`` writes the indexes as stock Material would
+(``lang: [<language>]``, lunr's English pipeline: trimmer, stop words,
+stemmer; no aliases); ``GUIDE_SEARCH_ANALYSIS=off`` as this site did before
+the guide's analysis (the same, with the empty pipeline mkdocs-static-i18n
+inherits from the Arabic build).
 
 Plain Python, no MkDocs import: the hook ``hooks/pages.py`` calls it after the build.
 """
@@ -17,9 +36,20 @@ Plain Python, no MkDocs import: the hook ``hooks/pages.py`` calls it after the b
 from __future__ import annotations
 
 import json
+import os
+import re
+import unicodedata
 from pathlib import Path
 
+import yaml
+
 INDEX = Path("search") / "search_index.json"
+ANALYSER = "guide"  # lunr/min/lunr.guide.min.js
+ALIAS_FIELD = "alias"
+STOCK_PIPELINE = ["trimmer", "stopWordFilter", "stemmer"]
+_TAGS = re.compile(r"<[^>]+>")
+_AR_MARKS = re.compile("[\u0610-\u061A\u064B-\u065F\u0670\u0640]")
+_NAME_PARTS = re.compile(r"\s*[(),،]\s*")
 
 
 class SearchIndexError(ValueError):
@@ -42,12 +72,166 @@ def split_index(data: dict, prefixes: dict[str, str], default: str) -> dict[str,
     result = {}
     for lang in prefixes:
         docs = [d for d in data["docs"] if language_of(d.get("location", ""), prefixes, default) == lang]
-        config = {**data["config"], "lang": [lang]}
+        config = dict(data["config"])
+        if config.get("lang") != [ANALYSER]:
+            config["lang"] = [lang]
         result[lang] = {**data, "config": config, "docs": docs}
     return result
 
 
-def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: str) -> dict[str, Path]:
+def _fold(text: str) -> str:
+    """Text as names are compared: no tags, diacritics or tatweel, one alef (case kept)."""
+    text = unicodedata.normalize("NFKC", _TAGS.sub(" ", text))
+    text = _AR_MARKS.sub("", text)
+    text = re.sub("[\u0622\u0623\u0625]", "\u0627", text)
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c) or "\u0600" <= c <= "\u06FF")
+
+
+def _parts(name: str) -> list[str]:
+    """``"Newark, New Jersey"`` -> ``["Newark", "New Jersey"]``; ``"نيوارك (نيوجيرسي)"`` likewise."""
+    return [p for p in _NAME_PARTS.split(name.strip()) if p]
+
+
+def name_pairs(data_dir: Path) -> list[dict[str, list[str]]]:
+    """Every city, country and acronym the data names, ``{"ar": [...], "en": [...]}``.
+
+    Cities and countries come from cases.yml and mandates.yml; acronyms are the
+    glossary terms with an ``abbr`` (the acronym goes with the English name).
+    The data is validated by the build before this runs.
+    """
+    def load(name: str) -> dict:
+        path = Path(data_dir) / name
+        return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+    pairs = []
+    for record in load("cases.yml").get("cases", []) + load("mandates.yml").get("mandates", []):
+        for key in ("city", "country"):
+            names = record.get(key)
+            if isinstance(names, dict) and names.get("ar") and names.get("en"):
+                pairs.append({"ar": _parts(names["ar"]), "en": _parts(names["en"])})
+    for term in load("glossary.yml").get("terms", []):
+        if term.get("abbr"):
+            pairs.append({"ar": _parts(term["term"]["ar"]), "en": _parts(term["term"]["en"]) + [term["abbr"]]})
+    unique = []
+    for pair in pairs:
+        if pair not in unique:
+            unique.append(pair)
+    return unique
+
+
+class _Name:
+    """One spelling of a name, ready to count in folded text."""
+
+    def __init__(self, name: str):
+        self.text = name
+        self.folded = _fold(name)
+        self.arabic = re.search("[\u0600-\u06FF]", self.folded) is not None
+        self.lower = self.folded.casefold()
+        escaped = re.escape(self.folded)
+        # Latin: a whole word, any case; table cells reach the index glued
+        # together ("BangladeshAsiaFranceEurope"), so a capitalised name may
+        # also touch a lower-case letter before it.
+        self.word = re.compile(r"(?<![A-Za-z0-9])(?i:" + escaped + r")(?![a-z0-9])")
+        self.glued = re.compile(r"(?<=[a-z])" + escaped + r"(?![a-z0-9])") if self.folded[:1].isupper() else None
+
+    def count(self, text: str, lower: str) -> int:
+        """How often ``text`` (folded; ``lower`` is its casefold) names it."""
+        if self.lower not in lower:
+            return 0
+        if self.arabic:
+            return text.count(self.folded)  # Arabic names take attached particles: وبنيوارك
+        found = len(self.word.findall(text))
+        if not found and self.glued:
+            found = len(self.glued.findall(text))
+        return found
+
+
+def _mentions(text: str, name: str) -> int:
+    """How often ``text`` (folded) names ``name``."""
+    return _Name(name).count(text, text.casefold())
+
+
+def add_aliases(docs: list[dict], pairs: list[dict[str, list[str]]], lang_of) -> int:
+    """Give each entry the other script's spelling of every name it mentions, in
+    ``alias``, as often as it mentions it (at most 3 times: a page that is about
+    Newark outranks one that names it once); return how many entries got one.
+    ``lang_of(doc)`` is the entry's language."""
+    ready = [{lang: [_Name(n) for n in names] for lang, names in pair.items()} for pair in pairs]
+    count = 0
+    for doc in docs:
+        lang = lang_of(doc)
+        other = "en" if lang == "ar" else "ar"
+        text = _fold(f"{doc.get('title', '')} {doc.get('text', '')}")
+        lower = text.casefold()
+        extra: list[str] = []
+        for pair in ready:
+            times = min(3, sum(name.count(text, lower) for name in pair.get(lang, [])))
+            if not times:
+                continue
+            for name in pair.get(other, []):
+                if not name.count(text, lower):
+                    extra += [name.text] * times
+        if extra:
+            doc[ALIAS_FIELD] = " ".join(extra)
+            count += 1
+    return count
+
+
+_ARABIC_RUN = re.compile("[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF][\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF\\s]*")
+
+
+def hide_arabic_runs(docs: list[dict], lang_of) -> int:
+    """In entries of the non-Arabic languages, move Arabic text (the bilingual
+    glossary's terms) from the shown ``text`` to the hidden ``alias``: still
+    found, but a result snippet on an English page then needs no Arabic font
+    (20 kB). Returns how many entries changed."""
+    count = 0
+    for doc in docs:
+        if lang_of(doc) == "ar" or not _ARABIC_RUN.search(doc.get("text", "")):
+            continue
+        runs = [r.strip() for r in _ARABIC_RUN.findall(doc["text"])]
+        doc["text"] = _ARABIC_RUN.sub("", doc["text"])
+        doc[ALIAS_FIELD] = " ".join(filter(None, [doc.get(ALIAS_FIELD, "")] + runs))
+        count += 1
+    return count
+
+
+def prepare(data: dict, prefixes: dict[str, str], default: str, pairs: list, stock: bool = False) -> dict:
+    """The combined index made ready for the guide's analysis (see the module doc)."""
+    if not isinstance(data.get("docs"), list) or not isinstance(data.get("config"), dict):
+        raise SearchIndexError("search index has no 'docs' list or 'config' object")
+    if stock:
+        return data
+    lang_of = lambda doc: language_of(doc.get("location", ""), prefixes, default)  # noqa: E731
+    add_aliases(data["docs"], pairs, lang_of)
+    hide_arabic_runs(data["docs"], lang_of)
+    fields = {**data["config"].get("fields", {}), ALIAS_FIELD: {"boost": 1.0}}
+    return {**data, "config": {**data["config"], "lang": [ANALYSER], "fields": fields}}
+
+
+ANALYSER_SCRIPT = Path("assets") / "javascripts" / "lunr" / "min" / f"lunr.{ANALYSER}.min.js"
+_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+def compact_analyser(site_dir: Path) -> int:
+    """Ship the analyser without its comments and indentation (the source in
+    ``overrides/`` stays commented); returns the bytes saved. Only whole-line
+    ``//`` comments and ``/* */`` blocks go, so code and strings are untouched."""
+    path = Path(site_dir) / ANALYSER_SCRIPT
+    if not path.is_file():
+        return 0
+    source = path.read_text(encoding="utf-8")
+    if source.startswith("/*! compact */"):
+        return 0  # already done (mkdocs-static-i18n runs post_build once per language)
+    lines = (line.strip() for line in _BLOCK_COMMENT.sub("", source).splitlines())
+    compact = "/*! compact */ /* source: overrides/" + ANALYSER_SCRIPT.as_posix() + " */\n" + "\n".join(
+        line for line in lines if line and not line.startswith("//"))
+    path.write_text(compact + "\n", encoding="utf-8")
+    return len(source.encode()) - len(compact.encode())
+
+
+def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: str,
+                           data_dir: Path | None = None) -> dict[str, Path]:
     """Write ``search/search_index.<lang>.json`` for each language; return the paths.
 
     ``prefixes`` maps each language to its URL prefix (``{"ar": "", "en": "en/"}``).
@@ -60,8 +244,24 @@ def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: st
         data = json.loads(source.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise SearchIndexError(f"{source}: not valid JSON: {exc}") from exc
+    baseline = os.environ.get("GUIDE_SEARCH_ANALYSIS", "").strip().lower()
+    if baseline not in ("", "stock", "off"):
+        raise SearchIndexError(f"GUIDE_SEARCH_ANALYSIS={baseline!r}: expected 'stock', 'off' or nothing")
+    stock = baseline in ("stock", "off")
+    pairs = name_pairs(data_dir) if data_dir else []
+    data = prepare(data, prefixes, default, pairs, stock)
+    combined = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    source.write_text(combined, encoding="utf-8")
+    script = source.with_name("search_index.js")
+    if script.is_file():
+        # The offline build: Material's offline plugin wrote the script form
+        # before this hook ran; it must carry the prepared index too.
+        script.write_text("var __index = " + combined, encoding="utf-8")
     written = {}
     for lang, index in split_index(data, prefixes, default).items():
+        if baseline == "stock":
+            # Stock Material: lunr's English pipeline, no language file.
+            index["config"] = {**index["config"], "pipeline": STOCK_PIPELINE}
         target = source.with_name(f"search_index.{lang}.json")
         target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         written[lang] = target

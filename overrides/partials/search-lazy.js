@@ -3,7 +3,7 @@
    requests the (both-language) index. We wrap both:
    - XMLHttpRequest: the index request is sent only once the reader focuses the
      search box (or opens search), and asks for this language's index
-     (search/search_index.<lang>.json, written by tools/searchindex.py);
+     (search/search_index.<lang>.json, written by guide/search/searchindex.py);
    - Worker: the search worker (and the lunr files it imports) starts on its
      first message, and the documents it receives are cut to this language
      (needed offline, where Material inlines the combined index).
@@ -21,6 +21,15 @@
   }
   document.addEventListener("focusin", function (ev) {
     if (ev.target && ev.target.name === "query") open();
+  });
+  // Material searches on "keyup" only; text that arrives without a key
+  // (paste, IME composition, voice input, autofill) fires "input" alone.
+  // Passing it on as a keyup lets Material search whatever way the text came.
+  document.addEventListener("input", function (ev) {
+    var el = ev.target;
+    if (!el || el.name !== "query") return;
+    open();
+    el.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
   });
   document.addEventListener("change", function (ev) {
     if (ev.target && ev.target.id === "__search" && ev.target.checked) open();

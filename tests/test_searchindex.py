@@ -1,0 +1,94 @@
+"""Build-time preparation of the search indexes (guide/search/searchindex.py): names
+in both scripts, Arabic text hidden from English snippets, baselines, the
+shipped analyser. Plain Python, no build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from guide.search import searchindex
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIXES = {"ar": "", "en": "en/"}
+
+
+def lang_of(doc):
+    return searchindex.language_of(doc["location"], PREFIXES, "ar")
+
+
+def test_name_pairs_come_from_cases_mandates_and_glossary():
+    pairs = searchindex.name_pairs(ROOT / "data")
+    assert {"ar": ["نيوارك", "نيوجيرسي"], "en": ["Newark", "New Jersey"]} in pairs  # a case's city
+    assert {"ar": ["فرنسا"], "en": ["France"]} in pairs  # a mandate's country
+    assert any(p["en"][-1] == "NLC" for p in pairs)  # a glossary acronym
+    assert len(pairs) == len({json.dumps(p, ensure_ascii=False) for p in pairs}), "duplicates"
+
+
+def test_aliases_add_the_other_script_as_often_as_the_name_is_mentioned():
+    pairs = [{"ar": ["غدانسك"], "en": ["Gdańsk"]}, {"ar": ["فرنسا"], "en": ["France"]}]
+    docs = [{"location": "sensitive-issues/", "title": "x", "text": "<p>في غدانسك، وبغدانسك أيضًا</p>"},
+            {"location": "en/strategy/#m", "title": "x", "text": "plan. FranceEuropeWider mandate"},
+            {"location": "en/x/", "title": "x", "text": "Frances and Franceville"},
+            {"location": "en/y/", "title": "x", "text": "Gdansk and Gdańsk"}]
+    assert searchindex.add_aliases(docs, pairs, lang_of) == 3
+    assert docs[0]["alias"] == "Gdańsk Gdańsk"  # two mentions, with attached particles
+    assert docs[1]["alias"] == "فرنسا"  # table cells glued together still name France
+    assert "alias" not in docs[2]  # not a whole word
+    assert docs[3]["alias"] == "غدانسك غدانسك"  # accents folded: both spellings count
+
+
+def test_arabic_text_leaves_english_snippets_but_stays_searchable():
+    docs = [{"location": "en/glossary/#terms", "title": "Glossary", "text": "<p>prevention الوقاية · Work</p>"},
+            {"location": "glossary/", "title": "مسرد", "text": "<p>الوقاية (prevention)</p>"}]
+    assert searchindex.hide_arabic_runs(docs, lang_of) == 1
+    assert docs[0]["text"] == "<p>prevention · Work</p>" and docs[0]["alias"] == "الوقاية"
+    assert docs[1]["text"] == "<p>الوقاية (prevention)</p>" and "alias" not in docs[1]
+
+
+def _index(tmp_path, docs):
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps(
+        {"config": {"lang": ["ar", "en"], "separator": "x", "pipeline": [" "], "fields": {"title": {"boost": 1000}}},
+         "docs": docs}), encoding="utf-8")
+
+
+def test_combined_index_is_prepared_too(tmp_path):
+    """The offline bundle uses the combined index: it gets the same analysis."""
+    _index(tmp_path, [{"location": "strategy/", "title": "t", "text": "نيوارك"}])
+    searchindex.write_language_indexes(tmp_path, PREFIXES, "ar", ROOT / "data")
+    combined = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert combined["config"]["lang"] == ["guide"]
+    assert combined["config"]["fields"]["alias"] == {"boost": 1.0}
+    assert combined["docs"][0]["alias"].startswith("Newark")
+
+
+@pytest.mark.parametrize("mode, lang_en, pipeline", [("stock", ["en"], searchindex.STOCK_PIPELINE), ("off", ["en"], [" "])])
+def test_baselines(tmp_path, monkeypatch, mode, lang_en, pipeline):
+    monkeypatch.setenv("GUIDE_SEARCH_ANALYSIS", mode)
+    _index(tmp_path, [{"location": "en/", "title": "t", "text": "Newark"}])
+    written = searchindex.write_language_indexes(tmp_path, PREFIXES, "ar", ROOT / "data")
+    en = json.loads(written["en"].read_text(encoding="utf-8"))
+    assert en["config"]["lang"] == lang_en and en["config"]["pipeline"] == pipeline
+    assert "alias" not in en["docs"][0]
+
+
+def test_unknown_baseline_is_one_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("GUIDE_SEARCH_ANALYSIS", "yes")
+    _index(tmp_path, [])
+    with pytest.raises(searchindex.SearchIndexError, match="GUIDE_SEARCH_ANALYSIS='yes'"):
+        searchindex.write_language_indexes(tmp_path, PREFIXES, "ar", ROOT / "data")
+
+
+def test_analyser_ships_without_comments(tmp_path):
+    source = ROOT / "overrides" / searchindex.ANALYSER_SCRIPT
+    target = tmp_path / searchindex.ANALYSER_SCRIPT
+    target.parent.mkdir(parents=True)
+    target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    saved = searchindex.compact_analyser(tmp_path)
+    compact = target.read_text(encoding="utf-8")
+    assert saved > 0 and "\n//" not in compact and "Keys of a token" not in compact
+    assert "lunr.guide = function" in compact
+    assert searchindex.compact_analyser(tmp_path) == 0  # idempotent
