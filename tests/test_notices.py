@@ -140,12 +140,16 @@ def aside(html: str, cls: str) -> str | None:
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
-def test_every_page_shows_dates_and_its_own_source_file(site_dir, server_url, lang):
+def test_every_page_shows_dates_and_the_guide_as_source_not_a_repository_path(site_dir, server_url, lang):
     edition = {"ar": ["١١ سبتمبر ٢٠٢٣", "٣٠ يناير ٢٠٢٥"], "en": ["12 September 2023"]}[lang]
     for slug in PAGES:
-        block = aside(html_of(site_dir, lang, slug), "guide-page-dates")
+        html = html_of(site_dir, lang, slug)
+        block = aside(html, "guide-page-dates")
         assert block, f"{lang}/{slug}: no dates block"
-        assert f"docs/{lang}/{slug}.md" in block
+        # Readers get the guide, linked; file paths are for editors (issue 10.5).
+        assert f'href="{notices.GUIDE_URL}"' in block
+        text = re.sub(r"<[^>]+>", " ", html)
+        assert not re.search(r"docs/(ar|en)/|data/\w+\.yml", text), f"{lang}/{slug}: a repository path is shown to readers"
         for text in edition:
             assert text in block, f"{lang}/{slug}: edition date {text} missing"
         # The work tree has git history, so every page knows its last change.

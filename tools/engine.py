@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -28,6 +29,53 @@ def on_page_context(context, page, config, nav):
     # Which search index the page loads and which entries are its language.
     context["search_scope"] = _search_scope(config)
     return context
+
+
+def on_env(env, config, files):
+    # UI strings for the templates that are not pages (Material's interface
+    # strings, footer, logo, 404): `guide_ui[key][lang]`, from data/ui.yml.
+    env.globals["guide_ui"] = _reader_state(config)["ui"]
+    return env
+
+
+def on_template_context(context, template_name, config):
+    # The 404 page is a theme template, not a page: give it what pages get from
+    # on_page_context (search scope), and point its language menu at the
+    # other language's home page rather than the last page built.
+    if template_name == "404.html":
+        context["search_scope"] = _search_scope(config)
+        prefixes, _ = _languages(config)
+        base = urlsplit(config.site_url or "/").path or "/"
+        # mkdocs-static-i18n sets the menu per page as the attribute
+        # config.extra.alternate (Jinja reads that first), so set both.
+        current = getattr(config.extra, "alternate", None) or config.extra.get("alternate") or []
+        homes = [dict(alt, link=base + prefixes[alt["lang"]]) if alt.get("lang") in prefixes else alt
+                 for alt in current]
+        config.extra["alternate"] = homes
+        config.extra.alternate = homes
+    return context
+
+
+def on_post_template(output, template_name, config):
+    # One 404 page per language: Arabic at /404.html, English at /en/404.html.
+    # mkdocs-static-i18n builds every language into the same site_dir, so the
+    # English build would overwrite the Arabic 404: write it under en/ and
+    # give MkDocs back the Arabic page kept from the first (default) build.
+    if template_name != "404.html":
+        return output
+    prefixes, default = _languages(config)
+    lang = config.theme["language"]
+    output = pagemeta.set_html_dir(output, lang)
+    if lang == default or lang not in prefixes:
+        _NOT_FOUND[config.site_dir] = output
+        return output
+    target = Path(config.site_dir) / prefixes[lang] / "404.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(output, encoding="utf-8")
+    return _NOT_FOUND.get(config.site_dir, output)
+
+
+_NOT_FOUND: dict[str, str] = {}  # site_dir -> the default language's 404 page
 
 
 def on_nav(nav, config, files):
