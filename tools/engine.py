@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from tools import a11yfix, gitdates, langparts, notices, pagemeta, safelinks, searchindex
+from tools import a11yfix, gitdates, langparts, navlegend, notices, pagemeta, safelinks, searchindex, tablecards
 
 log = logging.getLogger("mkdocs.hooks.guide")
 
@@ -87,11 +87,37 @@ def on_nav(nav, config, files):
     return nav
 
 
+def on_page_content(html, page, config, files):
+    # Markdown tables become cards on phones (site.css): label their cells.
+    html = tablecards.label_cells(html)
+    # Arabic H1s have no Latin letters to make an id from (toc gives "_1"):
+    # use the English page's H1 id, so both languages share it.
+    html, old = pagemeta.readable_h1_id(html, _english_h1_id(page))
+    if old:
+        for item in page.toc.items:
+            if item.id == old:
+                item.id = _english_h1_id(page)
+    return html
+
+
+def _english_h1_id(page) -> str | None:
+    folder, _, name = page.file.src_uri.partition("/")
+    if folder == "en" or not name:
+        return None
+    english = Path(page.file.abs_src_path).resolve().parents[len(Path(name).parts)] / "en" / name
+    if not english.exists():
+        return None
+    return pagemeta.h1_id_from_markdown(english.read_text(encoding="utf-8"))
+
+
 def on_post_page(output, page, config):
     # Material puts dir= on <body> only; the document element should carry it too.
     output = pagemeta.set_html_dir(output, config.theme["language"])
     # Language of parts: Latin runs in Arabic articles get lang="en", and the reverse.
     output = langparts.mark_language_runs(output, config.theme["language"])
+    # The navigation's ⓘ marker for summary pages, explained under the navigation.
+    ui = _reader_state(config)["ui"]
+    output = navlegend.add_legend(output, ui["nav.status.legend"][config.theme["language"]])
     # Material's search dialog has no accessible name.
     output = a11yfix.name_search_dialog(output)
     # Links to other sites get rel="noopener".
