@@ -107,15 +107,15 @@ def test_missing_ui_key_is_named(tmp_path):
     bad = tmp_path / "ui.yml"
     strings = yaml.safe_load((ROOT / "data" / "ui.yml").read_text(encoding="utf-8"))
     del strings["notice.summary"]
-    strings["dates.source-file"] = {"ar": "الملف المصدر"}
+    strings["dates.source-guide"] = {"ar": "الملف المصدر"}
     bad.write_text(yaml.safe_dump(strings, allow_unicode=True), encoding="utf-8")
     with pytest.raises(notices.UIError, match="'notice.summary' missing"):
         notices.load_ui(bad)
-    del strings["dates.source-file"]["ar"]
+    del strings["dates.source-guide"]["ar"]
     strings["notice.summary"] = {"ar": "x", "en": "y"}
-    strings["dates.source-file"] = {"ar": "x"}
+    strings["dates.source-guide"] = {"ar": "x"}
     bad.write_text(yaml.safe_dump(strings, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(notices.UIError, match="'dates.source-file' has no 'en' string"):
+    with pytest.raises(notices.UIError, match="'dates.source-guide' has no 'en' string"):
         notices.load_ui(bad)
 
 
@@ -285,5 +285,5 @@ def test_build_without_git_history_falls_back(tmp_path):
         html = html_of(site, lang, "strategy")
         block = aside(html, "guide-page-dates")
         assert block and "guide-page-dates__updated" not in block  # no "last updated" line
-        assert f"docs/{lang}/strategy.md" in block  # the rest still shows
+        assert f'href="{notices.GUIDE_URL}"' in block  # the rest still shows (the source)
         assert "guide-notice--translation" not in html
