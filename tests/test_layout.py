@@ -10,6 +10,7 @@ languages, for a person to review the whole site at a glance (CI keeps it).
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pytest
@@ -221,3 +222,17 @@ def test_contact_sheet_lists_every_page_in_both_widths(sheet_dir):
     for lang, name, _ in all_pages():
         for width in SHEET_WIDTHS:
             assert shot_name(lang, name, width) in sheet
+
+
+def test_built_stylesheets_drop_comments_but_keep_every_rule(site_dir):
+    from tools.minify import strip_css_comments
+
+    for name in ("site.css", "fonts.css", "print.css"):
+        source = (Path(__file__).resolve().parent.parent / "docs/assets/stylesheets" / name).read_text(encoding="utf-8")
+        built = (site_dir / "assets/stylesheets" / name).read_text(encoding="utf-8")
+        assert "/*" not in built and built == strip_css_comments(source)
+        # A "/*" inside a string would have eaten rules: braces stay balanced,
+        # and every selector of the source is still there.
+        assert built.count("{") == built.count("}") > 3
+        for selector in re.findall(r"^([.#:\w@\[][^{/]*)\{", strip_css_comments(source), re.MULTILINE):
+            assert selector in built, (name, selector)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from tools import a11yfix, gitdates, langparts, navlegend, notices, pagemeta, safelinks, searchindex, tablecards
+from tools import a11yfix, gitdates, langparts, minify, navlegend, notices, pagemeta, safelinks, searchindex, tablecards
 
 log = logging.getLogger("mkdocs.hooks.guide")
 
@@ -148,6 +148,8 @@ def on_post_build(config):
     # Per-language search indexes next to the combined one (tools/searchindex.py).
     # After mkdocs-static-i18n (-100), which writes the final combined index.
     prefixes, default = _languages(config)
+    # Our stylesheets without their comments (the print view's included).
+    minify.minify_stylesheets(Path(config.site_dir), [*map(str, config.extra_css), "assets/stylesheets/print.css"])
     try:
         searchindex.write_language_indexes(Path(config.site_dir), prefixes, default)
     except searchindex.SearchIndexError as exc:
