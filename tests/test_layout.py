@@ -83,14 +83,15 @@ LAYOUT_JS = r"""
 
   const article = document.querySelector("article.md-content__inner");
   const inArticle = article ? [...article.querySelectorAll("*")] : [];
-  if (phone) {
-    // 2. Tables and scroll boxes whose content is wider than the box.
-    for (const el of inArticle) {
-      if (!shown(el) || !scrollsX(el)) continue;
-      if (el.scrollWidth > el.clientWidth + 1) {
-        problems.push(`scroll box content ${el.scrollWidth}px wider than its ${el.clientWidth}px box: ${describe(el)}`);
-      }
+  // 2. Tables and scroll boxes whose content is wider than the box (at every
+  //    width: the reading measure makes a desktop column narrow too).
+  for (const el of inArticle) {
+    if (!shown(el) || !scrollsX(el)) continue;
+    if (el.scrollWidth > el.clientWidth + 1) {
+      problems.push(`scroll box content ${el.scrollWidth}px wider than its ${el.clientWidth}px box: ${describe(el)}`);
     }
+  }
+  if (phone) {
     // 3. Rows and cards taller than their text needs.
     for (const row of article ? article.querySelectorAll("tr, .guide-box:not(:has(table))") : []) {
       const h = row.getBoundingClientRect().height;
