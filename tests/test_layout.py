@@ -147,7 +147,19 @@ LAYOUT_JS = r"""
     }
   }
 
-  // 7. Following a section link leaves its heading below the sticky header.
+  // 7. The hidden ¶ permalink never sits alone on a line under its heading.
+  for (const link of article ? article.querySelectorAll(":is(h1, h2, h3) > a.headerlink") : []) {
+    const before = link.previousSibling;
+    if (!before) continue;
+    const range = document.createRange();
+    range.selectNodeContents(before);
+    const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+    const last = rects[rects.length - 1];
+    const own = link.getBoundingClientRect();
+    if (last && own.top >= last.bottom - 2) problems.push(`permalink ¶ wraps onto its own line: ${describe(link.parentElement)}`);
+  }
+
+  // 8. Following a section link leaves its heading below the sticky header.
   const header = document.querySelector(".md-header");
   const headings = article ? [...article.querySelectorAll("h2[id], h3[id]")] : [];
   for (const h of headings) {

@@ -136,3 +136,20 @@ def test_arabic_search_count_for_a_real_query(server_url, page):
     line = page.locator(".md-search-result__meta").inner_text().strip()
     assert not LATIN_DIGIT.search(line), line
     assert re.fullmatch(r"نتيجة واحدة|نتيجتان|[٠-٩]+ (نتائج|نتيجة)", line), line
+
+
+def test_arabic_h1_has_the_english_pages_readable_id(site_dir):
+    for slug in PAGES:
+        ar = re.search(r'<h1 id="([^"]+)"', read(site_dir, page_path("ar", slug) + "index.html"))
+        en = re.search(r'<h1 id="([^"]+)"', read(site_dir, page_path("en", slug) + "index.html"))
+        assert ar and en and ar.group(1) == en.group(1), (slug, ar and ar.group(1))
+        assert re.fullmatch(r"[a-z][a-z0-9-]+", ar.group(1)), ar.group(1)
+
+
+@pytest.mark.parametrize("lang,text", [("ar", "صفحة موجزة"), ("en", "Summary page")])
+def test_navigation_marker_is_explained_in_visible_text(site_dir, lang, text):
+    # Touch readers never see the marker's tooltip: a legend under the navigation says it.
+    html = read(site_dir, page_path(lang, "strategy") + "index.html")
+    assert "md-status--summary" in html
+    legend = re.search(r'<p class="guide-nav-legend">(.*?)</p>', html, re.DOTALL)
+    assert legend and text in legend.group(1)
