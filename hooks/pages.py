@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from guide.editorial import editorcheck
-from guide.pages import a11yfix, csp, gitdates, langparts, notices, pagemeta, safelinks
+from guide.pages import a11yfix, csp, gitdates, langparts, minify, navlegend, notices, pagemeta, safelinks, tablecards
 from guide.search import searchindex
 
 log = logging.getLogger("mkdocs.hooks.guide")
@@ -45,6 +46,53 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def on_env(env, config, files):
+    # UI strings for the templates that are not pages (Material's interface
+    # strings, footer, logo, 404): `guide_ui[key][lang]`, from data/ui.yml.
+    env.globals["guide_ui"] = _reader_state(config)["ui"]
+    return env
+
+
+def on_template_context(context, template_name, config):
+    # The 404 page is a theme template, not a page: give it what pages get from
+    # on_page_context (search scope), and point its language menu at the
+    # other language's home page rather than the last page built.
+    if template_name == "404.html":
+        context["search_scope"] = _search_scope(config)
+        prefixes, _ = _languages(config)
+        base = urlsplit(config.site_url or "/").path or "/"
+        # mkdocs-static-i18n sets the menu per page as the attribute
+        # config.extra.alternate (Jinja reads that first), so set both.
+        current = getattr(config.extra, "alternate", None) or config.extra.get("alternate") or []
+        homes = [dict(alt, link=base + prefixes[alt["lang"]]) if alt.get("lang") in prefixes else alt
+                 for alt in current]
+        config.extra["alternate"] = homes
+        config.extra.alternate = homes
+    return context
+
+
+def on_post_template(output, template_name, config):
+    # One 404 page per language: Arabic at /404.html, English at /en/404.html.
+    # mkdocs-static-i18n builds every language into the same site_dir, so the
+    # English build would overwrite the Arabic 404: write it under en/ and
+    # give MkDocs back the Arabic page kept from the first (default) build.
+    if template_name != "404.html":
+        return output
+    prefixes, default = _languages(config)
+    lang = config.theme["language"]
+    output = pagemeta.set_html_dir(output, lang)
+    if lang == default or lang not in prefixes:
+        _NOT_FOUND[config.site_dir] = output
+        return output
+    target = Path(config.site_dir) / prefixes[lang] / "404.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(output, encoding="utf-8")
+    return _NOT_FOUND.get(config.site_dir, output)
+
+
+_NOT_FOUND: dict[str, str] = {}  # site_dir -> the default language's 404 page
+
+
 def on_nav(nav, config, files):
     # Material marks pages with front matter `status:` in the navigation; its
     # tooltip text comes from extra.status. Summary pages get a localized one
@@ -56,6 +104,29 @@ def on_nav(nav, config, files):
     return nav
 
 
+def on_page_content(html, page, config, files):
+    # Markdown tables become cards on phones (site.css): label their cells.
+    html = tablecards.label_cells(html)
+    # Arabic H1s have no Latin letters to make an id from (toc gives "_1"):
+    # use the English page's H1 id, so both languages share it.
+    html, old = pagemeta.readable_h1_id(html, _english_h1_id(page))
+    if old:
+        for item in page.toc.items:
+            if item.id == old:
+                item.id = _english_h1_id(page)
+    return html
+
+
+def _english_h1_id(page) -> str | None:
+    folder, _, name = page.file.src_uri.partition("/")
+    if folder == "en" or not name:
+        return None
+    english = Path(page.file.abs_src_path).resolve().parents[len(Path(name).parts)] / "en" / name
+    if not english.exists():
+        return None
+    return pagemeta.h1_id_from_markdown(english.read_text(encoding="utf-8"))
+
+
 # Last (after the plugins), so the policy sees the final page.
 @event_priority(-100)
 def on_post_page(output, page, config):
@@ -63,6 +134,9 @@ def on_post_page(output, page, config):
     output = pagemeta.set_html_dir(output, config.theme["language"])
     # Language of parts: Latin runs in Arabic articles get lang="en", and the reverse.
     output = langparts.mark_language_runs(output, config.theme["language"])
+    # The navigation's ⓘ marker for summary pages, explained under the navigation.
+    ui = _reader_state(config)["ui"]
+    output = navlegend.add_legend(output, ui["nav.status.legend"][config.theme["language"]])
     # Material's search dialog has no accessible name.
     output = a11yfix.name_search_dialog(output)
     # Links to other sites get rel="noopener".
@@ -110,6 +184,8 @@ def on_post_build(config):
     # Per-language search indexes next to the combined one (guide/search/searchindex.py).
     # After mkdocs-static-i18n (-100), which writes the final combined index.
     prefixes, default = _languages(config)
+    # Our stylesheets without their comments (the print view's included).
+    minify.minify_stylesheets(Path(config.site_dir), [*map(str, config.extra_css), "assets/stylesheets/print.css"])
     # The data pairs names in both scripts; the index gets the other spelling.
     data_dir = Path(os.environ.get("GUIDE_DATA_DIR") or Path(config.config_file_path).resolve().parent / "data")
     try:

@@ -220,7 +220,7 @@ def test_mandates_table_bad_filters(data, kwargs, message):
 # --- case boxes -------------------------------------------------------------
 
 def test_case_box_english(data):
-    html = render.case_box(data, page("en"), "london-shared-endeavour-fund")
+    html = render.case_box(data, page("en", "cases"), "london-shared-endeavour-fund")
     assert_raw_html_block(html)
     text = visible(html)
     assert "Case study" in text and "Key figures" in text and "Related chapters" in text
@@ -228,18 +228,19 @@ def test_case_box_english(data):
     assert "London · United Kingdom · 2019" in text
     assert 'id="case-london-shared-endeavour-fund"' in html
     assert '<a href="../strategy/">Chapter 3: Strategy</a>' in html
-    assert re.search(r"Source: The guide, Chapter 3 .*· <code[^>]*>data/cases.yml</code>", html)
+    assert re.search(r"Source: The guide, Chapter 3 ", html)
+    assert "data/cases.yml" not in visible(html)  # repository paths are for editors, not readers
     assert '<abbr title="Mayor&#39;s Office for Policing and Crime">MOPAC</abbr>' in html
 
 
 def test_case_box_arabic(data):
-    html = render.case_box(data, page("ar"), "london-shared-endeavour-fund")
+    html = render.case_box(data, page("ar", "cases"), "london-shared-endeavour-fund")
     text = visible(html)
     assert "دراسة حالة" in text and "أرقام رئيسية" in text and "فصول ذات صلة" in text
     assert "٨٠٠٬٠٠٠ جنيه إسترليني" in text and "أكثر من ٣٠" in text and "٢٠١٩" in text
     assert '<a href="../strategy/">الفصل ٣: الاستراتيجية</a>' in html
     assert '<span lang="en" dir="ltr">Google.org</span>' in html
-    assert "المصدر:" in text and "data/cases.yml" in text
+    assert "المصدر:" in text and "data/cases.yml" not in text
     assert_arabic_digits_only(html)
 
 
@@ -536,3 +537,12 @@ def test_abbreviations_are_appended_in_the_page_language():
     macros.on_post_page_macros(env)
     assert env.markdown.startswith("# نص\n\nNLC\n\n*[")
     assert "*[NLC]: التعاون الوطني المحلي (national–local cooperation)\n" in env.markdown
+
+
+def test_case_box_does_not_list_its_own_chapter_as_related(data):
+    case = data.case("london-shared-endeavour-fund")
+    assert 3 in case.chapters
+    on_strategy = render.case_box(data, page("en", "strategy"), case.id)
+    assert 'href="../strategy/"' not in on_strategy
+    elsewhere = render.case_box(data, page("en", "cases"), case.id)
+    assert '<a href="../strategy/">Chapter 3: Strategy</a>' in elsewhere

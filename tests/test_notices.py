@@ -107,15 +107,15 @@ def test_missing_ui_key_is_named(tmp_path):
     bad = tmp_path / "ui.yml"
     strings = yaml.safe_load((ROOT / "data" / "ui.yml").read_text(encoding="utf-8"))
     del strings["notice.summary"]
-    strings["dates.source-file"] = {"ar": "الملف المصدر"}
+    strings["dates.source-guide"] = {"ar": "الملف المصدر"}
     bad.write_text(yaml.safe_dump(strings, allow_unicode=True), encoding="utf-8")
     with pytest.raises(notices.UIError, match="'notice.summary' missing"):
         notices.load_ui(bad)
-    del strings["dates.source-file"]["ar"]
+    del strings["dates.source-guide"]["ar"]
     strings["notice.summary"] = {"ar": "x", "en": "y"}
-    strings["dates.source-file"] = {"ar": "x"}
+    strings["dates.source-guide"] = {"ar": "x"}
     bad.write_text(yaml.safe_dump(strings, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(notices.UIError, match="'dates.source-file' has no 'en' string"):
+    with pytest.raises(notices.UIError, match="'dates.source-guide' has no 'en' string"):
         notices.load_ui(bad)
 
 
@@ -140,12 +140,16 @@ def aside(html: str, cls: str) -> str | None:
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
-def test_every_page_shows_dates_and_its_own_source_file(site_dir, server_url, lang):
+def test_every_page_shows_dates_and_the_guide_as_source_not_a_repository_path(site_dir, server_url, lang):
     edition = {"ar": ["١١ سبتمبر ٢٠٢٣", "٣٠ يناير ٢٠٢٥"], "en": ["12 September 2023"]}[lang]
     for slug in PAGES:
-        block = aside(html_of(site_dir, lang, slug), "guide-page-dates")
+        html = html_of(site_dir, lang, slug)
+        block = aside(html, "guide-page-dates")
         assert block, f"{lang}/{slug}: no dates block"
-        assert f"docs/{lang}/{slug}.md" in block
+        # Readers get the guide, linked; file paths are for editors (issue 10.5).
+        assert f'href="{notices.GUIDE_URL}"' in block
+        text = re.sub(r"<[^>]+>", " ", html)
+        assert not re.search(r"docs/(ar|en)/|data/\w+\.yml", text), f"{lang}/{slug}: a repository path is shown to readers"
         for text in edition:
             assert text in block, f"{lang}/{slug}: edition date {text} missing"
         # The work tree has git history, so every page knows its last change.
@@ -281,7 +285,7 @@ def test_build_without_git_history_falls_back(tmp_path):
         html = html_of(site, lang, "strategy")
         block = aside(html, "guide-page-dates")
         assert block and "guide-page-dates__updated" not in block  # no "last updated" line
-        assert f"docs/{lang}/strategy.md" in block  # the rest still shows
+        assert f'href="{notices.GUIDE_URL}"' in block  # the rest still shows (the source)
         assert "guide-notice--translation" not in html
 
 

@@ -178,3 +178,12 @@ def test_schema_hooks_pass_on_the_current_data():
             checked.append(target.name)
     # Every data file has a schema hook.
     assert sorted(checked) == sorted(p.name for p in (ROOT / "data").glob("*.yml"))
+
+
+def test_pr_keeps_the_layout_contact_sheet_even_when_tests_fail(pr):
+    # tests/test_layout.py writes it; a person reviews the whole site from it.
+    uploads = [s for s in steps(pr) if s.get("uses", "").startswith("actions/upload-artifact@")]
+    sheet = [s for s in uploads if str(s["with"]["path"]).rstrip("/") == "test-artifacts/layout"]
+    assert sheet and sheet[0].get("if") == "always()"
+    tests = next(i for i, s in enumerate(steps(pr)) if "bash .ci/run" in str(s.get("run", "")))
+    assert steps(pr).index(sheet[0]) > tests

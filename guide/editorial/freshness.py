@@ -289,6 +289,10 @@ def fact_words(data_dir: Path) -> set[str]:
                     texts += re.findall(r"«([^»]+)»", str((c.get("note") or {}).get("ar", "")))
         else:
             collect(data, keys)
+    # The guide's own Arabic title (mkdocs.yml site_name) is a name too.
+    config = Path(data_dir).parent / "mkdocs.yml"
+    if config.exists():
+        texts += re.findall(r'^site_name:\s*"?([^"\n]+)"?', config.read_text(encoding="utf-8"), re.M)
     return {w for t in texts for w in content_words(str(t))}
 
 
@@ -311,6 +315,8 @@ def compare(sentence: Sentence, seeds: SeedIndex) -> tuple[float, int, str, str]
     """Closest seed sentence: (overlap score, run, seed text, seed file), or None."""
     if len(sentence.bag) < MIN_WORDS:
         return None
+    if len([w for w in sentence.bag if w not in seeds.facts]) < MIN_WORDS:
+        return None  # a label made of names and titles (e.g. the guide's own title), not prose
     best = None
     total = sum(seeds.weight(w) for w in sentence.bag)
     for name, seed in seeds.sentences:

@@ -36,7 +36,9 @@ _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 # The keys this module reads from data/ui.yml.
 UI_KEYS = ("notice.translation-newer", "notice.translation-link", "notice.summary", "nav.status.summary",
            "dates.last-updated", "dates.edition-published", "dates.edition-updated",
-           "dates.source-file", "dates.edit-page")
+           "dates.source-guide", "dates.edit-page")
+# The guide's public web edition, named as every page's source.
+GUIDE_URL = "https://strongcitiesnetwork.org/resource/a-guide-for-cities"
 
 
 class UIError(ValueError):
@@ -69,6 +71,11 @@ def load_ui(path: Path) -> dict[str, dict[str, str]]:
             if not isinstance(entry.get(lang), str) or not entry[lang].strip():
                 raise UIError(f"{path}: key '{key}' has no '{lang}' string")
         ui[key] = entry
+    # The other strings too (site chrome, Material's interface, search counts):
+    # the templates read them through the `guide_ui` global (hooks/pages.py).
+    for key, entry in strings.items():
+        if key not in ui and isinstance(entry, dict):
+            ui[key] = {lang: entry[lang] for lang in LANGUAGES if isinstance(entry.get(lang), str)}
     return ui
 
 
@@ -165,8 +172,11 @@ def dates(facts: PageFacts, ui: dict, edition: dict, source_path: str, edit_url:
     ``edition`` is ``{lang: {published: date, updated: date (optional)}}``.
     """
     lang = facts.lang
-    info = {"updated": None, "edition": [], "source_label": ui["dates.source-file"][lang],
-            "source_path": source_path, "edit_url": edit_url, "edit_text": ui["dates.edit-page"][lang]}
+    # Readers get the guide as the source (linked); the file path is for
+    # editors and appears only in the "edit this page" link's target.
+    info = {"updated": None, "edition": [], "source_text": ui["dates.source-guide"][lang],
+            "source_url": GUIDE_URL, "source_path": source_path, "edit_url": edit_url,
+            "edit_text": ui["dates.edit-page"][lang]}
     if facts.changed:
         info["updated"] = ui["dates.last-updated"][lang].format(date=format_date(facts.changed, lang))
     own = (edition or {}).get(lang) or {}

@@ -43,3 +43,33 @@ def set_html_dir(html: str, lang: str) -> str:
         return f'<html{attrs} dir="{direction(lang)}">'
 
     return _HTML_TAG.sub(add, html, count=1)
+
+
+_AUTO_H1 = re.compile(r'<h1 id="(_\d*)"')
+_MD_H1 = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+
+
+def h1_id_from_markdown(markdown: str) -> str | None:
+    """The id Markdown's toc gives a page's first ``# Title`` (None: no H1)."""
+    from markdown.extensions.toc import slugify
+
+    body = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.DOTALL)  # front matter
+    match = _MD_H1.search(body)
+    if not match:
+        return None
+    explicit = re.search(r"\{:?\s*#([\w-]+)[^}]*\}\s*$", match.group(1))
+    if explicit:
+        return explicit.group(1)
+    return slugify(match.group(1), "-") or None
+
+
+def readable_h1_id(html: str, new_id: str | None) -> tuple[str, str | None]:
+    """Replace the toc's placeholder id of an Arabic H1 (``_1``) by ``new_id``
+    in the heading and its permalink; returns the HTML and the old id."""
+    match = _AUTO_H1.search(html)
+    if not match or not new_id or f'id="{new_id}"' in html:
+        return html, None
+    old = match.group(1)
+    html = html.replace(f'<h1 id="{old}"', f'<h1 id="{new_id}"', 1)
+    html = html.replace(f'href="#{old}"', f'href="#{new_id}"', 1)
+    return html, old

@@ -158,14 +158,12 @@ class _Context:
             return Markup('<a href="{0}">{1}</a>').format(SOURCE_KEY_URLS[key], self.t(f"source.{key}"))
         return escape(self.t(f"source.{key}"))
 
-    def data_file(self, stem: str) -> Markup:
-        return Markup('<code lang="en" dir="ltr">{0}</code>').format(self.data.files[stem])
-
-    def source(self, keys: str | list[str], stem: str) -> Markup:
-        """'Source: <label> · data/cases.yml' (the data file helps editors find the record)."""
+    def source(self, keys: str | list[str]) -> Markup:
+        """'Source: <label>'. Readers get the source; the data file is for
+        editors (the box's data-source-file attribute, `python -m tools status`)."""
         keys = [keys] if isinstance(keys, str) else keys
         labels = Markup("؛ " if self.lang == "ar" else "; ").join(self.source_label(k) for k in keys)
-        return Markup('{0} {1} {2} {3}').format(self.t("box.source"), labels, self.sep, self.data_file(stem))
+        return Markup('{0} {1}').format(self.t("box.source"), labels)
 
 
 # --- macros ----------------------------------------------------------------
@@ -230,7 +228,10 @@ def case_box(data: GuideData, page: PageInfo, case_id) -> str:
     if case is None:
         raise _unknown("case_box", "case id", case_id, [c.id for c in data.cases])
     ctx = _Context(data, page)
-    related = [ctx.chapter_link(n) for n in sorted(case.chapters)]
+    # The chapter the box sits in is not "related" to itself.
+    here = PurePosixPath(page.src_uri).stem
+    related = [link for link in (ctx.chapter_link(n) for n in sorted(case.chapters))
+               if link["chapter"].slug != here]
     return _render("case_box.html", c=ctx, case=case, related=related)
 
 

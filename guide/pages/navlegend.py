@@ -1,0 +1,33 @@
+"""The legend for the navigation's status marker (plain logic, no MkDocs).
+
+Material marks `status: summary` pages in the navigation with an icon whose
+meaning is only in a tooltip, which touch readers never see. This adds one
+line under the primary navigation (sidebar and phone drawer) that shows the
+icon and says what it means, in the page's language.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+_PRIMARY = re.compile(r'<nav class="md-nav md-nav--primary"')
+_NAV_TAG = re.compile(r"<nav\b|</nav>")
+
+
+def add_legend(html: str, text: str, status: str = "summary") -> str:
+    """Insert the legend after the primary navigation when it shows the marker."""
+    start = _PRIMARY.search(html)
+    if not start:
+        return html
+    depth, end = 0, None
+    for tag in _NAV_TAG.finditer(html, start.start()):
+        depth += 1 if tag.group(0) == "<nav" else -1
+        if depth == 0:
+            end = tag.end()
+            break
+    if end is None or f"md-status--{status}" not in html[start.start():end]:
+        return html
+    legend = (f'<p class="guide-nav-legend"><span class="md-status md-status--{status}" aria-hidden="true">'
+              f"</span>{escape(text)}</p>")
+    return html[:end] + legend + html[end:]
