@@ -270,6 +270,39 @@ def test_hamza_seats_and_pronoun_suffixes(analyser, word, typed):
     assert any(k.startswith(key) for k in keys), f"{typed!r} -> {key!r}, {word!r} indexed as {keys}"
 
 
+# Before a pronoun the ta marbuta is written ت: the word still meets its bare noun, both ways.
+@pytest.mark.parametrize("word, typed", [("الاستراتيجية", "استراتيجيتها"), ("استراتيجيتها", "الاستراتيجية"),
+                                         ("المدينة", "مدينتنا"), ("الحكومة", "حكومتهم"), ("سياسته", "السياسة")])
+def test_ta_marbuta_before_a_pronoun(analyser, word, typed):
+    keys = analyser.evaluate("w => lunr.guide.indexKeys(w)", word)
+    typed_keys = analyser.evaluate("w => lunr.guide.queryKeys(w)", typed)
+    assert any(k.startswith(t) for k in keys for t in typed_keys), f"{typed!r} -> {typed_keys}, {word!r} indexed as {keys}"
+
+
+def test_ta_marbuta_reading_keeps_a_radical_ta_and_plurals(analyser):
+    # توقيتها is «its timing» (توقيت): the ة reading is an extra key, never the only one.
+    assert "توقيت" in analyser.evaluate("w => lunr.guide.queryKeys(w)", "توقيتها")
+    # قدراتهم: ات is a plural ending, not a ta marbuta.
+    assert analyser.evaluate("w => lunr.guide.queryKeys(w)", "قدراتهم") == ["قدر"]
+
+
+def test_english_punctuation_does_not_block_spelling(analyser):
+    """Material's separator leaves ";" and a final "." on a token: the spelling
+    rules must still apply (polarisation; = polarization)."""
+    plain = analyser.evaluate("w => lunr.guide.indexKeys(w)", "polarization")
+    for token in ("polarisation;", "polarisation.", "Polarisation", "«polarisation»"):
+        assert analyser.evaluate("w => lunr.guide.indexKeys(w)", token) == plain, token
+
+
+@pytest.mark.parametrize("a, b, distance", [
+    ("polarisaton", "polarization", 2), ("mandate", "mandtae", 1), ("newark", "newrak", 1),
+    ("نيوارك", "نيوراك", 1), ("strategy", "strategy", 0), ("cohesion", "coercion", 3),
+])
+def test_typo_distance(analyser, a, b, distance):
+    """The typo fallback's distance (swaps of neighbours count once), capped at 2 + 1."""
+    assert analyser.evaluate("([a, b]) => lunr.guide.editDistance(a, b, 2)", [a, b]) == min(distance, 3)
+
+
 def test_percentages_are_numbers_of_their_own(analyser):
     assert analyser.evaluate("w => lunr.guide.indexKeys(w)", "٥٪") == ["5%"]
     assert analyser.evaluate("w => lunr.guide.queryKey(w)", "5%") == "5%"
