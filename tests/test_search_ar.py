@@ -304,6 +304,40 @@ def test_typo_distance(analyser, a, b, distance):
     assert analyser.evaluate("([a, b]) => lunr.guide.editDistance(a, b, 2)", [a, b]) == min(distance, 3)
 
 
+def test_nisba_ending_keeps_the_letter_before_it(analyser):
+    """ـية ends a noun: كراهية is keyed كراه (not كرا, the stem of unrelated words)."""
+    assert analyser.evaluate("w => lunr.guide.queryKey(w)", "الكراهية") == "كراه"
+    assert "كراه" in analyser.evaluate("w => lunr.guide.indexKeys(w)", "والكراهية")
+
+
+# Tokens as lunr's Pipeline#run receives them, to index a few words in the analyser's page.
+_INDEX_WORDS = """words => {
+  const Token = function (s) { this.s = s; };
+  Token.prototype.toString = function () { return this.s; };
+  Token.prototype.update = function (fn) { this.s = fn(this.s); return this; };
+  Token.prototype.clone = function (fn) { return new Token(fn ? fn(this.s) : this.s); };
+  return lunr.Pipeline.prototype.run(words.map(w => new Token(w))).length;
+}"""
+
+
+def test_a_first_letter_is_a_particle_only_if_the_site_has_the_rest(browser):
+    """و ف ب ك ل may be a particle or the word's own letter: the site's own
+    words decide (كراهية has no word «راهية»; ومدينة has مدينة)."""
+    page = browser.new_page()
+    try:
+        page.set_content("<!doctype html><title>lunr.guide</title>")
+        page.add_script_tag(content=_LUNR_STUB)
+        page.add_script_tag(content=LUNR_AR.read_text(encoding="utf-8"))
+        assert page.evaluate("w => lunr.guide.queryKey(w)", "كراهية") == "راه"  # nothing indexed yet: stripped
+        assert page.evaluate(_INDEX_WORDS, ["كراهية", "الكراهية", "مدينة", "ومدينة", "فريق"]) > 0
+        assert page.evaluate("w => lunr.guide.queryKey(w)", "كراهية") == "كراه"
+        assert page.evaluate("w => lunr.guide.queryKey(w)", "ومدينة") == "مدين"
+        assert page.evaluate("w => lunr.guide.queryKey(w)", "فريق") == "فريق"
+        assert page.evaluate("w => lunr.guide.queryKey(w)", "وفريق") == "فريق"  # not on the site: stripped
+    finally:
+        page.close()
+
+
 def test_percentages_are_numbers_of_their_own(analyser):
     assert analyser.evaluate("w => lunr.guide.indexKeys(w)", "٥٪") == ["5%"]
     assert analyser.evaluate("w => lunr.guide.queryKey(w)", "5%") == "5%"
