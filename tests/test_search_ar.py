@@ -252,6 +252,7 @@ SAME_ROOT = [
     ("الأطفال", "طفل"), ("خبراء", "خبير"), ("السجون", "سجن"), ("الدول", "دولة"), ("النساء", "امرأة"),
     ("مدن", "مدينة"), ("الاندماج", "يندمج"), ("التعافي", "تتعافى"), ("التعلم", "يتعلم"),
     ("التمويل", "يمول"), ("الوقاية", "يقي"), ("التأهيل", "يؤهل"), ("التجنيد", "يجند"),
+    ("التقييم", "تقيم"), ("التقييم", "نقيم"), ("العمل", "نعمل"),
 ]
 
 
@@ -268,6 +269,73 @@ def test_hamza_seats_and_pronoun_suffixes(analyser, word, typed):
     keys = analyser.evaluate("w => lunr.guide.indexKeys(w)", word)
     key = analyser.evaluate("w => lunr.guide.queryKey(w)", typed)
     assert any(k.startswith(key) for k in keys), f"{typed!r} -> {key!r}, {word!r} indexed as {keys}"
+
+
+# Before a pronoun the ta marbuta is written ت: the word still meets its bare noun, both ways.
+@pytest.mark.parametrize("word, typed", [("الاستراتيجية", "استراتيجيتها"), ("استراتيجيتها", "الاستراتيجية"),
+                                         ("المدينة", "مدينتنا"), ("الحكومة", "حكومتهم"), ("سياسته", "السياسة")])
+def test_ta_marbuta_before_a_pronoun(analyser, word, typed):
+    keys = analyser.evaluate("w => lunr.guide.indexKeys(w)", word)
+    typed_keys = analyser.evaluate("w => lunr.guide.queryKeys(w)", typed)
+    assert any(k.startswith(t) for k in keys for t in typed_keys), f"{typed!r} -> {typed_keys}, {word!r} indexed as {keys}"
+
+
+def test_ta_marbuta_reading_keeps_a_radical_ta_and_plurals(analyser):
+    # توقيتها is «its timing» (توقيت): the ة reading is an extra key, never the only one.
+    assert "توقيت" in analyser.evaluate("w => lunr.guide.queryKeys(w)", "توقيتها")
+    # قدراتهم: ات is a plural ending, not a ta marbuta.
+    assert analyser.evaluate("w => lunr.guide.queryKeys(w)", "قدراتهم") == ["قدر"]
+
+
+def test_english_punctuation_does_not_block_spelling(analyser):
+    """Material's separator leaves ";" and a final "." on a token: the spelling
+    rules must still apply (polarisation; = polarization)."""
+    plain = analyser.evaluate("w => lunr.guide.indexKeys(w)", "polarization")
+    for token in ("polarisation;", "polarisation.", "Polarisation", "«polarisation»"):
+        assert analyser.evaluate("w => lunr.guide.indexKeys(w)", token) == plain, token
+
+
+@pytest.mark.parametrize("a, b, distance", [
+    ("polarisaton", "polarization", 2), ("mandate", "mandtae", 1), ("newark", "newrak", 1),
+    ("نيوارك", "نيوراك", 1), ("strategy", "strategy", 0), ("cohesion", "coercion", 3),
+])
+def test_typo_distance(analyser, a, b, distance):
+    """The typo fallback's distance (swaps of neighbours count once), capped at 2 + 1."""
+    assert analyser.evaluate("([a, b]) => lunr.guide.editDistance(a, b, 2)", [a, b]) == min(distance, 3)
+
+
+def test_nisba_ending_keeps_the_letter_before_it(analyser):
+    """ـية ends a noun: كراهية is keyed كراه (not كرا, the stem of unrelated words)."""
+    assert analyser.evaluate("w => lunr.guide.queryKey(w)", "الكراهية") == "كراه"
+    assert "كراه" in analyser.evaluate("w => lunr.guide.indexKeys(w)", "والكراهية")
+
+
+# Tokens as lunr's Pipeline#run receives them, to index a few words in the analyser's page.
+_INDEX_WORDS = """words => {
+  const Token = function (s) { this.s = s; };
+  Token.prototype.toString = function () { return this.s; };
+  Token.prototype.update = function (fn) { this.s = fn(this.s); return this; };
+  Token.prototype.clone = function (fn) { return new Token(fn ? fn(this.s) : this.s); };
+  return lunr.Pipeline.prototype.run(words.map(w => new Token(w))).length;
+}"""
+
+
+def test_a_first_letter_is_a_particle_only_if_the_site_has_the_rest(browser):
+    """و ف ب ك ل may be a particle or the word's own letter: the site's own
+    words decide (كراهية has no word «راهية»; ومدينة has مدينة)."""
+    page = browser.new_page()
+    try:
+        page.set_content("<!doctype html><title>lunr.guide</title>")
+        page.add_script_tag(content=_LUNR_STUB)
+        page.add_script_tag(content=LUNR_AR.read_text(encoding="utf-8"))
+        assert page.evaluate("w => lunr.guide.queryKey(w)", "كراهية") == "راه"  # nothing indexed yet: stripped
+        assert page.evaluate(_INDEX_WORDS, ["كراهية", "الكراهية", "مدينة", "ومدينة", "فريق"]) > 0
+        assert page.evaluate("w => lunr.guide.queryKey(w)", "كراهية") == "كراه"
+        assert page.evaluate("w => lunr.guide.queryKey(w)", "ومدينة") == "مدين"
+        assert page.evaluate("w => lunr.guide.queryKey(w)", "فريق") == "فريق"
+        assert page.evaluate("w => lunr.guide.queryKey(w)", "وفريق") == "فريق"  # not on the site: stripped
+    finally:
+        page.close()
 
 
 def test_percentages_are_numbers_of_their_own(analyser):

@@ -4,8 +4,9 @@
    - XMLHttpRequest: the index request is sent only once the reader focuses the
      search box (or opens search), and asks for this language's index
      (search/search_index.<lang>.json, written by guide/search/searchindex.py);
-   - Worker: the search worker (and the lunr files it imports) starts on its
-     first message, and the documents it receives are cut to this language
+   - Worker: the search worker starts when search is opened (in parallel with
+     the index download; it imports the lunr files on Material's first
+     message), and the documents it receives are cut to this language
      (needed offline, where Material inlines the combined index).
    Reads window.__searchScope = {lang, prefixes: {lang: "en/", ...}}. */
 (function (scope) {
@@ -22,6 +23,12 @@
   document.addEventListener("focusin", function (ev) {
     if (ev.target && ev.target.name === "query") open();
   });
+  // A tap on the search button or box starts loading at the press, before
+  // the click opens search or focuses the box (tens of ms on a phone).
+  document.addEventListener("pointerdown", function (ev) {
+    var el = ev.target && ev.target.closest ? ev.target.closest("label[for=__search], input[name=query]") : null;
+    if (el) open();
+  }, { passive: true });
   // Material searches on "keyup" only; text that arrives without a key
   // (paste, IME composition, voice input, autofill) fires "input" alone.
   // Passing it on as a keyup lets Material search whatever way the text came.
@@ -74,6 +81,9 @@
       }
       return real;
     }
+    // The worker starts when search is opened, not when the index has
+    // arrived: its script downloads and compiles while the index downloads.
+    if (opened) start(); else waiting.push(start);
     return {
       addEventListener: function () {
         listeners.push(arguments);
