@@ -196,3 +196,32 @@ def test_freshness_command_reports_file_line_and_seed(tmp_path):
     lines = result.stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith("docs/ar/page.md:4: follows a source sentence too closely")
     assert "002_02e8919f09d28c2e.txt: «قد يبدو الأمر واضحًا" in lines[0]
+
+
+# A paragraph whose sentences each pass, but that walks through one roundtable
+# passage in the seed's order (Highland Park, then the wider wish to exchange
+# experience, New York and Oklahoma City): the second editorial review found it
+# on the Implementation page; the sentence rule let it through.
+PASSAGE_FOLLOWER = (
+    "ولا يقتصر التعلم على ما تستخلصه المدينة من عملها، فالمدن تتعلم أيضًا بعضها من بعض. وكان بين "
+    "الحاضرين في المائدة المستديرة مسؤولون من هايلاند بارك (Highland Park) بولاية إلينوي. وقد عاشت "
+    "مدينتهم يوم ٤ يوليو ٢٠٢٢ إطلاق نار جماعي قُتل فيه سبعة أشخاص وجُرح ٤٨. وما شدّد عليه هؤلاء "
+    "خاصةً هو أن تتعلم المدن من تجارب غيرها، عبر الأطلسي، في مواجهة الأزمات. وهذا جزء من حرص أعم "
+    "أبداه المشاركون على تبادل الخبرات، ومن الممارسات التي ذكروها نهج نيويورك في الوقاية وتعافي أوكلاهوما سيتي.")
+
+
+def test_a_paragraph_that_walks_through_a_seed_passage_is_caught(seeds, tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(f"# عنوان\n\n{PASSAGE_FOLLOWER}\n", encoding="utf-8")
+    sentences = freshness.page_sentences(page)
+    assert sentences and not any(follows(s.text, seeds) for s in sentences)  # each sentence passes alone
+    found = freshness.check_file(page, "docs/ar/page.md", seeds)
+    assert [(f.line, f.passage) for f in found] == [(3, True)], found
+    assert str(found[0]).startswith("docs/ar/page.md:3: paragraph follows a source passage too closely")
+
+
+def test_page_lines_survive_blank_lines_before_headings(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("---\ntitle: x\n---\n\n# عنوان\n\nجملة أولى هنا.\n\n## قسم\n\nجملة ثانية هنا.\n", encoding="utf-8")
+    lines = {s.text.rstrip("."): s.line for s in freshness.page_sentences(page)}
+    assert lines["جملة أولى هنا"] == 7 and lines["جملة ثانية هنا"] == 11, lines
