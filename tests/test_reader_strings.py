@@ -138,6 +138,20 @@ def test_arabic_search_count_for_a_real_query(server_url, page):
     assert re.fullmatch(r"نتيجة واحدة|نتيجتان|[٠-٩]+ (نتائج|نتيجة)", line), line
 
 
+@pytest.mark.parametrize("query", ["المدن", "city"])
+def test_search_marks_each_word_once(server_url, page, query):
+    """A word found under two keys (المدن and مدن) was marked twice, and the
+    second <mark> broke the first: the reader saw "<المدن" in the results."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(server_url + ("strategy/" if query == "المدن" else "en/strategy/"))
+    placeholder = open_search(page)
+    assert search(page, query, placeholder)
+    html = page.locator(".md-search-result__list").inner_html()
+    assert "<mark>" in html
+    assert "<mark><mark" not in html and "&gt;" not in html, html[:400]
+    assert "<" not in page.locator(".md-search-result__list").inner_text()
+
+
 def test_arabic_h1_has_the_english_pages_readable_id(site_dir):
     for slug in PAGES:
         ar = re.search(r'<h1 id="([^"]+)"', read(site_dir, page_path("ar", slug) + "index.html"))
