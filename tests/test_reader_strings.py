@@ -167,3 +167,19 @@ def test_navigation_marker_is_explained_in_visible_text(site_dir, lang, text):
     assert "md-status--summary" in html
     legend = re.search(r'<p class="guide-nav-legend">(.*?)</p>', html, re.DOTALL)
     assert legend and text in legend.group(1)
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_navigation_legend_is_seen_in_the_phone_drawer(server_url, page, lang):
+    # Placed after the <nav>, the legend sat under the drawer, which covers it.
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(server_url + page_path(lang, "strategy"))
+    page.click('.md-header label[for="__drawer"]')
+    page.wait_for_timeout(400)  # the drawer slides in
+    on_top = page.evaluate("""() => {
+        const legend = document.querySelector('.md-sidebar--primary .guide-nav-legend');
+        const box = legend.getBoundingClientRect();
+        const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return box.height > 0 && box.bottom <= innerHeight && legend.contains(hit);
+    }""")
+    assert on_top
