@@ -138,6 +138,20 @@ def test_arabic_search_count_for_a_real_query(server_url, page):
     assert re.fullmatch(r"نتيجة واحدة|نتيجتان|[٠-٩]+ (نتائج|نتيجة)", line), line
 
 
+@pytest.mark.parametrize("query", ["المدن", "city"])
+def test_search_marks_each_word_once(server_url, page, query):
+    """A word found under two keys (المدن and مدن) was marked twice, and the
+    second <mark> broke the first: the reader saw "<المدن" in the results."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(server_url + ("strategy/" if query == "المدن" else "en/strategy/"))
+    placeholder = open_search(page)
+    assert search(page, query, placeholder)
+    html = page.locator(".md-search-result__list").inner_html()
+    assert "<mark>" in html
+    assert "<mark><mark" not in html and "&gt;" not in html, html[:400]
+    assert "<" not in page.locator(".md-search-result__list").inner_text()
+
+
 def test_arabic_h1_has_the_english_pages_readable_id(site_dir):
     for slug in PAGES:
         ar = re.search(r'<h1 id="([^"]+)"', read(site_dir, page_path("ar", slug) + "index.html"))
@@ -153,3 +167,19 @@ def test_navigation_marker_is_explained_in_visible_text(site_dir, lang, text):
     assert "md-status--summary" in html
     legend = re.search(r'<p class="guide-nav-legend">(.*?)</p>', html, re.DOTALL)
     assert legend and text in legend.group(1)
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_navigation_legend_is_seen_in_the_phone_drawer(server_url, page, lang):
+    # Placed after the <nav>, the legend sat under the drawer, which covers it.
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(server_url + page_path(lang, "strategy"))
+    page.click('.md-header label[for="__drawer"]')
+    page.wait_for_timeout(400)  # the drawer slides in
+    on_top = page.evaluate("""() => {
+        const legend = document.querySelector('.md-sidebar--primary .guide-nav-legend');
+        const box = legend.getBoundingClientRect();
+        const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return box.height > 0 && box.bottom <= innerHeight && legend.contains(hit);
+    }""")
+    assert on_top
