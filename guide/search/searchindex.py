@@ -101,7 +101,9 @@ def name_pairs(data_dir: Path) -> list[dict[str, list[str]]]:
     """
     def load(name: str) -> dict:
         path = Path(data_dir) / name
-        return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        # libyaml's loader where available: the pure-Python one took most of this step.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader) if path.is_file() else {}
 
     pairs = []
     for record in load("cases.yml").get("cases", []) + load("mandates.yml").get("mandates", []):
