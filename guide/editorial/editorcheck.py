@@ -39,6 +39,7 @@ from jinja2 import Environment, TemplateSyntaxError, nodes
 from pydantic import ValidationError
 
 # Macros whose output is an HTML block must stand alone on their line.
+from guide.editorial.parity import front_matter_end
 from guide.render.boxes import BOX_MACROS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,15 +77,6 @@ _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 def _blank(match: re.Match) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
-
-
-def front_matter_end(lines: list[str]) -> int:
-    """Index of the first line after the front matter (0 when there is none)."""
-    if lines and lines[0].rstrip() == "---":
-        for i in range(1, len(lines)):
-            if lines[i].rstrip() in ("---", "..."):
-                return i + 1
-    return 0
 
 
 def _without_code(lines: list[str], start: int) -> list[str]:

@@ -61,8 +61,9 @@ class PageStructure:
     calls: list[Call] = field(default_factory=list)
 
 
-def _strip_front_matter(lines: list[str]) -> int:
-    """Index of the first line after the front matter (0 when there is none)."""
+def front_matter_end(lines: list[str]) -> int:
+    """Index of the first line after the front matter (0 when there is none);
+    the editor check counts true lines with it too."""
     if lines and lines[0].strip() == "---":
         for i in range(1, len(lines)):
             if lines[i].strip() in ("---", "..."):
@@ -109,7 +110,7 @@ def parse_markdown(text: str) -> PageStructure:
     structure = PageStructure()
     fence: str | None = None
     section = ""
-    start = _strip_front_matter(lines)
+    start = front_matter_end(lines)
     # Expressions may span lines: collect the prose (with line numbers) first.
     prose: list[tuple[int, str, str]] = []
     for number, line in enumerate(lines[start:], start=start + 1):
