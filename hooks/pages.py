@@ -141,6 +141,8 @@ def on_post_page(output, page, config):
     output = a11yfix.name_search_dialog(output)
     # Links to other sites get rel="noopener".
     output = safelinks.secure_external_links(output, config.site_url or "")
+    # Without the templates' indentation (scripts and <pre> untouched).
+    output = minify.collapse_indentation(output)
     return _with_csp(output, page, config)
 
 
@@ -186,6 +188,9 @@ def on_post_build(config):
     prefixes, default = _languages(config)
     # Our stylesheets without their comments (the print view's included).
     minify.minify_stylesheets(Path(config.site_dir), [*map(str, config.extra_css), "assets/stylesheets/print.css"])
+    # Our scripts without their comments (the 404 page's included).
+    scripts = [getattr(script, "path", script) for script in config.extra_javascript]
+    minify.minify_scripts(Path(config.site_dir), [*map(str, scripts), "assets/javascripts/not-found.js"])
     # The data pairs names in both scripts; the index gets the other spelling.
     data_dir = Path(os.environ.get("GUIDE_DATA_DIR") or Path(config.config_file_path).resolve().parent / "data")
     try:
