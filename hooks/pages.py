@@ -188,9 +188,11 @@ def on_post_build(config):
     prefixes, default = _languages(config)
     # Our stylesheets without their comments (the print view's included).
     minify.minify_stylesheets(Path(config.site_dir), [*map(str, config.extra_css), "assets/stylesheets/print.css"])
-    # Our scripts without their comments (the 404 page's included).
+    # Our scripts without their comments (the 404 page's and search's, which
+    # pages load themselves, included).
     scripts = [getattr(script, "path", script) for script in config.extra_javascript]
-    minify.minify_scripts(Path(config.site_dir), [*map(str, scripts), "assets/javascripts/not-found.js"])
+    minify.minify_scripts(Path(config.site_dir), [*map(str, scripts), "assets/javascripts/not-found.js",
+                                                  "assets/javascripts/search-counts.js"])
     # The data pairs names in both scripts; the index gets the other spelling.
     data_dir = Path(os.environ.get("GUIDE_DATA_DIR") or Path(config.config_file_path).resolve().parent / "data")
     try:
