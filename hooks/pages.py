@@ -80,7 +80,7 @@ def on_post_template(output, template_name, config):
         return output
     prefixes, default = _languages(config)
     lang = config.theme["language"]
-    output = pagemeta.set_html_dir(output, lang)
+    output = minify.collapse_indentation(pagemeta.set_html_dir(output, lang))
     if lang == default or lang not in prefixes:
         _NOT_FOUND[config.site_dir] = output
         return output
