@@ -80,7 +80,7 @@ def on_post_template(output, template_name, config):
         return output
     prefixes, default = _languages(config)
     lang = config.theme["language"]
-    output = minify.collapse_indentation(pagemeta.set_html_dir(output, lang))
+    output = minify.strip_inline_script_comments(minify.collapse_indentation(pagemeta.set_html_dir(output, lang)))
     if lang == default or lang not in prefixes:
         _NOT_FOUND[config.site_dir] = output
         return output
@@ -141,8 +141,9 @@ def on_post_page(output, page, config):
     output = a11yfix.name_search_dialog(output)
     # Links to other sites get rel="noopener".
     output = safelinks.secure_external_links(output, config.site_url or "")
-    # Without the templates' indentation (scripts and <pre> untouched).
-    output = minify.collapse_indentation(output)
+    # Without the templates' indentation (<pre> untouched), and inline
+    # scripts without their comments (before the CSP hashes them).
+    output = minify.strip_inline_script_comments(minify.collapse_indentation(output))
     return _with_csp(output, page, config)
 
 

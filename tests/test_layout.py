@@ -284,3 +284,21 @@ def test_built_pages_have_no_template_indentation(site_dir):
         file = site_dir / (path if path.endswith(".html") else path + "index.html")
         text = re.sub(r"<(pre|code|script|style|textarea)\b.*?</\1>", "", file.read_text(encoding="utf-8"), flags=re.S)
         assert not re.search(r"\n[ \t]+\S", text), f"{lang}/{name}: indented line left"
+
+
+def test_inline_scripts_lose_comments_and_still_parse(site_dir, tmp_path):
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    for lang, name, path in all_pages():
+        file = site_dir / (path if path.endswith(".html") else path + "index.html")
+        for i, (attrs, body) in enumerate(re.findall(r"<script\b([^>]*)>(.*?)</script>", file.read_text(encoding="utf-8"), re.S)):
+            if "src=" in attrs or "json" in attrs or not body.strip():
+                continue
+            assert "/*" not in body and not re.search(r"^\s*//", body, re.M), f"{lang}/{name}: comment left in {body[:60]!r}"
+            if node and name in ("index", "strategy", "404"):
+                script = tmp_path / f"{lang}-{name}-{i}.js"
+                script.write_text(body, encoding="utf-8")
+                proc = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
+                assert proc.returncode == 0, f"{lang}/{name}: inline script does not parse: {proc.stderr}"

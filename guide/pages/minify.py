@@ -2,7 +2,9 @@
 downloads on every page, without what only editors need.
 
 - our stylesheets without comments and indentation (2 kB gzip of site.css);
-- our scripts without their comments (the sources keep them for editors);
+- our scripts without their comments (the sources keep them for editors),
+  the inline ones in every page included (guide/pages/csp.py hashes what is
+  left, and builds its trusted patterns from the templates the same way);
 - every page without the indentation the templates leave (about 0.5 kB gzip
   on the Strategy chapter): line breaks stay, so text reads and wraps the
   same; <pre>, <code>, <script>, <style> and <textarea> are kept as written.
@@ -31,6 +33,28 @@ def strip_css_comments(css: str) -> str:
 
 def strip_js_comments(js: str) -> str:
     return re.sub(r"\n\s+", "\n", _JS_COMMENT.sub("", js)).strip() + "\n"
+
+
+def drop_js_comments(js: str) -> str:
+    """Only the comments (no other change): for template text, where the
+    spacing is matched loosely anyway (guide/pages/csp.py)."""
+    return _JS_COMMENT.sub("", js)
+
+
+_INLINE_SCRIPT = re.compile(r"(<script\b([^>]*)>)(.*?)(</script>)", re.DOTALL | re.IGNORECASE)
+
+
+def strip_inline_script_comments(html: str) -> str:
+    """Every inline script of a page (not JSON data, not src=) without comments and indentation."""
+    def strip(match: re.Match) -> str:
+        attrs, body = match.group(2), match.group(3)
+        kind = re.search(r"\btype\s*=\s*[\"']?([^\"'\s>]+)", attrs, re.IGNORECASE)
+        if re.search(r"\bsrc\s*=", attrs, re.IGNORECASE) or not body.strip() or \
+                (kind and kind.group(1).lower() not in ("text/javascript", "module", "application/javascript")):
+            return match.group(0)
+        return match.group(1) + strip_js_comments(body).rstrip("\n") + match.group(4)
+
+    return _INLINE_SCRIPT.sub(strip, html)
 
 
 def collapse_indentation(html: str) -> str:
