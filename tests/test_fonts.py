@@ -110,6 +110,16 @@ def test_fonts_css_ranges_are_what_the_font_tool_makes(spec):
             f"{sorted(f'U+{c:04X}' for c in wanted - set(face.codepoints))}")
 
 
+def test_faces_of_one_family_and_weight_do_not_overlap():
+    """Where two faces of a family at the same weight both cover a character,
+    the browser silently uses the later one: every character has one face."""
+    for i, a in enumerate(FACES):
+        for b in FACES[i + 1:]:
+            if a.family == b.family and a.weights[0] <= b.weights[1] and b.weights[0] <= a.weights[1]:
+                both = sorted(a.codepoints & b.codepoints)
+                assert not both, f"{a} and {b} both cover {', '.join(f'U+{c:04X}' for c in both[:10])}"
+
+
 def test_every_committed_font_is_used_by_fonts_css():
     used = {f.file.name for f in FACES}
     unused = sorted(p.name for p in (ROOT / "docs" / "assets" / "fonts").glob("*.woff2") if p.name not in used)
