@@ -129,12 +129,13 @@ LATIN_RUNS = FontSpec(NOTO_SANS, NOTO_SANS_LATIN, "noto-sans-400.woff2", "OFL-no
 # synthesised by the browser; downloaded only by a page with such a run. Bold
 # runs are box titles, acronyms and names: the face holds exactly the letters
 # they use (each letter is about 60 bytes; all of A-Z and a-z would add 1.5 kB
-# to the Strategy chapter) and the marks around them: ( ) . / « ». Other bold
-# punctuation (the colon after a bold Arabic phrase, in every page's header)
-# is drawn from the regular file, which every Arabic page has loaded anyway
-# (fonts.css), so a page without bold Latin does not download this file.
+# to the Strategy chapter) and the marks around them: ( ) . « ». Other bold
+# punctuation (the colon after a bold Arabic phrase, in every page's header;
+# the slash in a glossary term) is drawn from the regular file, which every
+# Arabic page has loaded anyway (fonts.css), so a page without bold Latin does
+# not download this file for one colon or slash.
 # A bold letter not listed fails tests/test_fonts.py, naming it.
-LATIN_RUNS_BOLD_UNICODES = ("U+0028-0029,U+002E-002F,U+0043,U+0045-0046,U+0048,U+004D,U+004F-0050,U+0052-0054,"
+LATIN_RUNS_BOLD_UNICODES = ("U+0028-0029,U+002E,U+0043,U+0045-0046,U+0048,U+004D,U+004F-0050,U+0052-0054,"
                             "U+0056,U+0061-0065,U+0068-0069,U+006E-006F,U+0072-0076,U+00AB,U+00BB,U+00FC")
 LATIN_RUNS_BOLD = FontSpec(NOTO_SANS, NOTO_SANS_LATIN, "noto-sans-700.woff2", "OFL-noto-sans.txt",
                            LATIN_RUNS_BOLD_UNICODES, weight=700)
