@@ -222,3 +222,15 @@ def test_the_check_names_a_character_a_page_would_draw_in_a_fallback_font():
     assert any("'ñ' (U+00F1) at weight 400" in p for p in problems), problems
     assert any("'X' (U+0058) at weight 700" in p for p in problems), problems
     assert not any("'ń'" in p or "'d'" in p or "'F'" in p for p in problems), problems
+
+
+def test_font_tool_refuses_a_package_with_other_bytes(tmp_path):
+    tarball = tmp_path / "pkg.tgz"
+    tarball.write_bytes(b"the bytes the registry sent")
+    import base64
+    import hashlib
+    right = "sha512-" + base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
+    font_tool.verify_integrity(tarball, font_tool.Package("@x/y", "1.0.0", right))
+    wrong = font_tool.Package("@x/y", "1.0.0", font_tool.NOTO_SANS.integrity)
+    with pytest.raises(font_tool.FontsError, match=r"@x/y@1\.0\.0: .* not the pinned sha512-e3Zu"):
+        font_tool.verify_integrity(tarball, wrong)

@@ -76,11 +76,12 @@ NOTO_SANS = Package("@fontsource-variable/noto-sans", "5.3.0",
 # and digits (with the decimal and thousands separators), the joiners (ZWNJ,
 # ZWJ) and the LRM mark the font has, and the spaces (so a purely Arabic line
 # needs no Latin font). The other bidi controls (RLM, the isolates) are not in
-# the source font and need no glyph: the browser does not draw them. Left out, as no page uses them: Persian/Urdu
-# letters, the combining maddah/hamza (U+0653-0655: editors type the composed
-# letters أ إ آ ؤ ئ), the superscript alef U+0670 (and with it the Allah
-# ligature) and the ornate parentheses (1.4 kB). tests/test_fonts.py fails,
-# naming the character and page, if a page starts to use one.
+# the source font and need no glyph: the browser does not draw them.
+# Left out, as no page uses them: Persian/Urdu letters, the combining
+# maddah/hamza (U+0653-0655: editors type the composed letters أ إ آ ؤ ئ), the
+# superscript alef U+0670 (and with it the Allah ligature) and the ornate
+# parentheses (1.4 kB). tests/test_fonts.py fails, naming the character and
+# page, if a page starts to use one.
 # Variable (400-700): one file serves regular and bold Arabic.
 ARABIC = FontSpec(
     package=NASKH,
