@@ -80,7 +80,7 @@ def on_post_template(output, template_name, config):
         return output
     prefixes, default = _languages(config)
     lang = config.theme["language"]
-    output = pagemeta.set_html_dir(output, lang)
+    output = minify.strip_inline_script_comments(minify.collapse_indentation(pagemeta.set_html_dir(output, lang)))
     if lang == default or lang not in prefixes:
         _NOT_FOUND[config.site_dir] = output
         return output
@@ -141,6 +141,9 @@ def on_post_page(output, page, config):
     output = a11yfix.name_search_dialog(output)
     # Links to other sites get rel="noopener".
     output = safelinks.secure_external_links(output, config.site_url or "")
+    # Without the templates' indentation (<pre> untouched), and inline
+    # scripts without their comments (before the CSP hashes them).
+    output = minify.strip_inline_script_comments(minify.collapse_indentation(output))
     return _with_csp(output, page, config)
 
 
@@ -186,6 +189,11 @@ def on_post_build(config):
     prefixes, default = _languages(config)
     # Our stylesheets without their comments (the print view's included).
     minify.minify_stylesheets(Path(config.site_dir), [*map(str, config.extra_css), "assets/stylesheets/print.css"])
+    # Our scripts without their comments (the 404 page's and search's, which
+    # pages load themselves, included).
+    scripts = [getattr(script, "path", script) for script in config.extra_javascript]
+    minify.minify_scripts(Path(config.site_dir), [*map(str, scripts), "assets/javascripts/not-found.js",
+                                                  "assets/javascripts/search-counts.js"])
     # The data pairs names in both scripts; the index gets the other spelling.
     data_dir = Path(os.environ.get("GUIDE_DATA_DIR") or Path(config.config_file_path).resolve().parent / "data")
     try:

@@ -249,3 +249,56 @@ def test_built_stylesheets_drop_comments_but_keep_every_rule(site_dir):
         assert built.count("{") == built.count("}") > 3
         for selector in re.findall(r"^([.#:\w@\[][^{/]*)\{", strip_css_comments(source), re.MULTILINE):
             assert selector in built, (name, selector)
+
+
+def test_built_scripts_drop_comments_and_still_parse(site_dir):
+    import shutil
+    import subprocess
+
+    from guide.pages.minify import strip_js_comments
+
+    node = shutil.which("node")
+    for name in ("language-switch.js", "search-counts.js", "not-found.js"):
+        source = (Path(__file__).resolve().parent.parent / "docs/assets/javascripts" / name).read_text(encoding="utf-8")
+        built = site_dir / "assets/javascripts" / name
+        text = built.read_text(encoding="utf-8")
+        assert text == strip_js_comments(source) and len(text) < len(source), name
+        assert "/*" not in text and not re.search(r"^\s*//", text, re.MULTILINE), name
+        # A "//" or "/*" inside a string would have cut code: the built file still parses.
+        if node:
+            proc = subprocess.run([node, "--check", str(built)], capture_output=True, text=True)
+            assert proc.returncode == 0, f"{name}: {proc.stderr}"
+
+
+def test_page_indentation_goes_but_preformatted_text_and_scripts_stay():
+    from guide.pages.minify import collapse_indentation
+
+    page = ('<div>\n    <p>one\n      two</p>\n\n  <pre><code>a\n    b</code></pre>\n'
+            '  <script>\n    var x = 1;\n  </script>\n  <code>x  \n   y</code>\n</div>')
+    assert collapse_indentation(page) == ('<div>\n<p>one\ntwo</p>\n<pre><code>a\n    b</code></pre>\n'
+                                          '<script>\n    var x = 1;\n  </script>\n<code>x  \n   y</code>\n</div>')
+
+
+def test_built_pages_have_no_template_indentation(site_dir):
+    for lang, name, path in all_pages():
+        file = site_dir / (path if path.endswith(".html") else path + "index.html")
+        text = re.sub(r"<(pre|code|script|style|textarea)\b.*?</\1>", "", file.read_text(encoding="utf-8"), flags=re.S)
+        assert not re.search(r"\n[ \t]+\S", text), f"{lang}/{name}: indented line left"
+
+
+def test_inline_scripts_lose_comments_and_still_parse(site_dir, tmp_path):
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    for lang, name, path in all_pages():
+        file = site_dir / (path if path.endswith(".html") else path + "index.html")
+        for i, (attrs, body) in enumerate(re.findall(r"<script\b([^>]*)>(.*?)</script>", file.read_text(encoding="utf-8"), re.S)):
+            if "src=" in attrs or "json" in attrs or not body.strip():
+                continue
+            assert "/*" not in body and not re.search(r"^\s*//", body, re.M), f"{lang}/{name}: comment left in {body[:60]!r}"
+            if node and name in ("index", "strategy", "404"):
+                script = tmp_path / f"{lang}-{name}-{i}.js"
+                script.write_text(body, encoding="utf-8")
+                proc = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
+                assert proc.returncode == 0, f"{lang}/{name}: inline script does not parse: {proc.stderr}"

@@ -108,7 +108,23 @@ ARABIC_MORE = [
 
 
 def test_arabic_search_counts_use_arabic_digits_and_agreement(server_url, page):
+    # Without its index search never gets ready, so Material writes nothing
+    # into the lines this test writes (below) while it runs.
+    page.route("**/search_index*.json", lambda route: route.abort())
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(server_url + "strategy/")
+    page.wait_for_load_state("networkidle")
+    # The script is not part of a first visit: it comes when search opens.
+    assert not [url for url in requested if "search-counts" in url]
+    with page.expect_response(lambda response: "search-counts.js" in response.url):
+        page.focus("input[name=query]")
+    page.wait_for_function("""() => {
+        const meta = document.querySelector('.md-search-result__meta');
+        if (meta.textContent === '٣ نتائج') return true;
+        meta.textContent = '3 نتيجة';
+        return false;
+    }""", polling=50, timeout=10000)
     # Material writes "# نتيجة" (its one/other strings) with a Latin number;
     # the script rewrites the line. Drive it through the same DOM Material uses.
     got = page.evaluate("""async ([counts, more]) => {

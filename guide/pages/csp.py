@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from guide.pages import minify
+
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 _JINJA = re.compile(r"\{\{-?(.*?)-?\}\}|\{%-?\s*include\s+[\"']([^\"']+)[\"'][^%]*-?%\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 # What a template expression inside a trusted script may expand to.
@@ -62,6 +64,9 @@ def _is_code(attrs: str) -> bool:
 
 
 def _pattern(body: str, template_dirs: list[Path]) -> str:
+    # Pages ship their inline scripts without comments (guide/pages/minify.py):
+    # match against the template's code the same way.
+    body = minify.drop_js_comments(body)
     parts, last = [], 0
     for match in _JINJA.finditer(body):
         parts.append(re.escape(_normalise(body[last:match.start()])) if body[last:match.start()].strip() else "")

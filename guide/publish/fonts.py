@@ -5,13 +5,17 @@ reader needs the network. This tool documents (and repeats) how they were made:
 it fetches the packages with ``npm pack`` and subsets them with fontTools to
 the characters the guide uses. Arabic and English text keep the variable
 weight axis (one file for regular and bold); the Latin runs inside Arabic
-pages use a small static regular face (see LATIN_RUNS).
+pages use a small static regular face and a static bold (see LATIN_RUNS).
+Each package is pinned to a version and to the registry's sha512 integrity
+for it; a tarball with other bytes stops the tool before anything is written.
 
     python -m tools fonts          # needs npm and the network to the npm registry
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import shutil
 import subprocess
 import tarfile
@@ -20,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools import subset
+from fontTools.merge import Merger
+from fontTools.ttLib import TTFont
 from fontTools.varLib import instancer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,8 +33,23 @@ FONT_DIR = ROOT / "docs" / "assets" / "fonts"
 
 
 @dataclass(frozen=True)
+class Package:
+    """An npm package at a pinned version, with the registry's ``integrity``
+    for that version (``npm view NAME@VERSION dist.integrity``): a re-run
+    that receives other bytes stops instead of committing them."""
+
+    name: str
+    version: str
+    integrity: str  # "sha512-<base64>"
+
+    @property
+    def spec(self) -> str:
+        return f"{self.name}@{self.version}"
+
+
+@dataclass(frozen=True)
 class FontSpec:
-    package: str  # npm package, pinned
+    package: Package
     source: str  # file inside the package
     output: str  # file name under docs/assets/fonts/
     licence: str  # licence file name under docs/assets/fonts/
@@ -36,20 +57,38 @@ class FontSpec:
     # OpenType features kept: what shaping needs, not the optional extras.
     features: tuple[str, ...] = ("kern", "liga", "ccmp", "mark", "mkmk")
     weight: int | None = None  # pin the weight axis (a static face), or keep it variable
+    # More characters from other files of the same package (fontsource slices
+    # a font by script), merged into this one face: (file, unicodes) pairs.
+    merge: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def unicode_range(self) -> str:
+        """Every code point the face covers, as fonts.css's unicode-range must say."""
+        return ",".join([self.unicodes, *(unicodes for _, unicodes in self.merge)])
 
 
-# Arabic letters, the harakat and hamza marks, tatweel, Arabic punctuation and
-# digits, the joiners and bidi marks that mixed Arabic/Latin runs need, ornate
-# parentheses, and the spaces (so a purely Arabic line needs no Latin font).
-# Persian/Urdu letters are left out: the guide does not use them.
+NASKH = Package("@fontsource-variable/noto-naskh-arabic", "5.3.0",
+                "sha512-Ot0G5iln5MeLPKp1WNt6AGi4KHbPIVm0GEow2ED6rZ+8Rao+OuswhX4D+RPerc3aQ6teneLdqXSL8VPGorJvGg==")
+NOTO_SANS = Package("@fontsource-variable/noto-sans", "5.3.0",
+                    "sha512-e3ZuxzY9AL2psXPZlhwhnYrHUHv6PMoyK9MQ7croF0CUgURLqu9EMjW7q2FgVLwij1tjLsIHQrnwQ8aUcg4BiA==")
+
+# Arabic letters, the harakat (fathatan to sukun), tatweel, Arabic punctuation
+# and digits (with the decimal and thousands separators), the joiners (ZWNJ,
+# ZWJ) and the LRM mark the font has, and the spaces (so a purely Arabic line
+# needs no Latin font). The other bidi controls (RLM, the isolates) are not in
+# the source font and need no glyph: the browser does not draw them.
+# Left out, as no page uses them: Persian/Urdu letters, the combining
+# maddah/hamza (U+0653-0655: editors type the composed letters أ إ آ ؤ ئ), the
+# superscript alef U+0670 (and with it the Allah ligature) and the ornate
+# parentheses (1.4 kB). tests/test_fonts.py fails, naming the character and
+# page, if a page starts to use one.
 # Variable (400-700): one file serves regular and bold Arabic.
 ARABIC = FontSpec(
-    package="@fontsource-variable/noto-naskh-arabic@5.3.0",
+    package=NASKH,
     source="package/files/noto-naskh-arabic-arabic-wght-normal.woff2",
     output="noto-naskh-arabic-wght.woff2",
     licence="OFL-noto-naskh-arabic.txt",
-    unicodes="U+0020,U+00A0,U+060C,U+061B,U+061F,U+0621-063A,U+0640-0655,U+0660-066C,U+0670,"
-    "U+200C-200F,U+2066-2069,U+FD3E-FD3F",
+    unicodes="U+0020,U+00A0,U+060C,U+061B,U+061F,U+0621-063A,U+0640-0652,U+0660-066C,U+200C-200E",
     features=("ccmp", "isol", "init", "medi", "fina", "rlig", "liga", "calt", "mark", "mkmk", "curs", "kern"),
 )
 
@@ -57,10 +96,11 @@ ARABIC = FontSpec(
 # city names the guide cites (Brčko, Dąbrowa Górnicza, Gdańsk) are not in
 # fontsource's "latin" file but in its "latin-ext" one, hence a second, tiny
 # face with its own unicode-range: only pages that use those letters load it.
-LATIN_UNICODES = ("U+0020-007E,U+00A0-00FF,U+0152-0153,U+2013-2014,U+2018-201E,U+2022,"
-                  "U+2026,U+2030,U+20AC,U+2122")
+# (fontsource's latin file has no U+201B or U+2030: left out, so fonts.css
+# promises only what the file has.)
+LATIN_UNICODES = ("U+0020-007E,U+00A0-00FF,U+0152-0153,U+2013-2014,U+2018-201A,U+201C-201E,U+2022,"
+                  "U+2026,U+20AC,U+2122")
 LATIN_EXT_UNICODES = "U+0104-0107,U+010C-010D,U+0118-0119,U+0141-0144,U+015A-015B,U+0160-0161,U+0179-017E"
-NOTO_SANS = "@fontsource-variable/noto-sans@5.3.0"
 NOTO_SANS_LATIN = "package/files/noto-sans-latin-wght-normal.woff2"
 NOTO_SANS_LATIN_EXT = "package/files/noto-sans-latin-ext-wght-normal.woff2"
 
@@ -69,53 +109,103 @@ LATIN = FontSpec(NOTO_SANS, NOTO_SANS_LATIN, "noto-sans-wght.woff2", "OFL-noto-s
 LATIN_EXT = FontSpec(NOTO_SANS, NOTO_SANS_LATIN_EXT, "noto-sans-ext-wght.woff2", "OFL-noto-sans.txt",
                      LATIN_EXT_UNICODES)
 
-# Latin runs inside Arabic pages (acronyms, names): static regular, a third
-# of the variable file, and a static bold (below). Split in two: what almost
-# every Arabic page needs (ASCII, « », © and the permalinks' ¶, which the Naskh subset lacks,
-# dashes and quotes) and the accented letters and signs a few pages need.
-# This keeps an Arabic chapter's first visit within the 120 KB budget.
-LATIN_RUNS_CORE_UNICODES = "U+0020-007E,U+00A9,U+00AB,U+00B6,U+00BB,U+2013-2014,U+2018-201E,U+2022,U+2026"
-LATIN_RUNS_REST_UNICODES = ("U+00A0-00A8,U+00AA,U+00AC-00B5,U+00B7-00BA,U+00BC-00FF,U+0152-0153,U+2030,U+20AC,U+2122")
+# Latin runs inside Arabic pages (acronyms, names, the parentheses and digits
+# around them): one static regular face and one static bold, each a third of
+# the variable file, covering exactly what the Arabic pages draw in Latin:
+# ASCII, « », © and the permalinks' ¶ (which the Naskh subset lacks), dashes
+# and quotes, plus the accented letters of the names the pages cite (Górnicza,
+# München; and from the latin-ext file, merged in: Dąbrowa, Brčko, Gdańsk, Paweł).
+# One regular file instead of three: a chapter with accented names no
+# longer loads two more faces for four letters (issue 10: 120 kB budget).
+# A page that uses a letter not listed here fails tests/test_fonts.py, which
+# names the letter: add it here and to fonts.css, then run the tool.
+LATIN_RUNS_UNICODES = ("U+0020-007E,U+00A9,U+00AB,U+00B6,U+00BB,U+00F3,U+00FC,U+2013-2014,U+2018-201A,"
+                       "U+201C-201E,U+2022,U+2026")
+LATIN_RUNS_EXT_UNICODES = "U+0105,U+010D,U+0142,U+0144"
 LATIN_RUNS = FontSpec(NOTO_SANS, NOTO_SANS_LATIN, "noto-sans-400.woff2", "OFL-noto-sans.txt",
-                      LATIN_RUNS_CORE_UNICODES, weight=400)
-LATIN_RUNS_REST = FontSpec(NOTO_SANS, NOTO_SANS_LATIN, "noto-sans-400-more.woff2", "OFL-noto-sans.txt",
-                           LATIN_RUNS_REST_UNICODES, weight=400)
-LATIN_EXT_RUNS = FontSpec(NOTO_SANS, NOTO_SANS_LATIN_EXT, "noto-sans-ext-400.woff2", "OFL-noto-sans.txt",
-                          LATIN_EXT_UNICODES, weight=400)
+                      LATIN_RUNS_UNICODES, weight=400,
+                      merge=((NOTO_SANS_LATIN_EXT, LATIN_RUNS_EXT_UNICODES),))
 
 # Their real bold (static 700), so bold Latin inside Arabic is drawn, not
-# synthesised by the browser; downloaded only by a page with such a run, and
-# kept to the letters (bold runs are titles and acronyms; their punctuation
-# and digits fall back to the regular face) to stay within the budget.
-LATIN_RUNS_BOLD_UNICODES = "U+0041-005A,U+0061-007A"
+# synthesised by the browser; downloaded only by a page with such a run. Bold
+# runs are box titles, acronyms and names: the face holds exactly the letters
+# they use (each letter is about 60 bytes; all of A-Z and a-z would add 1.5 kB
+# to the Strategy chapter) and the marks around them: ( ) . « ». Other bold
+# punctuation (the colon after a bold Arabic phrase, in every page's header;
+# the slash in a glossary term) is drawn from the regular file, which every
+# Arabic page has loaded anyway (fonts.css), so a page without bold Latin does
+# not download this file for one colon or slash.
+# A bold letter not listed fails tests/test_fonts.py, naming it.
+LATIN_RUNS_BOLD_UNICODES = ("U+0028-0029,U+002E,U+0043,U+0045-0046,U+0048,U+004D,U+004F-0050,U+0052-0054,"
+                            "U+0056,U+0061-0065,U+0068-0069,U+006E-006F,U+0072-0076,U+00AB,U+00BB,U+00FC")
 LATIN_RUNS_BOLD = FontSpec(NOTO_SANS, NOTO_SANS_LATIN, "noto-sans-700.woff2", "OFL-noto-sans.txt",
                            LATIN_RUNS_BOLD_UNICODES, weight=700)
 
-FONTS = (ARABIC, LATIN, LATIN_EXT, LATIN_RUNS, LATIN_RUNS_REST, LATIN_EXT_RUNS, LATIN_RUNS_BOLD)
+FONTS = (ARABIC, LATIN, LATIN_EXT, LATIN_RUNS, LATIN_RUNS_BOLD)
 
 
-def subset_font(source: Path, spec: FontSpec, output: Path) -> int:
+class FontsError(Exception):
+    """A package could not be fetched or is not the pinned one."""
+
+
+def _options(spec: FontSpec) -> subset.Options:
     options = subset.Options()
-    options.flavor = "woff2"
     options.layout_features = list(spec.features)
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.hinting = False  # woff2 for screens: browsers ignore most hinting
+    return options
+
+
+def _subset(source: Path, spec: FontSpec, unicodes: str) -> TTFont:
+    options = _options(spec)
     font = subset.load_font(str(source), options, lazy=False)
     if spec.weight is not None:
         font = instancer.instantiateVariableFont(font, {"wght": spec.weight})
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=subset.parse_unicodes(spec.unicodes))
+    subsetter.populate(unicodes=subset.parse_unicodes(unicodes))
     subsetter.subset(font)
+    return font
+
+
+def subset_font(package_dir: Path, spec: FontSpec, output: Path) -> int:
+    font = _subset(package_dir / spec.source, spec, spec.unicodes)
+    if spec.merge:
+        with tempfile.TemporaryDirectory() as tmp:
+            parts = [font, *(_subset(package_dir / source, spec, unicodes) for source, unicodes in spec.merge)]
+            paths = []
+            for i, part in enumerate(parts):
+                part.flavor = None
+                paths.append(str(Path(tmp) / f"part{i}.ttf"))
+                part.save(paths[-1])
+            merged = Merger().merge(paths)
+            # The merger stamps the current time: keep the source's, so a
+            # re-run writes the same bytes.
+            merged["head"].created, merged["head"].modified = font["head"].created, font["head"].modified
+            merged.recalcTimestamp = False
+            font = merged
+    options = _options(spec)
+    options.flavor = "woff2"
     subset.save_font(font, str(output), options)
     return output.stat().st_size
 
 
-def fetch_package(package: str, workdir: Path) -> Path:
-    out = subprocess.run(
-        ["npm", "pack", "--silent", package], cwd=workdir, check=True, capture_output=True, text=True
-    )
+def verify_integrity(tarball: Path, package: Package) -> None:
+    algorithm, _, expected = package.integrity.partition("-")
+    digest = base64.b64encode(hashlib.new(algorithm, tarball.read_bytes()).digest()).decode()
+    if digest != expected:
+        raise FontsError(f"{package.spec}: the downloaded tarball's {algorithm} is {algorithm}-{digest}, "
+                         f"not the pinned {package.integrity} (guide/publish/fonts.py)")
+
+
+def fetch_package(package: Package, workdir: Path) -> Path:
+    try:
+        out = subprocess.run(["npm", "pack", "--silent", package.spec], cwd=workdir, check=True,
+                             capture_output=True, text=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise FontsError(f"npm pack {package.spec} failed: {getattr(exc, 'stderr', '') or exc}".strip()) from None
     tarball = workdir / out.stdout.strip().splitlines()[-1]
+    verify_integrity(tarball, package)
     target = workdir / tarball.stem
     with tarfile.open(tarball) as tar:
         tar.extractall(target, filter="data")
@@ -123,14 +213,24 @@ def fetch_package(package: str, workdir: Path) -> Path:
 
 
 def main(args=None) -> int:
+    import sys
+
     FONT_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        unpacked_by_package: dict[str, Path] = {}
+        unpacked_by_package: dict[Package, Path] = {}
+        try:
+            for spec in FONTS:
+                if spec.package not in unpacked_by_package:
+                    unpacked_by_package[spec.package] = fetch_package(spec.package, Path(tmp))
+        except FontsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         for spec in FONTS:
-            if spec.package not in unpacked_by_package:
-                unpacked_by_package[spec.package] = fetch_package(spec.package, Path(tmp))
             unpacked = unpacked_by_package[spec.package]
-            size = subset_font(unpacked / spec.source, spec, FONT_DIR / spec.output)
+            size = subset_font(unpacked, spec, FONT_DIR / spec.output)
             shutil.copyfile(unpacked / "package" / "LICENSE", FONT_DIR / spec.licence)
-            print(f"{spec.output}: {size:,} bytes from {spec.package}")
+            print(f"{spec.output}: {size:,} bytes from {spec.package.spec}")
+    for stale in sorted(set(FONT_DIR.glob("*.woff2")) - {FONT_DIR / spec.output for spec in FONTS}):
+        stale.unlink()  # a face that was merged away: fonts.css no longer names it
+        print(f"{stale.name}: removed")
     return 0

@@ -51,4 +51,7 @@
   new MutationObserver(function () {
     update(result);
   }).observe(result, { childList: true, subtree: true, characterData: true });
+  // Loaded when search opens (partials/search-counts.html): rewrite any
+  // count already written.
+  update(result);
 })();
