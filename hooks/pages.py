@@ -176,7 +176,8 @@ def _languages(config) -> tuple[dict[str, str], str]:
 
 def _search_scope(config) -> dict:
     prefixes, default = _languages(config)
-    return {"lang": config.theme["language"], "defaultLang": default, "prefixes": prefixes}
+    return {"lang": config.theme["language"], "defaultLang": default, "prefixes": prefixes,
+            "prebuilt": searchindex.uses_prebuilt()}
 
 
 @event_priority(-110)
@@ -190,7 +191,7 @@ def on_post_build(config):
     data_dir = Path(os.environ.get("GUIDE_DATA_DIR") or Path(config.config_file_path).resolve().parent / "data")
     try:
         searchindex.write_language_indexes(Path(config.site_dir), prefixes, default, data_dir)
-        searchindex.compact_analyser(Path(config.site_dir))
+        searchindex.write_worker(Path(config.site_dir))
     except searchindex.SearchIndexError as exc:
         raise PluginError(f"guide: {exc}") from exc
 

@@ -65,10 +65,13 @@ def lunr_bundle() -> str:
 
 
 def site_words(site_dir: Path) -> set[str]:
-    """Every distinct lower-case ASCII word of the English search index."""
-    index = json.loads((site_dir / "search" / "search_index.en.json").read_text(encoding="utf-8"))
+    """Every distinct lower-case ASCII word of the English pages' search entries
+    (the combined index keeps the documents; the pages' copies hold only config)."""
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
     words: set[str] = set()
     for doc in index["docs"]:
+        if not doc["location"].startswith("en/"):
+            continue
         for field in ("title", "text"):
             text = html.unescape(re.sub(r"<[^>]+>", " ", doc.get(field) or ""))
             words.update(re.findall(r"[a-z]+", text.lower()))
