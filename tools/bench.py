@@ -181,8 +181,9 @@ def first_search(browser, base: str, log: list, lang: str = "ar", throttle: int 
     slowed ``throttle`` times (CDP Emulation.setCPUThrottlingRate).
 
     Two clocks. *Typed*: the reader taps the box and types at one key every
-    120 ms; its bytes are the budgeted figure (every prefix typed loads what it
-    needs). Its time is mostly typing when the first letters can match nothing
+    120 ms; the bytes the search files took until the first result is on
+    screen (counted after each key, so exact to one key) are the budgeted
+    figure; what the whole word took is printed too. Its time is mostly typing when the first letters can match nothing
     (no Arabic key starts with the article «ال»: the first result can only come
     after the third key, 280 ms in). *At once*: the whole query arrives in one
     input event right after the tap (paste, autocomplete, voice input), so the
@@ -201,13 +202,17 @@ def first_search(browser, base: str, log: list, lang: str = "ar", throttle: int 
     # The reader taps the box and types at once (the index loads on focus).
     page.evaluate(WATCH_FIRST_RESULT)
     box.focus()
-    elapsed, latency = type_and_time(page, query)
+    before_result: list[int] = []
+    elapsed, latency = type_and_time(
+        page, query, on_first_result=lambda: before_result.append(sum(n for p, n in log if category(p) == "search")))
     keys = page.evaluate("() => window.__keys.filter(k => k <= window.__firstResult).length")
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
     context.close()
-    search_bytes = sum(n for p, n in log if category(p) == "search")
+    search_bytes = before_result[0]
+    whole_query_bytes = sum(n for p, n in log if category(p) == "search")
     new_fonts = sorted({p for p, _ in log if category(p) == "fonts"} - fonts_before)
     return {"lang": lang, "query": query, "page": page_bytes, "search": search_bytes,
+            "search_whole_query": whole_query_bytes,
             "total": sum(n for _, n in log), "ms_typed": round(elapsed * 1000), "keys_typed": keys,
             "ms_typed_last_key": round(latency * 1000),
             "ms_to_first_result": cold_at_once(browser, base, lang, throttle),
@@ -271,12 +276,21 @@ WATCH_FIRST_RESULT = """() => {
 }"""
 
 
-def type_and_time(page, query: str, delay_ms: int = 120) -> tuple[float, float]:
+def type_and_time(page, query: str, delay_ms: int = 120, on_first_result=None) -> tuple[float, float]:
     """Type like a reader (one key every ``delay_ms``); by the page's own clock,
     seconds from the first key to the first result on screen, and from the
-    last key before it (the latency of the keystroke that found something)."""
-    page.keyboard.type(query, delay=delay_ms)
+    last key before it (the latency of the keystroke that found something).
+    ``on_first_result()`` is called once, at the first key after which a
+    result is on screen (so a byte count taken then is exact to one key)."""
+    for ch in query:
+        page.keyboard.type(ch)
+        page.wait_for_timeout(delay_ms)
+        if on_first_result and page.evaluate("() => window.__firstResult !== null"):
+            on_first_result()
+            on_first_result = None
     page.wait_for_function("() => window.__firstResult !== null", timeout=60000)
+    if on_first_result:
+        on_first_result()
     return tuple(page.evaluate("""() => {
       const before = window.__keys.filter(k => k <= window.__firstResult);
       const last = before.length ? before[before.length - 1] : window.__firstKey;
@@ -294,7 +308,8 @@ def print_search(figures: dict, label: str = "") -> None:
               f"{'OK' if s['search'] <= budget else 'OVER'})  first result {s['ms_to_first_result']:5d} ms "
               f"(budget {FIRST_RESULT_BUDGET_MS}: {'OK' if s['ms_to_first_result'] <= FIRST_RESULT_BUDGET_MS else 'OVER'}); "
               f"typed: {s['ms_typed']} ms, after key {s['keys_typed']}, {s['ms_typed_last_key']} ms after it; "
-              f"{s['ms_when_ready']} ms per keystroke once loaded"
+              f"{s['ms_when_ready']} ms per keystroke once loaded; {kb(s['search_whole_query']).strip()} kB by the "
+              "last key"
               + (f"  fonts: {', '.join(Path(f).name for f in s['fonts_loaded_by_search'])}" if s["fonts_loaded_by_search"] else ""))
 
 
@@ -309,7 +324,7 @@ def index_sizes(site_dir: Path) -> dict:
                  else [site_dir / "search" / f"search_index.{lang}.json"])
         kinds: dict = {}
         for path in files:
-            kind = path.parent.name if path.parent.name in ("k", "b", "p") else path.stem
+            kind = path.parent.name if path.parent.name in ("k", "b", "s") else path.stem
             raw = path.read_bytes()
             entry = kinds.setdefault(kind, {"files": 0, "raw": 0, "gzip": 0})
             entry["files"] += 1
@@ -321,7 +336,7 @@ def index_sizes(site_dir: Path) -> dict:
 
 
 def print_index_sizes(sizes: dict) -> None:
-    names = {"meta": "entries", "k": "key shards", "b": "pair shards", "p": "snippets", "words": "vocabulary"}
+    names = {"meta": "entries", "k": "key shards", "b": "pair shards", "s": "texts", "words": "vocabulary"}
     print("\nSearch index per language (bytes: raw / gzip; a query loads only the pieces it needs)")
     for lang, size in sizes.items():
         parts = ", ".join(f"{names.get(k, k)} {v['gzip']:,}" + (f" in {v['files']}" if v["files"] > 1 else "")

@@ -13,8 +13,9 @@ Arabic runs on English pages), and written as small scripts under
 * ``k/<n>.js``: the shards of the inverted index, key → ``[entry, weight, ...]``.
   A key's shard follows from its first two letters, so a word being typed (a
   prefix) needs one shard; a query needs only the shards of its keys;
-* ``p/<n>.js``: each page's result snippets (the start of every section, which
-  is all a result teaser shows), fetched only for the pages in a result;
+* ``s/<n>.js``: one entry's text, block by block (paragraphs, list items, table
+  rows), fetched only for the entries a result shows with a teaser; the
+  teaser is the blocks where the reader's words are, as Material's own;
 * ``words.js``: the site's vocabulary (word → key), fetched only when a query
   word is in no shard, to find the nearest words (typos).
 
@@ -43,13 +44,13 @@ from guide.search import analysis
 
 K1 = 1.2
 B = 0.5
-SNIPPET_CHARS = 240  # a result teaser shows two or three lines
 SHARD_BYTES = 4000  # aim for shards of about this size (raw), ~1.5 kB gzip
 WEIGHT_SCALE = 10  # weights are stored as integers: round(weight * 10)
 FIELDS = ("title", "text", "alias")
 _TAG = re.compile(r"<[^>]*>")
 # Where one block of text ends: words on either side are not "next to each other".
-_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|td|th|dd|dt|blockquote|div|caption|figcaption)\s*>|<br\s*/?>", re.I)
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|tr|dd|dt|blockquote|div|caption|figcaption)\s*>|<br\s*/?>", re.I)
+_CELL_END = re.compile(r"</t[dh]\s*>", re.I)  # a table row is one block, its cells apart
 NEAR = 3  # two words are adjacent when at most two words stand between them
 _SPACE = re.compile(r"\s+")
 
@@ -59,30 +60,25 @@ def plain(text: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text or ""))).strip()
 
 
-def tokenise(text: str, separator: re.Pattern) -> list[str]:
-    """Words as Material's tokenizer cuts them: tags and the separator break words."""
-    return [w for block in blocks(text, separator) for w in block]
-
-
-def blocks(text: str, separator: re.Pattern) -> list[list[str]]:
-    """The words of each block (paragraph, list item, cell, heading) in order."""
+def block_texts(text: str) -> list[str]:
+    """The visible text of each block (paragraph, list item, heading, table
+    row with its cells joined by " · "), in order."""
     out = []
     for block in _BLOCK_END.split(text or ""):
-        words = []
-        for chunk in _TAG.split(block):
-            words += [w.lower() for w in separator.split(html.unescape(chunk)) if w]
-        if words:
-            out.append(words)
+        shown = plain(_CELL_END.sub(" \u00b7 ", block)).strip(" \u00b7")
+        if shown:
+            out.append(shown)
     return out
 
 
-def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
-    """The start of a section's text, cut at a word boundary."""
-    text = plain(text)
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > limit // 2 else limit].rstrip(" ،,;؛:") + "\u2026"
+def blocks(text: str, separator: re.Pattern) -> list[list[str]]:
+    """The words of each block, lower-cased, as the separator cuts them."""
+    return [words for words in ([w.lower() for w in separator.split(b) if w] for b in block_texts(text)) if words]
+
+
+def tokenise(text: str, separator: re.Pattern) -> list[str]:
+    """Every word of a field, in order."""
+    return [w for block in blocks(text, separator) for w in block]
 
 
 def shard_of(key: str, shards: int) -> int:
@@ -168,11 +164,6 @@ class Built:
             page = doc["location"].split("#")[0]
             pages.setdefault(page, len(pages))
             entries.append([doc["location"], plain(doc.get("title", "")), pages[page]])
-        snippets: dict[int, dict[int, str]] = defaultdict(dict)
-        for d, doc in enumerate(self.docs):
-            text = snippet(doc.get("text", ""))
-            if text:
-                snippets[entries[d][2]][d] = text
         meta = {"separator": self.separator, "shards": len(split), "pairShards": len(pair_split), "docs": entries,
                 "keep": self.keep, "scale": WEIGHT_SCALE}
         out = {"meta.js": _script("meta", meta), "words.js": _script("words", self.vocabulary)}
@@ -180,8 +171,8 @@ class Built:
             out[f"k/{n}.js"] = _script("shard", shard, n)
         for n, shard in enumerate(pair_split):
             out[f"b/{n}.js"] = _script("pairs", shard, n)
-        for page in pages.values():
-            out[f"p/{page}.js"] = _script("page", snippets.get(page, {}), page)
+        for d, doc in enumerate(self.docs):
+            out[f"s/{d}.js"] = _script("text", block_texts(doc.get("text", "")), d)
         return out
 
 

@@ -11,7 +11,8 @@
  *   meta.js      entries (location, title, page), the separator, word facts;
  *   k/<n>.js     the shard holding a key (its first two letters decide);
  *   b/<n>.js     which entries have two keys standing together (multi-word);
- *   p/<n>.js     the result snippets of one page, for the pages in a result;
+ *   s/<n>.js     one entry's text by blocks, for the entries a result shows
+ *                with a teaser (the blocks where the words are, as Material's);
  *   words.js     the vocabulary, only when a word is in no shard (typos).
  *
  * The analysis of a query word is the build's analysis of a page word
@@ -176,14 +177,14 @@
   // --- the index ---------------------------------------------------------------
 
   var base = "", meta = null, keep = null, shards = Object.create(null), pairs = Object.create(null),
-    pages = Object.create(null), words = null, sections = null;
+    texts = Object.create(null), words = null, sections = null;
 
   // The registration calls the index files make (see guide/search/prebuilt.py).
   var guideSearch = {
     meta: function (m) { meta = m; keep = set(m.keep); },
     shard: function (n, data) { shards[n] = data; },
     pairs: function (n, data) { pairs[n] = data; },
-    page: function (n, data) { pages[n] = data; },
+    text: function (n, data) { texts[n] = data; },
     words: function (data) { words = data; }
   };
 
@@ -420,64 +421,112 @@
     return analysed[word] || (analysed[word] = indexKeys(word));
   }
 
-  // The text with every word that matches a query word marked (each once).
-  function highlight(text, list) {
-    var separator = new RegExp(meta.separator, "g"), out = "", last = 0, m;
+  // Where the words matching a query word are in a text: [[start, end], ...].
+  function matches(text, list) {
+    var separator = new RegExp(meta.separator, "g"), found = [], last = 0, m;
     function word(until) {
       var piece = text.slice(last, until);
       if (!piece) return;
       var keys = keysOf(piece.toLowerCase());
-      var hit = keys.some(function (k) { return list.some(function (w) { return wordMatches(w, k); }); });
-      out += hit ? "<mark>" + escape(piece) + "</mark>" : escape(piece);
+      if (keys.some(function (k) { return list.some(function (w) { return wordMatches(w, k); }); }))
+        found.push([last, until]);
     }
     while ((m = separator.exec(text))) {
       word(m.index);
-      out += escape(m[0]);
       last = m.index + m[0].length;
       if (!m[0].length) separator.lastIndex++;
     }
     word(text.length);
-    return out.replace(/<\/mark>(\s+)<mark>/g, "$1");
+    return found;
   }
+
+  // Escaped text with the ranges marked; neighbours separated by spaces join.
+  function marked(text, ranges) {
+    var out = "", at = 0;
+    ranges.forEach(function (r) {
+      out += escape(text.slice(at, r[0])) + "<mark>" + escape(text.slice(r[0], r[1])) + "</mark>";
+      at = r[1];
+    });
+    return (out + escape(text.slice(at))).replace(/<\/mark>(\s+)<mark>/g, "$1");
+  }
+
+  function highlight(text, list) { return marked(text, matches(text, list)); }
+
+  // A long block is cut to a window around its first match, at spaces.
+  var WINDOW = 320;
+  function excerpt(text, ranges) {
+    if (text.length <= WINDOW + 40) return marked(text, ranges);
+    var start = ranges.length ? Math.max(0, ranges[0][0] - 100) : 0;
+    if (start > 0) start = text.indexOf(" ", start) + 1 || start;
+    var end = Math.min(text.length, start + WINDOW);
+    if (end < text.length) end = text.lastIndexOf(" ", end) > start ? text.lastIndexOf(" ", end) : end;
+    var inside = ranges.filter(function (r) { return r[0] >= start && r[1] <= end; })
+      .map(function (r) { return [r[0] - start, r[1] - start]; });
+    return (start > 0 ? "\u2026" : "") + marked(text.slice(start, end), inside) + (end < text.length ? "\u2026" : "");
+  }
+
+  // The teaser of an entry: the blocks holding the reader's words (at most
+  // three), or its first block when the words are only in its title.
+  function teaser(blocks, list) {
+    var shown = [];
+    for (var i = 0; i < blocks.length && shown.length < 3; i++) {
+      var ranges = matches(blocks[i], list);
+      if (ranges.length) shown.push(excerpt(blocks[i], ranges));
+    }
+    if (!shown.length && blocks.length) shown.push(excerpt(blocks[0], []));
+    return shown.map(function (html) { return "<p>" + html + "</p>"; }).join("");
+  }
+
+  var TEASED = 5;
+
+  // Queries come at every keystroke; one that a newer query has overtaken
+  // while its shards were loading is dropped before its teasers are fetched
+  // (Material shows the newest); once fetched, its result is sent anyway.
+  var latest = 0, current = 0;
+  function stale() { return current !== latest; }
 
   function search(query) {
     return parse(query).then(function (list) {
       if (!list.length) return { items: [] };
-      var results = rank(list);
-      // Snippets of the pages in the result; Material draws the first ten at once.
-      var order = [];
-      results.forEach(function (r) {
-        var page = meta.docs[r.doc][2];
-        if (order.indexOf(page) < 0) order.push(page);
+      var groups = [], byPage = Object.create(null);
+      function item(d, score, hits) {
+        var terms = {};
+        list.forEach(function (w, i) { terms[w.key] = terms[w.key] || !!hits[i]; });
+        return { doc: d, location: meta.docs[d][0], title: highlight(meta.docs[d][1], list), text: "",
+          score: score, terms: terms };
+      }
+      rank(list).forEach(function (r) {
+        var page = pageOf(meta.docs[r.doc][0]);
+        if (!byPage[page]) groups.push(byPage[page] = []);
+        byPage[page].push(item(r.doc, r.score, r.hits));
       });
-      var want = order.slice(0, 10).filter(function (n) { return !pages[n]; })
-        .map(function (n) { return "p/" + n + ".js"; });
-      return load(want).then(function () {
-        var groups = [], byPage = Object.create(null);
-        function item(d, score, hits) {
-          var entry = meta.docs[d], terms = {}, texts = pages[entry[2]] || {};
-          list.forEach(function (w, i) { terms[w.key] = terms[w.key] || !!hits[i]; });
-          return {
-            location: entry[0], title: highlight(entry[1], list),
-            text: texts[d] ? "<p>" + highlight(texts[d], list) + "</p>" : "",
-            score: score, terms: terms
-          };
+      // Every group has its page's own entry (Material draws it as the heading).
+      groups.forEach(function (group) {
+        var page = pageOf(group[0].location);
+        if (group.some(function (i) { return i.location === page; })) return;
+        for (var d = 0; d < meta.docs.length; d++) {
+          if (meta.docs[d][0] === page) { group.push(item(d, 0, [])); break; }
         }
-        results.forEach(function (r) {
-          var page = pageOf(meta.docs[r.doc][0]);
-          if (!byPage[page]) groups.push(byPage[page] = []);
-          byPage[page].push(item(r.doc, r.score, r.hits));
-        });
-        // Every group has its page's own entry (Material draws it as the heading).
-        groups.forEach(function (group) {
-          var page = pageOf(group[0].location);
-          if (group.some(function (i) { return i.location === page; })) return;
-          for (var d = 0; d < meta.docs.length; d++) {
-            if (meta.docs[d][0] === page) { group.push(item(d, 0, [])); break; }
-          }
-        });
-        return { items: groups };
       });
+      // Material gives each group a teaser for its best sections (those
+      // scoring as high as the group's first; the page itself when it comes
+      // first alone) and lists the others by title under "more on this page".
+      // Teasers are loaded for the first TEASED groups, more than a screen
+      // holds (two on a phone, four on a desktop); groups further down show
+      // their page and section titles only.
+      if (stale()) return null;
+      var shown = [];
+      groups.slice(0, TEASED).forEach(function (group) {
+        var top = group[0].score;
+        var best = group.filter(function (i) { return i.score >= top && i.location.indexOf("#") >= 0; });
+        shown.push.apply(shown, best.length ? best : [group[0]]);
+      });
+      return load(shown.filter(function (i) { return !texts[i.doc]; }).map(function (i) { return "s/" + i.doc + ".js"; }))
+        .then(function () {
+          shown.forEach(function (i) { i.text = teaser(texts[i.doc] || [], list); });
+          groups.forEach(function (group) { group.forEach(function (i) { delete i.doc; }); });
+          return { items: groups };
+        });
     });
   }
 
@@ -496,10 +545,11 @@
       return load(["meta.js"]).then(function () { return { type: 1 }; });
     }
     if (message.type === 2) {
+      if (stale()) return Promise.resolve(null);
       return search(String(message.data || "")).catch(function (err) {
         console.warn("guide search:", err);
-        return { type: 3, data: { items: [] } };
-      }).then(function (data) { return data.type === 3 ? data : { type: 3, data: data }; });
+        return { items: [] };
+      }).then(function (data) { return data && { type: 3, data: data }; });
     }
     return Promise.reject(new TypeError("unknown message type"));
   }
@@ -517,8 +567,9 @@
     (typeof parent !== "undefined" && parent !== root && "IFrameWorker" in parent);
   if (inWorker) {
     root.addEventListener("message", function (ev) {
-      queue = queue.then(function () { return handle(ev.data); }).then(function (reply) {
-        root.postMessage(reply);
+      var seq = ev.data && ev.data.type === 2 ? ++latest : latest;
+      queue = queue.then(function () { current = seq; return handle(ev.data); }).then(function (reply) {
+        if (reply) root.postMessage(reply);
       }, function (err) { console.warn("guide search:", err); });
     });
   }
