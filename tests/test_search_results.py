@@ -50,10 +50,10 @@ def test_a_query_fetches_its_shards_and_a_few_teasers_only(browser, server_url):
         hrefs = search(page, "المدينة", placeholder)
         assert len({h.split("#")[0] for h in hrefs}) > TEASED, "a common word should reach more pages than are teased"
         files = [u for u in requested[start:] if "/search/" in u]
-        texts = [u for u in files if re.search(r"/s/\d+\.js$", u)]
+        texts = [u for u in files if re.search(r"/s/\d+\.js\?v=", u)]
         assert texts and len(set(texts)) <= TEASED * 2, texts  # best sections of the first groups only
-        assert not [u for u in files if u.endswith("/words.js")], "a word on the site needs no vocabulary"
-        assert all(re.search(r"/search/ar-[0-9a-f]+/", u) for u in files), files  # never the English index
+        assert not [u for u in files if "/words.js" in u], "a word on the site needs no vocabulary"
+        assert all("/search/ar/" in u for u in files), files  # never the English index
     finally:
         page.close()
 
@@ -67,6 +67,21 @@ def test_a_typo_fetches_the_vocabulary_and_still_finds(browser, server_url):
         placeholder = open_search(page)
         hrefs = search(page, "rehabilitaton", placeholder)
         assert any("/tertiary-prevention/" in h or "/glossary/" in h for h in hrefs[:5]), hrefs
-        assert any(u.endswith("/words.js") and "/search/en-" in u for u in requested), "typo path not taken"
+        assert any("/search/en/words.js?v=" in u for u in requested), "typo path not taken"
     finally:
         page.close()
+
+
+def test_pages_ask_for_the_worker_and_index_of_this_build(site_dir):
+    """Versions in the URLs: a browser never runs a cached worker, or mixes
+    cached index files, from another build."""
+    import hashlib
+    import json
+
+    html = (site_dir / "index.html").read_text(encoding="utf-8")
+    scope = json.loads(re.search(r"window\.__searchScope = (\{.*?\});", html).group(1))
+    shipped = (site_dir / "assets" / "javascripts" / "guide-search" / "worker.js").read_bytes()
+    assert scope["worker"] == hashlib.sha256(shipped).hexdigest()[:10]
+    config = json.loads((site_dir / "search" / "search_index.ar.json").read_text(encoding="utf-8"))["config"]
+    assert config["guide"]["ar"]["dir"] == "ar" and re.fullmatch("[0-9a-f]{10}", config["guide"]["ar"]["v"])
+    assert config["guide"]["ar"]["v"] != config["guide"]["en"]["v"]

@@ -5,6 +5,7 @@ shipped analyser. Plain Python, no build."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -65,7 +66,8 @@ def test_combined_index_is_prepared_too(tmp_path):
     assert combined["docs"][0]["alias"].startswith("Newark")
     # It names each language's pre-built index, and the pages' copies carry no documents.
     dirs = combined["config"]["guide"]
-    assert set(dirs) == {"ar", "en"} and all((tmp_path / "search" / d / "meta.js").is_file() for d in dirs.values())
+    assert set(dirs) == {"ar", "en"} and all((tmp_path / "search" / d["dir"] / "meta.js").is_file() for d in dirs.values())
+    assert all(re.fullmatch("[0-9a-f]{10}", d["v"]) for d in dirs.values())
     for lang in dirs:
         page_copy = json.loads((tmp_path / "search" / f"search_index.{lang}.json").read_text(encoding="utf-8"))
         assert page_copy["docs"] == [] and page_copy["config"]["guide"] == dirs

@@ -319,7 +319,7 @@ def index_sizes(site_dir: Path) -> dict:
     sizes = {}
     config = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
     for lang in LANGUAGES:
-        folder = config.get("guide", {}).get(lang)
+        folder = config.get("guide", {}).get(lang, {}).get("dir")
         files = (sorted((site_dir / "search" / folder).rglob("*.js")) if folder
                  else [site_dir / "search" / f"search_index.{lang}.json"])
         kinds: dict = {}

@@ -5,7 +5,7 @@ lunr index there, on the reader's phone, before the first result. Here the
 index is built once, at build time, from the same per-language entries
 (``guide/search/searchindex.py`` prepares them: names in both scripts, hidden
 Arabic runs on English pages), and written as small scripts under
-``search/<lang>-<version>/``:
+``search/<lang>/``:
 
 * ``meta.js``: every entry's location and title, the word-list facts the query
   analysis needs (the separator, which words start with a letter that only
@@ -202,22 +202,23 @@ def _script(kind: str, data, n: int | None = None) -> str:
     return f"guideSearch.{kind}({'' if n is None else f'{n},'}{body});\n"
 
 
-def write(site_dir: Path, lang: str, index: dict) -> str:
-    """Write one language's pre-built index; return its directory under ``search/``."""
+def write(site_dir: Path, lang: str, index: dict) -> dict:
+    """Write one language's pre-built index under ``search/<lang>/``; return
+    ``{"dir": lang, "v": version}``. The worker asks for every file with
+    ``?v=<version>`` (a hash of the files), so a browser never mixes files of
+    two builds from its cache, and a page whose config is a build older than
+    the files still finds them (a renamed folder would be gone)."""
     config = index["config"]
     boosts = {name: float(spec.get("boost", 1.0)) for name, spec in config.get("fields", {}).items()}
     files = Built(index["docs"], config["separator"], boosts).files()
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name].encode())
-    name = f"{lang}-{digest.hexdigest()[:10]}"
-    search = Path(site_dir) / "search"
-    target = search / name
-    for old in search.glob(f"{lang}-*"):
-        if old.is_dir() and old.name != name:
-            shutil.rmtree(old)
+    target = Path(site_dir) / "search" / lang
+    if target.is_dir():
+        shutil.rmtree(target)  # no file of an earlier build stays behind
     for rel, text in files.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return name
+    return {"dir": lang, "v": digest.hexdigest()[:10]}

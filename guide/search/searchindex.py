@@ -35,6 +35,7 @@ Plain Python, no MkDocs import: the hook ``hooks/pages.py`` calls it after the b
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -237,6 +238,12 @@ def worker_script(source_dir: Path) -> str:
     porter = (source_dir / "porter.js").read_text(encoding="utf-8")
     return ("/* source: overrides/assets/javascripts/guide-search/ (porter.js, worker.js) */\n"
             + _compact(porter) + "\n" + _compact(worker) + "\n")
+
+
+def worker_version(source_dir: Path) -> str:
+    """A hash of the worker as shipped: pages ask for ``worker.js?v=<it>``, so a
+    browser never runs a cached worker against a newer index."""
+    return hashlib.sha256(worker_script(source_dir).encode()).hexdigest()[:10]
 
 
 def write_worker(site_dir: Path) -> bool:

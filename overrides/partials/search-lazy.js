@@ -12,7 +12,7 @@
      offline, where Material inlines the combined index, its documents cut to
      this language, for the baselines that still use Material's worker).
    Reads window.__searchScope = {lang, defaultLang, prefixes: {lang: "en/", ...},
-   prebuilt: true|false}. */
+   prebuilt: true|false, worker: the worker's version}. */
 (function (scope) {
   "use strict";
   if (!scope) return;
@@ -80,7 +80,7 @@
     var real = null, listeners = [];
     // The site's root: Material's worker lives at assets/javascripts/workers/.
     var root = new URL(String(url), location.href).href.replace(/assets\/javascripts\/workers\/[^\/]*$/, "");
-    var script = scope.prebuilt ? root + "assets/javascripts/guide-search/worker.js" : url;
+    var script = scope.prebuilt ? root + "assets/javascripts/guide-search/worker.js?v=" + scope.worker : url;
     function start() {
       if (!real) {
         real = new NativeWorker(script, options);

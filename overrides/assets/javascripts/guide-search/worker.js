@@ -176,7 +176,7 @@
 
   // --- the index ---------------------------------------------------------------
 
-  var base = "", meta = null, keep = null, shards = Object.create(null), pairs = Object.create(null),
+  var base = "", version = "", meta = null, keep = null, shards = Object.create(null), pairs = Object.create(null),
     texts = Object.create(null), words = null, sections = null;
 
   // The registration calls the index files make (see guide/search/prebuilt.py).
@@ -196,7 +196,7 @@
   var CALL = /^guideSearch\.(\w+)\((?:(\d+),)?([\s\S]*)\);\s*$/;
   function load(paths) {
     var urls = paths.filter(function (p, i) { return paths.indexOf(p) === i; })
-      .map(function (p) { return base + p; });
+      .map(function (p) { return base + p + "?v=" + version; });
     if (!urls.length) return Promise.resolve();
     if (!/^https?:/.test(base) || typeof fetch !== "function")
       return Promise.resolve(root.importScripts.apply(root, urls)); // a promise in the shim
@@ -539,9 +539,10 @@
     if (message.type === 0) {
       // search-lazy.js adds where the site is and which language this is;
       // the index's config (search/search_index.<lang>.json) names its directory.
-      var data = message.data || {}, where = data.guide || {}, dirs = (data.config || {}).guide || {};
-      if (!where.root || !dirs[where.lang]) return Promise.reject(new Error("no pre-built index for this page"));
-      base = where.root + "search/" + dirs[where.lang] + "/";
+      var data = message.data || {}, where = data.guide || {}, index = ((data.config || {}).guide || {})[where.lang];
+      if (!where.root || !index) return Promise.reject(new Error("no pre-built index for this page"));
+      base = where.root + "search/" + index.dir + "/";
+      version = index.v;
       return load(["meta.js"]).then(function () { return { type: 1 }; });
     }
     if (message.type === 2) {
