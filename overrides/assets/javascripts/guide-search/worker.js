@@ -123,6 +123,9 @@
     if (stem.length < 3 || /[0-9]/.test(stem)) return [];
     var roots = [rootOf(stem)];
     if (stem.length >= 4 && "\u064A\u062A\u0646".indexOf(stem.charAt(0)) >= 0) roots.push(rootOf(stem.slice(1)));
+    // A four-letter noun of the pattern مَفعِل/مَفعَل (مورد، مصدر، مجلس): its م is a
+    // prefix, so the root is what follows (موارد reaches √ورد on the index side).
+    if (stem.length === 4 && stem.charAt(0) === "\u0645") roots.push(rootOf(stem.slice(1)));
     return roots.filter(function (r, i) { return r && roots.indexOf(r) === i; });
   }
   function cleanArabic(word) {
