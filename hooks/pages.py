@@ -179,7 +179,16 @@ def _languages(config) -> tuple[dict[str, str], str]:
 
 def _search_scope(config) -> dict:
     prefixes, default = _languages(config)
-    return {"lang": config.theme["language"], "defaultLang": default, "prefixes": prefixes}
+    scope = {"lang": config.theme["language"], "defaultLang": default, "prefixes": prefixes,
+             "prebuilt": searchindex.uses_prebuilt()}
+    if scope["prebuilt"]:
+        # The worker's version (see searchindex.worker_version), once per build.
+        version = getattr(config, "_guide_search_worker", None)
+        if version is None:
+            source = Path(config.config_file_path).resolve().parent / "overrides" / searchindex.WORKER_DIR
+            version = config._guide_search_worker = searchindex.worker_version(source)
+        scope["worker"] = version
+    return scope
 
 
 @event_priority(-110)
@@ -198,7 +207,7 @@ def on_post_build(config):
     data_dir = Path(os.environ.get("GUIDE_DATA_DIR") or Path(config.config_file_path).resolve().parent / "data")
     try:
         searchindex.write_language_indexes(Path(config.site_dir), prefixes, default, data_dir)
-        searchindex.compact_analyser(Path(config.site_dir))
+        searchindex.write_worker(Path(config.site_dir))
     except searchindex.SearchIndexError as exc:
         raise PluginError(f"guide: {exc}") from exc
 

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from guide.publish import downloads, offline, pdf
+from guide.search import prebuilt
 from guide.engine import build_site
 from conftest import open_search, search
 
@@ -95,22 +96,29 @@ def test_archive_contents(release):
             "downloads/guide-ar.pdf", "downloads/guide-en.pdf", "search/search_index.js"} <= files
     assert f"downloads/{offline.ARCHIVE}" not in files, "the archive must not contain itself"
     assert not [f for f in files if f.endswith(".map")], "source maps are not shipped"
-    lunr = sorted(f.rsplit("/", 1)[1] for f in files if "/lunr/" in f)
-    assert lunr == ["lunr.guide.min.js", "lunr.multi.min.js", "lunr.stemmer.support.min.js"]
+    # The guide's worker and its pre-built index, per language; no lunr file (it is not used).
+    assert "assets/javascripts/guide-search/worker.js" in files
+    assert not [f for f in files if "/lunr/" in f]
+    for lang in ("ar", "en"):
+        assert f"search/{lang}/meta.js" in files, lang
     # No directory URLs ("strategy/"): file:// does not resolve them to index.html.
     assert "strategy/index.html" not in files and "en/strategy/index.html" not in files
 
 
-def test_search_index_script_holds_both_languages(release):
+def test_search_index_script_names_both_languages_indexes(release):
+    """Pages load search_index.js for Material's config; it names each
+    language's pre-built index, whose entries are that language's pages."""
     script = (release["root"] / "search" / "search_index.js").read_text(encoding="utf-8")
     assert script.startswith("var __index = ")
-    docs = json.loads(script[len("var __index = "):])["docs"]
-    pages = {d["location"] for d in docs if "#" not in d["location"]}
-    assert "strategy.html" in pages and "en/strategy.html" in pages
-    arabic = [d for d in docs if not d["location"].startswith("en/")]
-    english = [d for d in docs if d["location"].startswith("en/")]
-    assert any(titles("strategy")["ar"].split(":")[-1].strip() in d["title"] for d in arabic)
-    assert any(titles("strategy")["en"].split(":")[-1].strip() in d["title"] for d in english)
+    index = json.loads(script[len("var __index = "):])
+    assert index["docs"] == [], "the worker never reads the documents: not shipped to every page"
+    entries = {lang: prebuilt.read_script(release["root"] / "search" / where["dir"] / "meta.js")[2]["docs"]
+               for lang, where in index["config"]["guide"].items()}
+    arabic, english = entries["ar"], entries["en"]
+    assert "strategy.html" in {d[0] for d in arabic} and "en/strategy.html" in {d[0] for d in english}
+    assert not [d for d in arabic if d[0].startswith("en/")] and all(d[0].startswith("en/") for d in english)
+    assert any(titles("strategy")["ar"].split(":")[-1].strip() in d[1] for d in arabic)
+    assert any(titles("strategy")["en"].split(":")[-1].strip() in d[1] for d in english)
 
 
 def test_pages_reference_the_local_shim_only(release):

@@ -128,7 +128,7 @@ def test_built_files_reference_no_third_party_resources(site_dir):
 def test_our_scripts_load_nothing_from_elsewhere(site_dir):
     """Our own scripts (not Material's bundle, which the browser test covers)."""
     ours = [p for p in (site_dir / "assets" / "javascripts").glob("*.js")]
-    ours.append(site_dir / "assets" / "javascripts" / "lunr" / "min" / "lunr.guide.min.js")
+    ours.append(site_dir / "assets" / "javascripts" / "guide-search" / "worker.js")
     loads = re.compile(r"""(?:importScripts|fetch|open|import)\s*\(\s*[^)]*?["'`](?:https?:)?//""")
     problems = [str(p.relative_to(site_dir)) for p in ours if loads.search(p.read_text(encoding="utf-8"))]
     assert not problems, f"scripts that load from another origin: {problems}"

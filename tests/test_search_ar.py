@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from conftest import PAGES, open_search, page_path, search
+from guide.search import prebuilt, searchindex
 
 DATA = Path(__file__).parent / "data" / "arabic_queries.yml"
 SEARCH_PAGE = "strategy"  # the Arabic page the reader searches from
@@ -166,24 +167,32 @@ def test_search_costs_nothing_until_opened(browser, server_url):
     page.on("request", lambda r: requested.append(r.url))
     try:
         page.goto(server_url + page_path("ar", SEARCH_PAGE), wait_until="networkidle")
-        early = [u for u in requested if "/search/" in u or "/workers/" in u or "/lunr/" in u]
+        early = [u for u in requested if any(p in u for p in ("/search/", "/workers/", "/lunr/", "/guide-search/"))]
         assert early == [], f"search files loaded before the reader opened search: {early}"
         placeholder = open_search(page)
         assert search(page, "الاستراتيجية", placeholder)
         index_requests = [u for u in requested if "/search/" in u]
-        assert index_requests == [server_url + "search/search_index.ar.json"], index_requests
+        # This language's config, then only pieces of the Arabic pre-built index.
+        assert index_requests[0] == server_url + "search/search_index.ar.json", index_requests
+        assert all(re.match(re.escape(server_url) + r"search/ar/.*\?v=[0-9a-f]{10}$", u) for u in index_requests[1:]), index_requests
+        assert not any("/words.js" in u for u in index_requests), "a found word needs no vocabulary"
     finally:
         page.close()
 
 
 # --- the analyser itself, in Chromium, without a build ----------------------
 
-LUNR_AR = Path(__file__).resolve().parent.parent / "overrides" / "assets" / "javascripts" / "lunr" / "min" / "lunr.guide.min.js"
-# A stand-in for the parts of lunr the override wraps; enough to call its analyser.
-_LUNR_STUB = """
-self.lunr = {Pipeline: {prototype: {run: function (t) { return t; }}, registerFunction: function () {}},
-             Query: {prototype: {clause: function () { return this; }}}, Index: {prototype: {}}};
-"""
+WORKER_SOURCE = Path(__file__).resolve().parent.parent / "overrides" / "assets" / "javascripts" / "guide-search"
+
+
+def analyser_page(browser):
+    """A page with the search worker as shipped (tables written in); outside a
+    worker it only defines guideAnalysis (the query side of the analysis)."""
+    page = browser.new_page()
+    page.set_content("<!doctype html><title>guide search analysis</title>")
+    page.add_script_tag(content=searchindex.worker_script(WORKER_SOURCE))
+    return page
+
 
 # (what the page says, what a reader types): the reader's key must be one of the page word's keys.
 SAME_WORD = [
@@ -200,35 +209,32 @@ SAME_WORD = [
 
 @pytest.fixture(scope="module")
 def analyser(browser):
-    page = browser.new_page()
-    page.set_content("<!doctype html><title>lunr.guide</title>")
-    page.add_script_tag(content=_LUNR_STUB)
-    page.add_script_tag(content=LUNR_AR.read_text(encoding="utf-8"))
+    page = analyser_page(browser)
     yield page
     page.close()
 
 
 @pytest.mark.parametrize("word, typed", SAME_WORD)
 def test_variants_meet_on_a_key(analyser, word, typed):
-    keys = analyser.evaluate("w => lunr.guide.indexKeys(w)", word)
-    key = analyser.evaluate("w => lunr.guide.queryKey(w)", typed)
+    keys = analyser.evaluate("w => guideAnalysis.indexKeys(w)", word)
+    key = analyser.evaluate("w => guideAnalysis.queryKey(w)", typed)
     # Material adds a trailing wildcard, so the reader's key may also be a prefix of an indexed key.
     assert any(k.startswith(key) for k in keys), f"{typed!r} -> {key!r}, {word!r} indexed as {keys}"
 
 
 def test_stop_words_and_latin(analyser):
-    assert analyser.evaluate("w => lunr.guide.queryKey(w)", "في") == ""
-    assert analyser.evaluate("w => lunr.guide.indexKeys(w)", "التي") == []
+    assert analyser.evaluate("w => guideAnalysis.queryKey(w)", "في") == ""
+    assert analyser.evaluate("w => guideAnalysis.indexKeys(w)", "التي") == []
     # Latin words are Material's business: untouched (the tokenizer lower-cases them).
-    assert analyser.evaluate("w => lunr.guide.indexKeys(w)", "nlc") == ["nlc"]
+    assert analyser.evaluate("w => guideAnalysis.indexKeys(w)", "nlc") == ["nlc"]
 
 
 def test_different_words_stay_apart(analyser):
     """Light stemming must not merge unrelated words into one key."""
     pairs = [("مدينة", "مدرسة"), ("الاستراتيجية", "الاستدامة"), ("تفويض", "تفاوض")]
     for a, b in pairs:
-        ka = analyser.evaluate("w => lunr.guide.indexKeys(w)", a)
-        kb = analyser.evaluate("w => lunr.guide.queryKey(w)", b)
+        ka = analyser.evaluate("w => guideAnalysis.indexKeys(w)", a)
+        kb = analyser.evaluate("w => guideAnalysis.queryKey(w)", b)
         assert not any(k.startswith(kb) for k in ka), f"{b!r} would find {a!r}: {kb!r} vs {ka}"
 
 
@@ -253,21 +259,22 @@ SAME_ROOT = [
     ("مدن", "مدينة"), ("الاندماج", "يندمج"), ("التعافي", "تتعافى"), ("التعلم", "يتعلم"),
     ("التمويل", "يمول"), ("الوقاية", "يقي"), ("التأهيل", "يؤهل"), ("التجنيد", "يجند"),
     ("التقييم", "تقيم"), ("التقييم", "نقيم"), ("العمل", "نعمل"),
+    ("الموارد", "مورد"), ("المواقع", "موقع"), ("مصادر", "مصدر"),
 ]
 
 
 @pytest.mark.parametrize("word, typed", SAME_ROOT)
 def test_broken_plurals_and_verbs_meet_on_a_root(analyser, word, typed):
-    keys = analyser.evaluate("w => lunr.guide.indexKeys(w)", word)
-    roots = analyser.evaluate("w => lunr.guide.rootKeys(w)", typed)
+    keys = analyser.evaluate("w => guideAnalysis.indexKeys(w)", word)
+    roots = analyser.evaluate("w => guideAnalysis.rootKeys(w)", typed)
     assert set(roots) & set(keys), f"{typed!r} roots {roots}, {word!r} indexed as {keys}"
 
 
 @pytest.mark.parametrize("word, typed", [("مسؤولية", "مسئولية"), ("مسئولية", "مسؤولية"), ("قدراتهم", "قدرة"),
                                          ("مسؤولياتهم", "مسؤولية"), ("شبابنا", "الشباب")])
 def test_hamza_seats_and_pronoun_suffixes(analyser, word, typed):
-    keys = analyser.evaluate("w => lunr.guide.indexKeys(w)", word)
-    key = analyser.evaluate("w => lunr.guide.queryKey(w)", typed)
+    keys = analyser.evaluate("w => guideAnalysis.indexKeys(w)", word)
+    key = analyser.evaluate("w => guideAnalysis.queryKey(w)", typed)
     assert any(k.startswith(key) for k in keys), f"{typed!r} -> {key!r}, {word!r} indexed as {keys}"
 
 
@@ -275,24 +282,24 @@ def test_hamza_seats_and_pronoun_suffixes(analyser, word, typed):
 @pytest.mark.parametrize("word, typed", [("الاستراتيجية", "استراتيجيتها"), ("استراتيجيتها", "الاستراتيجية"),
                                          ("المدينة", "مدينتنا"), ("الحكومة", "حكومتهم"), ("سياسته", "السياسة")])
 def test_ta_marbuta_before_a_pronoun(analyser, word, typed):
-    keys = analyser.evaluate("w => lunr.guide.indexKeys(w)", word)
-    typed_keys = analyser.evaluate("w => lunr.guide.queryKeys(w)", typed)
+    keys = analyser.evaluate("w => guideAnalysis.indexKeys(w)", word)
+    typed_keys = analyser.evaluate("w => guideAnalysis.queryKeys(w)", typed)
     assert any(k.startswith(t) for k in keys for t in typed_keys), f"{typed!r} -> {typed_keys}, {word!r} indexed as {keys}"
 
 
 def test_ta_marbuta_reading_keeps_a_radical_ta_and_plurals(analyser):
     # توقيتها is «its timing» (توقيت): the ة reading is an extra key, never the only one.
-    assert "توقيت" in analyser.evaluate("w => lunr.guide.queryKeys(w)", "توقيتها")
+    assert "توقيت" in analyser.evaluate("w => guideAnalysis.queryKeys(w)", "توقيتها")
     # قدراتهم: ات is a plural ending, not a ta marbuta.
-    assert analyser.evaluate("w => lunr.guide.queryKeys(w)", "قدراتهم") == ["قدر"]
+    assert analyser.evaluate("w => guideAnalysis.queryKeys(w)", "قدراتهم") == ["قدر"]
 
 
 def test_english_punctuation_does_not_block_spelling(analyser):
     """Material's separator leaves ";" and a final "." on a token: the spelling
     rules must still apply (polarisation; = polarization)."""
-    plain = analyser.evaluate("w => lunr.guide.indexKeys(w)", "polarization")
+    plain = analyser.evaluate("w => guideAnalysis.indexKeys(w)", "polarization")
     for token in ("polarisation;", "polarisation.", "Polarisation", "«polarisation»"):
-        assert analyser.evaluate("w => lunr.guide.indexKeys(w)", token) == plain, token
+        assert analyser.evaluate("w => guideAnalysis.indexKeys(w)", token) == plain, token
 
 
 @pytest.mark.parametrize("a, b, distance", [
@@ -301,46 +308,37 @@ def test_english_punctuation_does_not_block_spelling(analyser):
 ])
 def test_typo_distance(analyser, a, b, distance):
     """The typo fallback's distance (swaps of neighbours count once), capped at 2 + 1."""
-    assert analyser.evaluate("([a, b]) => lunr.guide.editDistance(a, b, 2)", [a, b]) == min(distance, 3)
+    assert analyser.evaluate("([a, b]) => guideAnalysis.editDistance(a, b, 2)", [a, b]) == min(distance, 3)
 
 
 def test_nisba_ending_keeps_the_letter_before_it(analyser):
     """ـية ends a noun: كراهية is keyed كراه (not كرا, the stem of unrelated words)."""
-    assert analyser.evaluate("w => lunr.guide.queryKey(w)", "الكراهية") == "كراه"
-    assert "كراه" in analyser.evaluate("w => lunr.guide.indexKeys(w)", "والكراهية")
-
-
-# Tokens as lunr's Pipeline#run receives them, to index a few words in the analyser's page.
-_INDEX_WORDS = """words => {
-  const Token = function (s) { this.s = s; };
-  Token.prototype.toString = function () { return this.s; };
-  Token.prototype.update = function (fn) { this.s = fn(this.s); return this; };
-  Token.prototype.clone = function (fn) { return new Token(fn ? fn(this.s) : this.s); };
-  return lunr.Pipeline.prototype.run(words.map(w => new Token(w))).length;
-}"""
+    assert analyser.evaluate("w => guideAnalysis.queryKey(w)", "الكراهية") == "كراه"
+    assert "كراه" in analyser.evaluate("w => guideAnalysis.indexKeys(w)", "والكراهية")
 
 
 def test_a_first_letter_is_a_particle_only_if_the_site_has_the_rest(browser):
     """و ف ب ك ل may be a particle or the word's own letter: the site's own
-    words decide (كراهية has no word «راهية»; ومدينة has مدينة)."""
-    page = browser.new_page()
+    words decide (كراهية has no word «راهية»; ومدينة has مدينة). The build
+    lists the words to keep whole (meta.js); the worker reads that list."""
+    docs = [{"location": "x/", "title": "", "text": "كراهية الكراهية مدينة ومدينة فريق"}]
+    built = prebuilt.Built(docs, r"\s+", {})
+    assert "كراهيه" in built.keep and "ومدينه" not in built.keep
+    page = analyser_page(browser)
     try:
-        page.set_content("<!doctype html><title>lunr.guide</title>")
-        page.add_script_tag(content=_LUNR_STUB)
-        page.add_script_tag(content=LUNR_AR.read_text(encoding="utf-8"))
-        assert page.evaluate("w => lunr.guide.queryKey(w)", "كراهية") == "راه"  # nothing indexed yet: stripped
-        assert page.evaluate(_INDEX_WORDS, ["كراهية", "الكراهية", "مدينة", "ومدينة", "فريق"]) > 0
-        assert page.evaluate("w => lunr.guide.queryKey(w)", "كراهية") == "كراه"
-        assert page.evaluate("w => lunr.guide.queryKey(w)", "ومدينة") == "مدين"
-        assert page.evaluate("w => lunr.guide.queryKey(w)", "فريق") == "فريق"
-        assert page.evaluate("w => lunr.guide.queryKey(w)", "وفريق") == "فريق"  # not on the site: stripped
+        assert page.evaluate("w => guideAnalysis.queryKey(w)", "كراهية") == "راه"  # no list yet: stripped
+        page.evaluate("keep => guideSearch.meta({keep: keep, docs: [], shards: 1, pairShards: 1})", built.keep)
+        assert page.evaluate("w => guideAnalysis.queryKey(w)", "كراهية") == "كراه"
+        assert page.evaluate("w => guideAnalysis.queryKey(w)", "ومدينة") == "مدين"
+        assert page.evaluate("w => guideAnalysis.queryKey(w)", "فريق") == "فريق"
+        assert page.evaluate("w => guideAnalysis.queryKey(w)", "وفريق") == "فريق"  # not on the site: stripped
     finally:
         page.close()
 
 
 def test_percentages_are_numbers_of_their_own(analyser):
-    assert analyser.evaluate("w => lunr.guide.indexKeys(w)", "٥٪") == ["5%"]
-    assert analyser.evaluate("w => lunr.guide.queryKey(w)", "5%") == "5%"
-    assert analyser.evaluate("w => lunr.guide.queryKey(w)", "٥") == "5"
+    assert analyser.evaluate("w => guideAnalysis.indexKeys(w)", "٥٪") == ["5%"]
+    assert analyser.evaluate("w => guideAnalysis.queryKey(w)", "5%") == "5%"
+    assert analyser.evaluate("w => guideAnalysis.queryKey(w)", "٥") == "5"
     # "5%" is not a prefix of "5" and "5" is indexed as itself: «الفصل ٥» stays apart.
-    assert analyser.evaluate("w => lunr.guide.indexKeys(w)", "٥") == ["5"]
+    assert analyser.evaluate("w => guideAnalysis.indexKeys(w)", "٥") == ["5"]

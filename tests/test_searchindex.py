@@ -5,6 +5,8 @@ shipped analyser. Plain Python, no build."""
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -60,9 +62,15 @@ def test_combined_index_is_prepared_too(tmp_path):
     _index(tmp_path, [{"location": "strategy/", "title": "t", "text": "نيوارك"}])
     searchindex.write_language_indexes(tmp_path, PREFIXES, "ar", ROOT / "data")
     combined = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert combined["config"]["lang"] == ["guide"]
     assert combined["config"]["fields"]["alias"] == {"boost": 1.0}
     assert combined["docs"][0]["alias"].startswith("Newark")
+    # It names each language's pre-built index, and the pages' copies carry no documents.
+    dirs = combined["config"]["guide"]
+    assert set(dirs) == {"ar", "en"} and all((tmp_path / "search" / d["dir"] / "meta.js").is_file() for d in dirs.values())
+    assert all(re.fullmatch("[0-9a-f]{10}", d["v"]) for d in dirs.values())
+    for lang in dirs:
+        page_copy = json.loads((tmp_path / "search" / f"search_index.{lang}.json").read_text(encoding="utf-8"))
+        assert page_copy["docs"] == [] and page_copy["config"]["guide"] == dirs
 
 
 @pytest.mark.parametrize("mode, lang_en, pipeline", [("stock", ["en"], searchindex.STOCK_PIPELINE), ("off", ["en"], [" "])])
@@ -82,13 +90,21 @@ def test_unknown_baseline_is_one_clear_error(tmp_path, monkeypatch):
         searchindex.write_language_indexes(tmp_path, PREFIXES, "ar", ROOT / "data")
 
 
-def test_analyser_ships_without_comments(tmp_path):
-    source = ROOT / "overrides" / searchindex.ANALYSER_SCRIPT
-    target = tmp_path / searchindex.ANALYSER_SCRIPT
-    target.parent.mkdir(parents=True)
-    target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    saved = searchindex.compact_analyser(tmp_path)
-    compact = target.read_text(encoding="utf-8")
-    assert saved > 0 and "\n//" not in compact and "Keys of a token" not in compact
-    assert "lunr.guide = function" in compact
-    assert searchindex.compact_analyser(tmp_path) == 0  # idempotent
+def test_worker_ships_with_the_word_lists_and_without_comments(tmp_path):
+    source = ROOT / "overrides" / searchindex.WORKER_DIR
+    target = tmp_path / searchindex.WORKER_DIR
+    shutil.copytree(source, target)
+    assert searchindex.write_worker(tmp_path)
+    shipped = (target / "worker.js").read_text(encoding="utf-8")
+    assert "\n//" not in shipped and "Material starts a worker" not in shipped
+    assert "/*TABLES*/" not in shipped and '"stopAr":["في"' in shipped  # analysis.py's lists, written in
+    assert "guidePorter" in shipped and not (target / "porter.js").exists()
+    assert not searchindex.write_worker(tmp_path)  # idempotent (post_build runs once per language)
+    assert (target / "worker.js").read_text(encoding="utf-8") == shipped
+
+
+def test_worker_without_placeholder_is_one_clear_error(tmp_path):
+    (tmp_path / "worker.js").write_text("var T = {};", encoding="utf-8")
+    (tmp_path / "porter.js").write_text("", encoding="utf-8")
+    with pytest.raises(searchindex.SearchIndexError, match="TABLES"):
+        searchindex.worker_script(tmp_path)

@@ -81,7 +81,7 @@ def page_path(lang: str, slug: str) -> str:
 
 def category(path: str) -> str:
     path = path.split("?")[0]
-    if "/search/" in path or "/workers/" in path or "/lunr/" in path:
+    if "/search/" in path or "/workers/" in path or "/lunr/" in path or "/guide-search/" in path:
         return "search"
     if path.endswith("/") or path.endswith(".html"):
         return "html"
@@ -178,7 +178,17 @@ FIRST_RESULT_BUDGET_MS = 300
 def first_search(browser, base: str, log: list, lang: str = "ar", throttle: int = CPU_THROTTLE) -> dict:
     """A cold page (empty cache) of ``lang``: what it downloads from the first
     keystroke to the first result, and how long that takes with the CPU
-    slowed ``throttle`` times (CDP Emulation.setCPUThrottlingRate)."""
+    slowed ``throttle`` times (CDP Emulation.setCPUThrottlingRate).
+
+    Two clocks. *Typed*: the reader taps the box and types at one key every
+    120 ms; the bytes the search files took until the first result is on
+    screen (counted after each key, so exact to one key) are the budgeted
+    figure; what the whole word took is printed too. Its time is mostly typing when the first letters can match nothing
+    (no Arabic key starts with the article «ال»: the first result can only come
+    after the third key, 280 ms in). *At once*: the whole query arrives in one
+    input event right after the tap (paste, autocomplete, voice input), so the
+    worker's start, the index files, the ranking and Material's drawing all
+    fall between the input and the first result: the cold latency, budgeted."""
     query = SEARCH_QUERIES[lang]
     context = browser.new_context()
     page = context.new_page()
@@ -192,15 +202,41 @@ def first_search(browser, base: str, log: list, lang: str = "ar", throttle: int 
     # The reader taps the box and types at once (the index loads on focus).
     page.evaluate(WATCH_FIRST_RESULT)
     box.focus()
-    elapsed, _ = type_and_time(page, query)
+    before_result: list[int] = []
+    elapsed, latency = type_and_time(
+        page, query, on_first_result=lambda: before_result.append(sum(n for p, n in log if category(p) == "search")))
+    keys = page.evaluate("() => window.__keys.filter(k => k <= window.__firstResult).length")
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
     context.close()
-    search_bytes = sum(n for p, n in log if category(p) == "search")
+    search_bytes = before_result[0]
+    whole_query_bytes = sum(n for p, n in log if category(p) == "search")
     new_fonts = sorted({p for p, _ in log if category(p) == "fonts"} - fonts_before)
     return {"lang": lang, "query": query, "page": page_bytes, "search": search_bytes,
-            "total": sum(n for _, n in log), "ms_to_first_result": round(elapsed * 1000),
+            "search_whole_query": whole_query_bytes,
+            "total": sum(n for _, n in log), "ms_typed": round(elapsed * 1000), "keys_typed": keys,
+            "ms_typed_last_key": round(latency * 1000),
+            "ms_to_first_result": cold_at_once(browser, base, lang, throttle),
             "ms_when_ready": warm_search(browser, base, lang, throttle),
             "throttle": throttle, "fonts_loaded_by_search": new_fonts}
+
+
+def cold_at_once(browser, base: str, lang: str, throttle: int, runs: int = 3) -> int:
+    """Median ms from the tap and one input event carrying the whole query to
+    the first result, on a cold page (fresh context each run), throttled."""
+    times = []
+    for _ in range(runs):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(base + page_path(lang, "strategy"), wait_until="networkidle")
+        cdp = context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+        page.evaluate(WATCH_FIRST_RESULT)
+        page.locator("input[name=query]").focus()
+        page.keyboard.insert_text(SEARCH_QUERIES[lang])
+        page.wait_for_function("() => window.__firstResult !== null", timeout=60000)
+        times.append(page.evaluate("window.__firstResult - window.__firstKey"))
+        context.close()
+    return round(statistics.median(times))
 
 
 def warm_search(browser, base: str, lang: str, throttle: int) -> int:
@@ -240,12 +276,21 @@ WATCH_FIRST_RESULT = """() => {
 }"""
 
 
-def type_and_time(page, query: str, delay_ms: int = 120) -> tuple[float, float]:
+def type_and_time(page, query: str, delay_ms: int = 120, on_first_result=None) -> tuple[float, float]:
     """Type like a reader (one key every ``delay_ms``); by the page's own clock,
     seconds from the first key to the first result on screen, and from the
-    last key before it (the latency of the keystroke that found something)."""
-    page.keyboard.type(query, delay=delay_ms)
+    last key before it (the latency of the keystroke that found something).
+    ``on_first_result()`` is called once, at the first key after which a
+    result is on screen (so a byte count taken then is exact to one key)."""
+    for ch in query:
+        page.keyboard.type(ch)
+        page.wait_for_timeout(delay_ms)
+        if on_first_result and page.evaluate("() => window.__firstResult !== null"):
+            on_first_result()
+            on_first_result = None
     page.wait_for_function("() => window.__firstResult !== null", timeout=60000)
+    if on_first_result:
+        on_first_result()
     return tuple(page.evaluate("""() => {
       const before = window.__keys.filter(k => k <= window.__firstResult);
       const last = before.length ? before[before.length - 1] : window.__firstKey;
@@ -254,15 +299,49 @@ def type_and_time(page, query: str, delay_ms: int = 120) -> tuple[float, float]:
 
 
 def print_search(figures: dict, label: str = "") -> None:
-    print(f"\nFirst search on a cold strategy page{label}: bytes before the first result (search files, gzip), "
-          f"ms from the first keystroke to the first result ({CPU_THROTTLE}x CPU throttling)")
+    print(f"\nFirst search on a cold strategy page{label} ({CPU_THROTTLE}x CPU throttling): bytes before the first "
+          "result (search files, gzip, typed at one key per 120 ms); ms to the first result with the whole query "
+          "at once (median of 3), and typed")
     for lang, s in figures.items():
         budget = SEARCH_BYTES_BEFORE[lang] * SEARCH_BYTES_FACTOR
         print(f"  {lang} {s['query']!r:16} search {kb(s['search'])} kB (budget {kb(budget).strip()}: "
               f"{'OK' if s['search'] <= budget else 'OVER'})  first result {s['ms_to_first_result']:5d} ms "
-              f"(budget {FIRST_RESULT_BUDGET_MS}: {'OK' if s['ms_to_first_result'] <= FIRST_RESULT_BUDGET_MS else 'OVER'}; "
-              f"{s['ms_when_ready']} ms per keystroke once the index is ready)"
+              f"(budget {FIRST_RESULT_BUDGET_MS}: {'OK' if s['ms_to_first_result'] <= FIRST_RESULT_BUDGET_MS else 'OVER'}); "
+              f"typed: {s['ms_typed']} ms, after key {s['keys_typed']}, {s['ms_typed_last_key']} ms after it; "
+              f"{s['ms_when_ready']} ms per keystroke once loaded; {kb(s['search_whole_query']).strip()} kB by the "
+              "last key"
               + (f"  fonts: {', '.join(Path(f).name for f in s['fonts_loaded_by_search'])}" if s["fonts_loaded_by_search"] else ""))
+
+
+def index_sizes(site_dir: Path) -> dict:
+    """Per language, the pre-built index's files by kind (gzip bytes, summed),
+    or Material's per-language index when a baseline was built."""
+    sizes = {}
+    config = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
+    for lang in LANGUAGES:
+        folder = config.get("guide", {}).get(lang, {}).get("dir")
+        files = (sorted((site_dir / "search" / folder).rglob("*.js")) if folder
+                 else [site_dir / "search" / f"search_index.{lang}.json"])
+        kinds: dict = {}
+        for path in files:
+            kind = path.parent.name if path.parent.name in ("k", "b", "s") else path.stem
+            raw = path.read_bytes()
+            entry = kinds.setdefault(kind, {"files": 0, "raw": 0, "gzip": 0})
+            entry["files"] += 1
+            entry["raw"] += len(raw)
+            entry["gzip"] += len(gzip.compress(raw, 6))
+        sizes[lang] = {"raw": sum(k["raw"] for k in kinds.values()),
+                       "gzip": sum(k["gzip"] for k in kinds.values()), "kinds": kinds}
+    return sizes
+
+
+def print_index_sizes(sizes: dict) -> None:
+    names = {"meta": "entries", "k": "key shards", "b": "pair shards", "s": "texts", "words": "vocabulary"}
+    print("\nSearch index per language (bytes: raw / gzip; a query loads only the pieces it needs)")
+    for lang, size in sizes.items():
+        parts = ", ".join(f"{names.get(k, k)} {v['gzip']:,}" + (f" in {v['files']}" if v["files"] > 1 else "")
+                          for k, v in size["kinds"].items())
+        print(f"  {lang}: {size['raw']:,} / {size['gzip']:,}  ({parts})")
 
 
 # --- a larger guide ------------------------------------------------------------
@@ -270,7 +349,7 @@ def print_search(figures: dict, label: str = "") -> None:
 PROSE = re.compile(r"^(?![#{<!|>\-*:]|\s*$|\s{4})(?!.*\{\{|.*\{%).+$")
 
 
-def grow_markdown(text: str, factor: int, seed: int) -> str:
+def grow_markdown(text: str, factor: int, seed: int, lang: str = "en") -> str:
     """``text`` with ``factor - 1`` extra sections of its own prose, each a
     shuffled copy (words in a line and lines in a section shuffled), so the
     words, vocabulary and compressibility stay those of real text."""
@@ -282,7 +361,9 @@ def grow_markdown(text: str, factor: int, seed: int) -> str:
         return text
     out = [text.rstrip("\n"), ""]
     for copy in range(2, factor + 1):
-        out += [f"## {copy} {{: #grown-{copy} }}", ""]
+        # Arabic pages number their headings in Arabic-Indic digits (the editor check's rule).
+        number = str(copy) if lang != "ar" else "".join(chr(0x660 + int(d)) for d in str(copy))
+        out += [f"## {number} {{: #grown-{copy} }}", ""]
         for line in rng.sample(lines, len(lines)):
             words = line.split()
             rng.shuffle(words)
@@ -292,7 +373,7 @@ def grow_markdown(text: str, factor: int, seed: int) -> str:
 
 def make_grown_project(factor: int, target: Path) -> Path:
     """A copy of the project whose pages hold ``factor`` times their text."""
-    for name in ("data", "macros", "overrides", "tools"):
+    for name in ("data", "guide", "hooks", "macros", "overrides", "tools"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("mkdocs.yml", "mkdocs.offline.yml"):
         shutil.copy2(ROOT / name, target / name)
@@ -302,7 +383,8 @@ def make_grown_project(factor: int, target: Path) -> Path:
             out.mkdir(parents=True, exist_ok=True)
         elif md.suffix == ".md" and md.parent.name in LANGUAGES:
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(grow_markdown(md.read_text(encoding="utf-8"), factor, seed=hash(md.name) & 0xFFFF),
+            out.write_text(grow_markdown(md.read_text(encoding="utf-8"), factor, seed=hash(md.name) & 0xFFFF,
+                                         lang=md.parent.name),
                            encoding="utf-8")
         else:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -316,10 +398,7 @@ def words_in(site_dir: Path) -> int:
 
 
 def search_figures(browser, site_dir: Path, base: str, log: list) -> dict:
-    sizes = {}
-    for lang in LANGUAGES:
-        raw = (site_dir / "search" / f"search_index.{lang}.json").read_bytes()
-        sizes[lang] = {"raw": len(raw), "gzip": len(gzip.compress(raw, 6))}
+    sizes = index_sizes(site_dir)
     searches = {lang: first_search(browser, base, log, lang) for lang in LANGUAGES}
     return {"index": sizes, "first_search": searches, "words": words_in(site_dir)}
 
@@ -405,9 +484,7 @@ def main(args) -> int:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
                 figures = search_figures(browser, site_dir, base, log)
                 browser.close()
-        print("Search index per language (bytes: raw / gzip)")
-        for lang, size in figures["index"].items():
-            print(f"  search_index.{lang}.json {size['raw']:9,} / {size['gzip']:8,}")
+        print_index_sizes(figures["index"])
         print_search(figures["first_search"])
         if args.json:
             Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -443,15 +520,8 @@ def main(args) -> int:
                                 "ratio": round(ratio, 3)}
 
             # 2. search index sizes
-            print("\nSearch index (bytes: raw / gzip)")
-            figures["search_index"] = {}
-            for name in ["search_index.json"] + [f"search_index.{lang}.json" for lang in LANGUAGES]:
-                path = site_dir / "search" / name
-                if path.exists():
-                    raw = path.read_bytes()
-                    packed = len(gzip.compress(raw, 6))
-                    figures["search_index"][name] = {"raw": len(raw), "gzip": packed}
-                    print(f"  {name:26} {len(raw):9,} / {packed:8,}")
+            figures["search_index"] = index_sizes(site_dir)
+            print_index_sizes(figures["search_index"])
 
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

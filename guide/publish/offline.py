@@ -31,6 +31,7 @@ import zipfile
 from pathlib import Path
 
 from guide.publish import downloads
+from guide.search import searchindex
 from guide.engine import build_site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +83,7 @@ def fix_search_index(site_dir: Path, languages: list[str]) -> dict:
     if missing:
         raise OfflineError(f"{index_json}: no pages indexed for {', '.join(missing)}")
     index_js = search / "search_index.js"
-    wanted = "var __index = " + index_json.read_text(encoding="utf-8")
+    wanted = searchindex.script_form(data)
     if not index_js.is_file() or index_js.read_text(encoding="utf-8") != wanted:
         # The offline plugin ran before i18n finished merging the languages.
         print("offline: search_index.js did not match the combined index; rewritten", file=sys.stderr)
@@ -110,7 +111,9 @@ def prune(site_dir: Path, search_langs: list[str]) -> int:
     # Material's search worker loads lunr.stemmer.support, lunr.multi (several
     # languages) and lunr.<lang> for each non-English index language; tinyseg
     # is for Japanese, wordcut for Hindi/Thai.
-    keep = {"lunr.stemmer.support.min.js", "lunr.multi.min.js"} | {f"lunr.{lang}.min.js" for lang in search_langs}
+    # With the guide's worker (search_langs empty) none of them is loaded.
+    keep = ({"lunr.stemmer.support.min.js", "lunr.multi.min.js"} | {f"lunr.{lang}.min.js" for lang in search_langs}
+            if search_langs else set())
     lunr = site_dir / "assets" / "javascripts" / "lunr"
     for path in list(lunr.rglob("*.js")):
         if path.name in keep:
@@ -179,7 +182,8 @@ def build_offline(out_dir: Path, budget_mb: float = BUDGET_MB, keep_site: Path |
             raise OfflineError(f"offline build failed (exit {proc.returncode})")
         check_features(site_dir / "index.html")
         config = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
-        search_langs = list(config["lang"])
+        # The guide's worker (config "guide") needs no lunr language file.
+        search_langs = [] if "guide" in config else list(config["lang"])
         counts = fix_search_index(site_dir, languages_of(site_dir))
         saved = prune(site_dir, search_langs)
         localize_pages(site_dir)

@@ -35,6 +35,7 @@ Plain Python, no MkDocs import: the hook ``hooks/pages.py`` calls it after the b
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -43,8 +44,9 @@ from pathlib import Path
 
 import yaml
 
+from guide.search import analysis, prebuilt
+
 INDEX = Path("search") / "search_index.json"
-ANALYSER = "guide"  # lunr/min/lunr.guide.min.js
 ALIAS_FIELD = "alias"
 STOCK_PIPELINE = ["trimmer", "stopWordFilter", "stemmer"]
 _TAGS = re.compile(r"<[^>]+>")
@@ -73,8 +75,7 @@ def split_index(data: dict, prefixes: dict[str, str], default: str) -> dict[str,
     for lang in prefixes:
         docs = [d for d in data["docs"] if language_of(d.get("location", ""), prefixes, default) == lang]
         config = dict(data["config"])
-        if config.get("lang") != [ANALYSER]:
-            config["lang"] = [lang]
+        config["lang"] = [lang]
         result[lang] = {**data, "config": config, "docs": docs}
     return result
 
@@ -208,28 +209,76 @@ def prepare(data: dict, prefixes: dict[str, str], default: str, pairs: list, sto
     add_aliases(data["docs"], pairs, lang_of)
     hide_arabic_runs(data["docs"], lang_of)
     fields = {**data["config"].get("fields", {}), ALIAS_FIELD: {"boost": 1.0}}
-    return {**data, "config": {**data["config"], "lang": [ANALYSER], "fields": fields}}
+    return {**data, "config": {**data["config"], "fields": fields}}
 
 
-ANALYSER_SCRIPT = Path("assets") / "javascripts" / "lunr" / "min" / f"lunr.{ANALYSER}.min.js"
+WORKER_DIR = Path("assets") / "javascripts" / "guide-search"
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_TABLES = re.compile(r"/\*TABLES\*/.*?/\*END\*/", re.DOTALL)
 
 
-def compact_analyser(site_dir: Path) -> int:
-    """Ship the analyser without its comments and indentation (the source in
-    ``overrides/`` stays commented); returns the bytes saved. Only whole-line
-    ``//`` comments and ``/* */`` blocks go, so code and strings are untouched."""
-    path = Path(site_dir) / ANALYSER_SCRIPT
-    if not path.is_file():
-        return 0
-    source = path.read_text(encoding="utf-8")
-    if source.startswith("/*! compact */"):
-        return 0  # already done (mkdocs-static-i18n runs post_build once per language)
+def _compact(source: str) -> str:
+    """Without comments and indentation: only whole-line ``//`` comments and
+    ``/* */`` blocks go, so code and strings are untouched."""
     lines = (line.strip() for line in _BLOCK_COMMENT.sub("", source).splitlines())
-    compact = "/*! compact */ /* source: overrides/" + ANALYSER_SCRIPT.as_posix() + " */\n" + "\n".join(
-        line for line in lines if line and not line.startswith("//"))
-    path.write_text(compact + "\n", encoding="utf-8")
-    return len(source.encode()) - len(compact.encode())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+def worker_script(source_dir: Path) -> str:
+    """The search worker as shipped: the Porter stemmer and the worker from
+    ``source_dir`` (``overrides/assets/javascripts/guide-search/`` or its copy
+    in the built site), the word lists of ``guide/search/analysis.py`` written
+    in, comments and indentation out (the sources stay commented)."""
+    source_dir = Path(source_dir)
+    worker = (source_dir / "worker.js").read_text(encoding="utf-8")
+    tables = json.dumps(analysis.tables(), ensure_ascii=False, separators=(",", ":"))
+    worker, found = _TABLES.subn(lambda _: tables, worker, count=1)
+    if not found:
+        raise SearchIndexError(f"{source_dir / 'worker.js'}: no /*TABLES*/…/*END*/ placeholder")
+    porter = (source_dir / "porter.js").read_text(encoding="utf-8")
+    return ("/* source: overrides/assets/javascripts/guide-search/ (porter.js, worker.js) */\n"
+            + _compact(porter) + "\n" + _compact(worker) + "\n")
+
+
+def worker_version(source_dir: Path) -> str:
+    """A hash of the worker as shipped: pages ask for ``worker.js?v=<it>``, so a
+    browser never runs a cached worker against a newer index."""
+    return hashlib.sha256(worker_script(source_dir).encode()).hexdigest()[:10]
+
+
+def write_worker(site_dir: Path) -> bool:
+    """Replace the built site's worker sources with the shipped worker; True if done."""
+    folder = Path(site_dir) / WORKER_DIR
+    porter = folder / "porter.js"
+    if not porter.is_file():
+        return False  # done already (mkdocs-static-i18n runs post_build once per language)
+    script = worker_script(folder)
+    (folder / "worker.js").write_text(script, encoding="utf-8")
+    porter.unlink()
+    return True
+
+
+def baseline() -> str:
+    """``GUIDE_SEARCH_ANALYSIS``: "" (the guide's search), "stock" or "off" (baselines)."""
+    value = os.environ.get("GUIDE_SEARCH_ANALYSIS", "").strip().lower()
+    if value not in ("", "stock", "off"):
+        raise SearchIndexError(f"GUIDE_SEARCH_ANALYSIS={value!r}: expected 'stock', 'off' or nothing")
+    return value
+
+
+def uses_prebuilt() -> bool:
+    """Whether pages search the pre-built index with the guide's worker (not a baseline)."""
+    try:
+        return baseline() == ""
+    except SearchIndexError:
+        return False
+
+
+def config_only(index: dict) -> dict:
+    """What a page loads when the guide's worker searches: Material's config (its
+    highlighter needs the separator) and the pre-built index's directories
+    (``config.guide``), without the documents, which the worker never needs."""
+    return {"config": index["config"], "docs": []}
 
 
 def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: str,
@@ -246,25 +295,40 @@ def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: st
         data = json.loads(source.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise SearchIndexError(f"{source}: not valid JSON: {exc}") from exc
-    baseline = os.environ.get("GUIDE_SEARCH_ANALYSIS", "").strip().lower()
-    if baseline not in ("", "stock", "off"):
-        raise SearchIndexError(f"GUIDE_SEARCH_ANALYSIS={baseline!r}: expected 'stock', 'off' or nothing")
-    stock = baseline in ("stock", "off")
+    mode = baseline()
+    stock = mode in ("stock", "off")
     pairs = name_pairs(data_dir) if data_dir else []
     data = prepare(data, prefixes, default, pairs, stock)
-    combined = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    source.write_text(combined, encoding="utf-8")
+    languages = split_index(data, prefixes, default)
+    if not stock:
+        # The guide's worker searches the pre-built index (guide/search/prebuilt.py);
+        # pages get only the config, which names each language's directory.
+        dirs = {lang: prebuilt.write(Path(site_dir), lang, index) for lang, index in languages.items()}
+        data = {**data, "config": {**data["config"], "guide": dirs}}
+        for index in languages.values():
+            index["config"] = {**index["config"], "guide": dirs}
+    # The combined index keeps its documents (the offline tool counts them).
+    source.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     script = source.with_name("search_index.js")
     if script.is_file():
         # The offline build: Material's offline plugin wrote the script form
-        # before this hook ran; it must carry the prepared index too.
-        script.write_text("var __index = " + combined, encoding="utf-8")
+        # before this hook ran; pages load it, so it carries what they need.
+        script.write_text(script_form(data), encoding="utf-8")
     written = {}
-    for lang, index in split_index(data, prefixes, default).items():
-        if baseline == "stock":
+    for lang, index in languages.items():
+        if mode == "stock":
             # Stock Material: lunr's English pipeline, no language file.
             index["config"] = {**index["config"], "pipeline": STOCK_PIPELINE}
+        if not stock:
+            index = config_only(index)
         target = source.with_name(f"search_index.{lang}.json")
         target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         written[lang] = target
     return written
+
+
+def script_form(data: dict) -> str:
+    """``search/search_index.js``, what Material loads under ``file://``: the
+    config only when the guide's worker searches, else the whole index."""
+    shown = config_only(data) if "guide" in data.get("config", {}) else data
+    return "var __index = " + json.dumps(shown, ensure_ascii=False, separators=(",", ":"))

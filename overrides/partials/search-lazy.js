@@ -1,14 +1,18 @@
 /* Search costs nothing until the reader opens it, and searches the page's language.
    Runs before Material's bundle, which at start-up creates the search worker and
-   requests the (both-language) index. We wrap both:
+   requests the index. We wrap both:
    - XMLHttpRequest: the index request is sent only once the reader focuses the
      search box (or opens search), and asks for this language's index
-     (search/search_index.<lang>.json, written by guide/search/searchindex.py);
-   - Worker: the search worker starts when search is opened (in parallel with
-     the index download; it imports the lunr files on Material's first
-     message), and the documents it receives are cut to this language
-     (needed offline, where Material inlines the combined index).
-   Reads window.__searchScope = {lang, prefixes: {lang: "en/", ...}}. */
+     (search/search_index.<lang>.json, written by guide/search/searchindex.py:
+     only Material's config and the name of the pre-built index's directory);
+   - Worker: the guide's own worker (assets/javascripts/guide-search/worker.js)
+     starts in place of Material's when search is opened; it loads the
+     pre-built index of guide/search/prebuilt.py a piece at a time. Material's
+     setup message gets the site's address and the page's language added (and,
+     offline, where Material inlines the combined index, its documents cut to
+     this language, for the baselines that still use Material's worker).
+   Reads window.__searchScope = {lang, defaultLang, prefixes: {lang: "en/", ...},
+   prebuilt: true|false, worker: the worker's version}. */
 (function (scope) {
   "use strict";
   if (!scope) return;
@@ -74,9 +78,12 @@
   window.Worker = function (url, options) {
     if (!/\/workers\/search\.[^\/]*\.js$/.test(String(url))) return new NativeWorker(url, options);
     var real = null, listeners = [];
+    // The site's root: Material's worker lives at assets/javascripts/workers/.
+    var root = new URL(String(url), location.href).href.replace(/assets\/javascripts\/workers\/[^\/]*$/, "");
+    var script = scope.prebuilt ? root + "assets/javascripts/guide-search/worker.js?v=" + scope.worker : url;
     function start() {
       if (!real) {
-        real = new NativeWorker(url, options);
+        real = new NativeWorker(script, options);
         listeners.forEach(function (l) { real.addEventListener.apply(real, l); });
       }
       return real;
@@ -101,6 +108,7 @@
           data.docs = message.data.docs.filter(function (doc) {
             return languageOf(doc.location || "") === scope.lang;
           });
+          data.guide = { root: root, lang: scope.lang };
           message = { type: message.type, data: data };
         }
         start().postMessage(message);

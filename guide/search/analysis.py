@@ -1,0 +1,297 @@
+"""The guide's search analysis at build time: which keys a page word is stored under.
+
+The reader's browser analyses only the query (``overrides/assets/javascripts/
+guide-search/worker.js``); the pages' words are analysed here, once, when the
+site is built, and written as a pre-built index (``guide/search/prebuilt.py``).
+Both sides must give a word the same keys: the word tables below are written
+into the worker at build time (one source), and ``tests/test_search_parity.py``
+runs every word of the site through both implementations.
+
+Keys of a word:
+  Arabic:  normalised (NFKC, no diacritics or tatweel, أ/إ/آ→ا, ة→ه, ى→ي,
+           hamza seats ؤ ئ ىء → ء, indexed also with the bare seat و/ي,
+           digits → 0-9, ٪ → %), stop words dropped, light stem (article and
+           particles, pronoun and plural suffixes), plus a root key ("√" + 3
+           letters: broken plurals and verb forms meet nouns);
+  English: lower case, diacritics folded (München → munchen), British and
+           American spellings made one (-ise/-ize, -our/-or, -tre/-ter,
+           -lling/-ling, a few words), stop words dropped, Porter stem;
+  numbers: "5%" and "٥٪" stay "5%", so they do not match a bare 5.
+
+Plain Python: no MkDocs import.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from guide.search.porter import stem as porter_stem
+
+ROOT = "\u221A"  # √: root keys never collide with stems
+
+# Function words, in normalised form: they match almost every page.
+STOP_AR = (
+    "في من الي علي عن مع او ام ان انه انها اذا اذ لا لم لن ما ماذا هل قد ثم "
+    "حتي كل بعض غير بين عند لدي منذ هذا هذه ذلك تلك هو هي هم هن نحن انت "
+    "الذي التي الذين اللذين اللتين اللاتي كان كانت يكون تكون ليس ايضا "
+    "و ف ب ل ك به بها له لها فيه فيها منه منها عليه عليها اليه اليها عنه عنها"
+).split()
+# English function words (our own list: articles, pronouns, auxiliaries,
+# prepositions and conjunctions that every page has).
+STOP_EN = (
+    "a about above after again against all am an and any are as at be because been before "
+    "being below between both but by can could did do does doing down during each few for "
+    "from further had has have having he her here hers herself him himself his how i if in "
+    "into is it its itself just me more most my myself no nor not of off on once only or "
+    "other our ours ourselves out over own same she should so some such than that the their "
+    "theirs them themselves then there these they this those through to too under until up "
+    "very was we were what when where which while who whom why will with would you your "
+    "yours yourself yourselves also may might must shall us"
+).split()
+# Longest first: "وبال" must win over "وال", "وال" over "ال".
+ARTICLES = ["وبال", "وكال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال"]
+PARTICLES = "وفبكل"
+# Attached pronouns first, then plural/dual endings, then ه/ي: each is removed
+# once, in this order, while 3 letters remain (قدراتهم → قدر).
+SUFFIXES = ["هما", "كما", "هم", "هن", "كم", "كن", "نا", "ها", "ات", "ون", "ين", "ان", "يه", "ه", "ي"]
+PRONOUNS = ["هما", "كما", "هم", "هن", "كم", "كن", "نا", "ها", "ه", "ي"]
+# Plurals and pairs no pattern reaches (keyed by stem: المرأة → مرا).
+IRREGULAR = {"نساء": "مرا", "نسو": "مرا", "نسوان": "مرا", "مرا": "مرا", "امرا": "مرا"}
+SPELLING = {
+    "defence": "defense", "offence": "offense", "licence": "license", "programme": "program",
+    "programmes": "programs", "judgement": "judgment", "ageing": "aging", "enrol": "enroll",
+    "enrolment": "enrollment", "grey": "gray", "sceptical": "skeptical", "practise": "practice",
+    "practised": "practiced", "practising": "practicing", "fulfil": "fulfill", "towards": "toward",
+}
+FOLD = {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"}
+
+
+def tables() -> dict:
+    """The word lists the browser's query analysis needs, as written into the worker."""
+    return {"stopAr": STOP_AR, "stopEn": STOP_EN, "articles": ARTICLES, "particles": PARTICLES,
+            "suffixes": SUFFIXES, "pronouns": PRONOUNS, "irregular": IRREGULAR,
+            "spelling": SPELLING, "fold": FOLD, "root": ROOT}
+
+
+_STOP_AR = frozenset(STOP_AR)
+_STOP_EN = frozenset(STOP_EN)
+_ARABIC = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_MARKS = re.compile("[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
+
+
+def is_arabic(word: str) -> bool:
+    return _ARABIC.search(word) is not None
+
+
+def _ln(c: str) -> bool:
+    return unicodedata.category(c)[0] in "LN"
+
+
+def strip_edges(s: str) -> str:
+    """Punctuation off both ends; a trailing % only after a digit ("5%" stays).
+    The same single left-to-right pass as the worker's EDGES expression."""
+    i = 0
+    while i < len(s) and not _ln(s[i]):
+        i += 1
+    if i == len(s):
+        return ""
+    end = len(s)
+    if s[-1] == "%":
+        start = end
+        while start > i and s[start - 1] == "%":
+            start -= 1
+        p = start if (start == 0 or not unicodedata.category(s[start - 1]).startswith("N")) else start + 1
+        if p < end:
+            end = max(p, i)
+    else:
+        start = end
+        while start > i and not _ln(s[start - 1]) and s[start - 1] != "%":
+            start -= 1
+        end = max(start, i)
+    return s[i:end]
+
+
+def _digit(m: re.Match) -> str:
+    c = ord(m.group(0))
+    return str(c - 0x660) if c <= 0x669 else str(c - 0x6F0)
+
+
+def normalise_arabic(word: str) -> str:
+    w = unicodedata.normalize("NFKC", word)
+    w = _MARKS.sub("", w)
+    w = re.sub("[\u0622\u0623\u0625\u0671-\u0673]", "\u0627", w)
+    w = re.sub("[\u0649\u064A]\u0621", "\u0621", w)
+    w = re.sub("[\u0624\u0626]", "\u0621", w)
+    w = w.replace("\u0629", "\u0647")
+    w = re.sub("[\u0649\u06CC]", "\u064A", w)
+    w = w.replace("\u06A9", "\u0643").replace("\u066A", "%")
+    return re.sub("[\u0660-\u0669\u06F0-\u06F9]", _digit, w)
+
+
+def bare_seat(original: str) -> str:
+    """The word with the hamza's seat as a plain letter (مسوولية); "" if it has none."""
+    if not re.search("[\u0624\u0626]", original):
+        return ""
+    return normalise_arabic(original.replace("\u0624", "\u0648").replace("\u0626", "\u064A"))
+
+
+def strip_prefix(word: str) -> str:
+    for p in ARTICLES:
+        if word.startswith(p) and len(word) - len(p) >= 2:
+            return word[len(p):]
+    if len(word) >= 5 and word[0] in PARTICLES:
+        return word[1:]
+    return word
+
+
+def has_article(word: str) -> bool:
+    return any(word.startswith(p) and len(word) - len(p) >= 2 for p in ARTICLES)
+
+
+def strip_suffixes(word: str) -> str:
+    for s in SUFFIXES:
+        if len(word) - len(s) >= 3 and word.endswith(s):
+            word = word[: -len(s)]
+            if s == "\u064A\u0647":  # ـية ends a noun: كراهية → كراه
+                break
+    return word
+
+
+def stem_arabic(word: str) -> str:
+    return strip_suffixes(word) if len(word) >= 4 else word
+
+
+def ta_marbuta_stem(word: str) -> str:
+    """استراتيجيتها → the stem of استراتيجية (an extra key, never the only one)."""
+    for s in PRONOUNS:
+        rest = word[: -len(s)]
+        if not word.endswith(s) or len(rest) < 4 or rest[-1] != "\u062A":
+            continue
+        if rest[-2] == "\u0627":
+            return ""  # ات: a plural, stemmed already
+        return stem_arabic(rest[:-1] + "\u0647")
+    return ""
+
+
+def stems_arabic(word: str) -> list[str]:
+    stem, other = stem_arabic(word), ta_marbuta_stem(word)
+    return [stem, other] if other and other != stem else [stem]
+
+
+def _drop_inner_vowel(w: str) -> str:
+    if len(w) <= 3:
+        return w
+    for i in range(len(w) - 2, 0, -1):
+        if w[i] in "\u0627\u0648\u064A":
+            return w[:i] + w[i + 1:]
+    return w
+
+
+def root_of(stem: str) -> str:
+    """A light root key: خبراء/خبير → √خبر, يندمج/اندماج → √دمج; "" when none."""
+    if stem in IRREGULAR:
+        return ROOT + IRREGULAR[stem]
+    w = stem
+    if len(w) >= 5 and w.endswith("\u0627\u0621"):
+        w = w[:-2]
+    w = _drop_inner_vowel(w)
+    if len(w) >= 6 and w.startswith("\u0627\u0633\u062A"):
+        w = w[3:]
+    i = 0
+    while i < 2 and len(w) > 3 and w[0] in "\u0627\u062A\u0646\u064A\u0645":
+        w = w[1:]
+        i += 1
+    while len(w) > 3:
+        shorter = _drop_inner_vowel(w)
+        if shorter == w:
+            break
+        w = shorter
+    if len(w) == 3 and w[0] in "\u064A\u062A\u0646" and w[-1] in "\u064A\u0627":
+        w = "\u0648" + w[1] + "\u064A"
+    elif len(w) == 3 and w[2] == "\u0627":
+        w = w[:2] + "\u064A"
+    if w[:1] == "\u0621":
+        w = "\u0627" + w[1:]
+    return ROOT + w if len(w) in (3, 4) else ""
+
+
+def clean_arabic(word: str) -> str:
+    n = strip_edges(normalise_arabic(word))
+    return "" if not n or n in _STOP_AR else n
+
+
+def arabic_index_keys(original: str) -> list[str]:
+    first = clean_arabic(original)
+    if not first:
+        return []
+    forms = [first]
+    bare = bare_seat(original)
+    if bare:
+        forms.append(strip_edges(bare))
+    keys: list[str] = []
+
+    def add(k: str) -> None:
+        if k and k not in keys:
+            keys.append(k)
+
+    for word in forms:
+        if not re.fullmatch("[0-9%]+", word) and len(word) < 2:
+            continue
+        one = strip_prefix(word)
+        two = strip_prefix(one)
+        # A query always loses its article: a word that had one needs no key with it.
+        stems = stems_arabic(word) if one == word or not has_article(word) else []
+        for k in stems + stems_arabic(one) + stems_arabic(two):
+            add(k)
+    head = strip_prefix(forms[0])
+    if len(head) >= 3:
+        for s in stems_arabic(head):
+            add(root_of(s))
+    return keys
+
+
+_APOSTROPHE_S = re.compile("['\u2019]s$")
+_ENGLISH_RULES = [
+    (re.compile(r"^([a-z]{2,})is(e|es|ed|ing|ation|ations|er|ers)$"), r"\1iz\2"),
+    (re.compile(r"ys(e|es|ed|ing)$"), r"yz\1"),
+    (re.compile(r"^([a-z]{3,})our(s|ed|ing|hood|hoods|able|ite|ites)?$"), r"\1or\2"),
+    (re.compile(r"^([a-z]{2,}[tb])re(s|d)?$"), r"\1er\2"),
+    (re.compile(r"ell(ing|ed|er|ers|or|ors)$"), r"el\1"),
+]
+
+
+def canonical_english(word: str) -> str:
+    w = unicodedata.normalize("NFD", word.lower())
+    w = "".join(c for c in w if not "\u0300" <= c <= "\u036F")
+    w = "".join(FOLD.get(c, c) for c in w)
+    w = _APOSTROPHE_S.sub("", w).replace("'", "").replace("\u2019", "")
+    if w in SPELLING:
+        return SPELLING[w]
+    for pattern, replacement in _ENGLISH_RULES:
+        w = pattern.sub(replacement, w, count=1)
+    return w
+
+
+def clean_english(word: str) -> str:
+    w = strip_edges(canonical_english(strip_edges(word)))
+    return "" if not w or w in _STOP_EN else w
+
+
+def stem_english(w: str) -> str:
+    if re.match("[0-9]", w) or len(w) < 3:
+        return w
+    return porter_stem(w)
+
+
+def index_keys(word: str) -> list[str]:
+    """Every key a page word is stored under; the first is its main key."""
+    if is_arabic(word):
+        return arabic_index_keys(word)
+    w = clean_english(word)
+    return [stem_english(w)] if w else []
+
+
+def surface(word: str) -> str:
+    """The word as the typo fallback compares it (normalised, unstemmed)."""
+    return clean_arabic(word) if is_arabic(word) else clean_english(word)

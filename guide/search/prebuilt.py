@@ -1,0 +1,224 @@
+"""The pre-built, sharded search index each language's reader downloads.
+
+Material's search sends every section's full text to the browser and builds a
+lunr index there, on the reader's phone, before the first result. Here the
+index is built once, at build time, from the same per-language entries
+(``guide/search/searchindex.py`` prepares them: names in both scripts, hidden
+Arabic runs on English pages), and written as small scripts under
+``search/<lang>/``:
+
+* ``meta.js``: every entry's location and title, the word-list facts the query
+  analysis needs (the separator, which words start with a letter that only
+  looks like a particle), and the number of shards;
+* ``k/<n>.js``: the shards of the inverted index, key → ``[entry, weight, ...]``.
+  A key's shard follows from its first two letters, so a word being typed (a
+  prefix) needs one shard; a query needs only the shards of its keys;
+* ``s/<n>.js``: one entry's text, block by block (paragraphs, list items, table
+  rows), fetched only for the entries a result shows with a teaser; the
+  teaser is the blocks where the reader's words are, as Material's own;
+* ``words.js``: the site's vocabulary (word → key), fetched only when a query
+  word is in no shard, to find the nearest words (typos).
+
+Weights are BM25 (k1 1.2, b 0.5) per field, times the field's boost (title
+1000, as Material's), summed over fields: what lunr computed in the browser.
+Bytes then follow the vocabulary, not the text, and nothing is built in the
+browser. The files are scripts (``guideSearch.<kind>(...)``) because the
+worker loads them with ``importScripts``, which also works from ``file://``
+(the offline archive), where fetch does not.
+
+Plain Python, no MkDocs import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+import re
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+from guide.search import analysis
+
+K1 = 1.2
+B = 0.5
+SHARD_BYTES = 4000  # aim for shards of about this size (raw), ~1.5 kB gzip
+WEIGHT_SCALE = 10  # weights are stored as integers: round(weight * 10)
+FIELDS = ("title", "text", "alias")
+_TAG = re.compile(r"<[^>]*>")
+# Where one block of text ends: words on either side are not "next to each other".
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|tr|dd|dt|blockquote|div|caption|figcaption)\s*>|<br\s*/?>", re.I)
+_CELL_END = re.compile(r"</t[dh]\s*>", re.I)  # a table row is one block, its cells apart
+NEAR = 3  # two words are adjacent when at most two words stand between them
+_SPACE = re.compile(r"\s+")
+
+
+def plain(text: str) -> str:
+    """Visible text of an index field: tags out (as word breaks), entities decoded."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text or ""))).strip()
+
+
+def block_texts(text: str) -> list[str]:
+    """The visible text of each block (paragraph, list item, heading, table
+    row with its cells joined by " · "), in order."""
+    out = []
+    for block in _BLOCK_END.split(text or ""):
+        shown = plain(_CELL_END.sub(" \u00b7 ", block)).strip(" \u00b7")
+        if shown:
+            out.append(shown)
+    return out
+
+
+def blocks(text: str, separator: re.Pattern) -> list[list[str]]:
+    """The words of each block, lower-cased, as the separator cuts them."""
+    return [words for words in ([w.lower() for w in separator.split(b) if w] for b in block_texts(text)) if words]
+
+
+def tokenise(text: str, separator: re.Pattern) -> list[str]:
+    """Every word of a field, in order."""
+    return [w for block in blocks(text, separator) for w in block]
+
+
+def shard_of(key: str, shards: int) -> int:
+    """The shard a key lives in; the worker computes the same (first two letters)."""
+    a = ord(key[0])
+    b = ord(key[1]) if len(key) > 1 else 0
+    return (a * 31 + b) % shards
+
+
+class Built:
+    """One language's index, ready to write."""
+
+    def __init__(self, docs: list[dict], separator: str, boosts: dict[str, float]):
+        self.separator = separator
+        pattern = re.compile(separator)
+        self.docs = docs
+        keys_of: dict[str, list[str]] = {}
+        self.vocabulary: dict[str, str] = {}
+        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
+        # Pairs of main keys standing together ("a b" → entries): multi-word
+        # queries rank entries where the words stand together higher.
+        self.pairs: dict[str, set[int]] = defaultdict(set)
+        tf: list[dict[str, dict[str, int]]] = []
+        lengths: dict[str, list[int]] = {f: [] for f in FIELDS}
+        for d, doc in enumerate(docs):
+            fields = {}
+            for field in FIELDS:
+                counts: dict[str, int] = defaultdict(int)
+                n = 0
+                for block in blocks(doc.get(field, ""), pattern):
+                    recent: list[tuple[int, str]] = []  # (position, main key) of the last words
+                    for position, word in enumerate(block):
+                        keys = keys_of.get(word)
+                        if keys is None:
+                            keys = keys_of[word] = analysis.index_keys(word)
+                            surface = analysis.surface(word) if keys else ""
+                            if len(surface) >= 4 and surface not in self.vocabulary:
+                                self.vocabulary[surface] = keys[0]
+                        for key in keys:
+                            counts[key] += 1
+                        n += len(keys)
+                        if not keys:
+                            continue
+                        recent = [(p, k) for p, k in recent if position - p <= NEAR]
+                        for _, k in recent:
+                            self.pairs[k + " " + keys[0]].add(d)
+                        recent.append((position, keys[0]))
+                fields[field] = counts
+                lengths[field].append(n)
+            tf.append(fields)
+        total = len(docs)
+        average = {f: (sum(v) / total if total else 0) or 1 for f, v in lengths.items()}
+        df: dict[str, int] = defaultdict(int)
+        for fields in tf:
+            for key in set().union(*fields.values()):
+                df[key] += 1
+        for d, fields in enumerate(tf):
+            for field, counts in fields.items():
+                boost = boosts.get(field, 1.0)
+                norm = K1 * (1 - B + B * lengths[field][d] / average[field])
+                for key, n in counts.items():
+                    idf = math.log(1 + abs((total - df[key] + 0.5) / (df[key] + 0.5)))
+                    weight = boost * idf * (K1 + 1) * n / (norm + n)
+                    self.postings[key][d] = self.postings[key].get(d, 0.0) + weight
+        # Words whose first letter looks like a particle (و ف ب ك ل) but is the
+        # word's own: the site has the whole word and not the rest (كراهية, فريق).
+        words = set(self.vocabulary)
+        self.keep = sorted(
+            w for w in words
+            if analysis.strip_prefix(w) != w and not analysis.has_article(w)
+            and analysis.strip_prefix(w) not in words and "\u0627\u0644" + analysis.strip_prefix(w) not in words)
+
+    def files(self) -> dict[str, str]:
+        """``{relative path: script text}`` for this language."""
+        encoded = {key: [v for d, w in sorted(docs.items())
+                         for v in (d, max(1, round(w * WEIGHT_SCALE)))]
+                   for key, docs in self.postings.items()}
+        split = _shards(encoded)
+        pair_split = _shards({pair: sorted(docs) for pair, docs in self.pairs.items()})
+        pages: dict[str, int] = {}
+        entries = []
+        for doc in self.docs:
+            page = doc["location"].split("#")[0]
+            pages.setdefault(page, len(pages))
+            entries.append([doc["location"], plain(doc.get("title", "")), pages[page]])
+        meta = {"separator": self.separator, "shards": len(split), "pairShards": len(pair_split), "docs": entries,
+                "keep": self.keep, "scale": WEIGHT_SCALE}
+        out = {"meta.js": _script("meta", meta), "words.js": _script("words", self.vocabulary)}
+        for n, shard in enumerate(split):
+            out[f"k/{n}.js"] = _script("shard", shard, n)
+        for n, shard in enumerate(pair_split):
+            out[f"b/{n}.js"] = _script("pairs", shard, n)
+        for d, doc in enumerate(self.docs):
+            out[f"s/{d}.js"] = _script("text", block_texts(doc.get("text", "")), d)
+        return out
+
+
+def _shards(postings: dict[str, list[int]]) -> list[dict]:
+    """Keys split into shards of about SHARD_BYTES (by their first two letters)."""
+    size = sum(len(k) + 3 * len(v) for k, v in postings.items())
+    count = max(1, math.ceil(size / SHARD_BYTES))
+    split: list[dict] = [{} for _ in range(count)]
+    for key in sorted(postings):
+        split[shard_of(key, count)][key] = postings[key]
+    return split
+
+
+_CALL = re.compile(r"^guideSearch\.(\w+)\((?:(\d+),)?(.*)\);\s*$", re.DOTALL)
+
+
+def read_script(path: Path) -> tuple[str, int | None, object]:
+    """``(kind, number, data)`` of one index file (for tools and tests)."""
+    match = _CALL.match(Path(path).read_text(encoding="utf-8"))
+    if not match:
+        raise ValueError(f"{path}: not an index file")
+    return match.group(1), None if match.group(2) is None else int(match.group(2)), json.loads(match.group(3))
+
+
+def _script(kind: str, data, n: int | None = None) -> str:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"guideSearch.{kind}({'' if n is None else f'{n},'}{body});\n"
+
+
+def write(site_dir: Path, lang: str, index: dict) -> dict:
+    """Write one language's pre-built index under ``search/<lang>/``; return
+    ``{"dir": lang, "v": version}``. The worker asks for every file with
+    ``?v=<version>`` (a hash of the files), so a browser never mixes files of
+    two builds from its cache, and a page whose config is a build older than
+    the files still finds them (a renamed folder would be gone)."""
+    config = index["config"]
+    boosts = {name: float(spec.get("boost", 1.0)) for name, spec in config.get("fields", {}).items()}
+    files = Built(index["docs"], config["separator"], boosts).files()
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name].encode())
+    target = Path(site_dir) / "search" / lang
+    if target.is_dir():
+        shutil.rmtree(target)  # no file of an earlier build stays behind
+    for rel, text in files.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return {"dir": lang, "v": digest.hexdigest()[:10]}

@@ -1,0 +1,580 @@
+/*
+ * The guide's search worker: Material's search interface, our pre-built index.
+ *
+ * Material starts a worker and talks to it in four messages (setup 0, ready 1,
+ * query 2, result 3). Material's own worker receives every section's text and
+ * builds a lunr index in the browser; this one receives nothing but where its
+ * files are (overrides/partials/search-lazy.js starts it in Material's place)
+ * and loads, with importScripts (which also works from file:// through the
+ * iframe-worker shim), only what a query needs from the index written at build
+ * time by guide/search/prebuilt.py:
+ *   meta.js      entries (location, title, page), the separator, word facts;
+ *   k/<n>.js     the shard holding a key (its first two letters decide);
+ *   b/<n>.js     which entries have two keys standing together (multi-word);
+ *   s/<n>.js     one entry's text by blocks, for the entries a result shows
+ *                with a teaser (the blocks where the words are, as Material's);
+ *   words.js     the vocabulary, only when a word is in no shard (typos).
+ *
+ * The analysis of a query word is the build's analysis of a page word
+ * (guide/search/analysis.py), in JavaScript; the word lists come from there
+ * (written into TABLES below at build time) and tests/test_search_parity.py
+ * runs every word of the site through both.
+ *
+ * Ranking (as the lunr version measured in BENCHMARKS.md): a word matches its
+ * stem (weight 10; as a prefix, weight 1, for the word being typed), its root
+ * key (2), or its nearest indexed words (3) when it is in no shard; entries
+ * containing every word come first (tiers ten times apart), then by their own
+ * score, their page's (the page is about the words) and nothing else.
+ */
+(function (root) {
+  "use strict";
+  var T = /*TABLES*/{"stopAr":[],"stopEn":[],"articles":["ال"],"particles":"","suffixes":[],"pronouns":[],"irregular":{},"spelling":{},"fold":{},"root":"\u221A"}/*END*/;
+  var ROOT = T.root;
+  var ARABIC = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
+  var MARKS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]/g;
+  var EDGES = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}%]+$|(?<!\p{N})%+$/gu;
+  function set(list) { var s = Object.create(null); list.forEach(function (w) { s[w] = true; }); return s; }
+  var STOP_AR = set(T.stopAr), STOP_EN = set(T.stopEn);
+
+  // --- analysis (guide/search/analysis.py, line for line) --------------------
+
+  function normaliseArabic(word) {
+    return word.normalize("NFKC").replace(MARKS, "")
+      .replace(/[\u0622\u0623\u0625\u0671-\u0673]/g, "\u0627")
+      .replace(/[\u0649\u064A]\u0621/g, "\u0621")
+      .replace(/[\u0624\u0626]/g, "\u0621")
+      .replace(/\u0629/g, "\u0647")
+      .replace(/[\u0649\u06CC]/g, "\u064A")
+      .replace(/\u06A9/g, "\u0643")
+      .replace(/\u066A/g, "%")
+      .replace(/[\u0660-\u0669]/g, function (d) { return String(d.charCodeAt(0) - 0x660); })
+      .replace(/[\u06F0-\u06F9]/g, function (d) { return String(d.charCodeAt(0) - 0x6F0); });
+  }
+  function bareSeat(original) {
+    if (!/[\u0624\u0626]/.test(original)) return "";
+    return normaliseArabic(original.replace(/\u0624/g, "\u0648").replace(/\u0626/g, "\u064A"));
+  }
+  function stripPrefix(word) {
+    for (var i = 0; i < T.articles.length; i++) {
+      var p = T.articles[i];
+      if (word.indexOf(p) === 0 && word.length - p.length >= 2) return word.slice(p.length);
+    }
+    if (word.length >= 5 && T.particles.indexOf(word.charAt(0)) >= 0) return word.slice(1);
+    return word;
+  }
+  function hasArticle(word) {
+    for (var i = 0; i < T.articles.length; i++) {
+      if (word.indexOf(T.articles[i]) === 0 && word.length - T.articles[i].length >= 2) return true;
+    }
+    return false;
+  }
+  function stripSuffixes(word) {
+    for (var j = 0; j < T.suffixes.length; j++) {
+      var s = T.suffixes[j];
+      if (word.length - s.length >= 3 && word.slice(-s.length) === s) {
+        word = word.slice(0, -s.length);
+        if (s === "\u064A\u0647") break; // ـية ends a noun: كراهية → كراه
+      }
+    }
+    return word;
+  }
+  function stemArabic(word) { return word.length >= 4 ? stripSuffixes(word) : word; }
+  function taMarbutaStem(word) {
+    for (var i = 0; i < T.pronouns.length; i++) {
+      var s = T.pronouns[i], rest = word.slice(0, -s.length);
+      if (word.slice(-s.length) !== s || rest.length < 4 || rest.slice(-1) !== "\u062A") continue;
+      if (rest.slice(-2, -1) === "\u0627") return "";
+      return stemArabic(rest.slice(0, -1) + "\u0647");
+    }
+    return "";
+  }
+  function stemsArabic(word) {
+    var stem = stemArabic(word), other = taMarbutaStem(word);
+    return other && other !== stem ? [stem, other] : [stem];
+  }
+  function dropInnerVowel(w) {
+    if (w.length <= 3) return w;
+    for (var i = w.length - 2; i >= 1; i--) {
+      if ("\u0627\u0648\u064A".indexOf(w.charAt(i)) >= 0) return w.slice(0, i) + w.slice(i + 1);
+    }
+    return w;
+  }
+  function rootOf(stem) {
+    if (Object.prototype.hasOwnProperty.call(T.irregular, stem)) return ROOT + T.irregular[stem];
+    var w = stem;
+    if (w.length >= 5 && w.slice(-2) === "\u0627\u0621") w = w.slice(0, -2);
+    w = dropInnerVowel(w);
+    if (w.length >= 6 && w.indexOf("\u0627\u0633\u062A") === 0) w = w.slice(3);
+    for (var i = 0; i < 2 && w.length > 3 && "\u0627\u062A\u0646\u064A\u0645".indexOf(w.charAt(0)) >= 0; i++) w = w.slice(1);
+    while (w.length > 3) {
+      var shorter = dropInnerVowel(w);
+      if (shorter === w) break;
+      w = shorter;
+    }
+    if (w.length === 3 && "\u064A\u062A\u0646".indexOf(w.charAt(0)) >= 0 && /[\u064A\u0627]$/.test(w))
+      w = "\u0648" + w.charAt(1) + "\u064A";
+    else if (w.length === 3 && w.charAt(2) === "\u0627") w = w.slice(0, 2) + "\u064A";
+    if (w.charAt(0) === "\u0621") w = "\u0627" + w.slice(1);
+    return w.length === 3 || w.length === 4 ? ROOT + w : "";
+  }
+  // A query word's root keys: as a noun and, after an imperfect prefix (ي ت ن),
+  // also without it: يمول → مول (التمويل).
+  function queryRoots(stem) {
+    if (stem.length < 3 || /[0-9]/.test(stem)) return [];
+    var roots = [rootOf(stem)];
+    if (stem.length >= 4 && "\u064A\u062A\u0646".indexOf(stem.charAt(0)) >= 0) roots.push(rootOf(stem.slice(1)));
+    // A four-letter noun of the pattern مَفعِل/مَفعَل (مورد، مصدر، مجلس): its م is a
+    // prefix, so the root is what follows (موارد reaches √ورد on the index side).
+    if (stem.length === 4 && stem.charAt(0) === "\u0645") roots.push(rootOf(stem.slice(1)));
+    return roots.filter(function (r, i) { return r && roots.indexOf(r) === i; });
+  }
+  function cleanArabic(word) {
+    var n = normaliseArabic(word).replace(EDGES, "");
+    return !n || STOP_AR[n] ? "" : n;
+  }
+  function arabicIndexKeys(original) {
+    var forms = [cleanArabic(original)], bare = bareSeat(original);
+    if (!forms[0]) return [];
+    if (bare) forms.push(bare.replace(EDGES, ""));
+    var keys = [];
+    function add(k) { if (k && keys.indexOf(k) < 0) keys.push(k); }
+    forms.forEach(function (word) {
+      if (!/^[0-9%]+$/.test(word) && word.length < 2) return;
+      var one = stripPrefix(word), two = stripPrefix(one);
+      var stems = one === word || !hasArticle(word) ? stemsArabic(word) : [];
+      stems.concat(stemsArabic(one), stemsArabic(two)).forEach(add);
+    });
+    var head = stripPrefix(forms[0]);
+    if (head.length >= 3) stemsArabic(head).forEach(function (s) { add(rootOf(s)); });
+    return keys;
+  }
+  var RULES = [
+    [/^([a-z]{2,})is(e|es|ed|ing|ation|ations|er|ers)$/, "$1iz$2"],
+    [/ys(e|es|ed|ing)$/, "yz$1"],
+    [/^([a-z]{3,})our(s|ed|ing|hood|hoods|able|ite|ites)?$/, "$1or$2"],
+    [/^([a-z]{2,}[tb])re(s|d)?$/, "$1er$2"],
+    [/ell(ing|ed|er|ers|or|ors)$/, "el$1"]
+  ];
+  function canonicalEnglish(word) {
+    var w = word.toLowerCase().normalize("NFD").replace(/[\u0300-\u036F]/g, "")
+      .replace(/[\s\S]/g, function (c) { return Object.prototype.hasOwnProperty.call(T.fold, c) ? T.fold[c] : c; })
+      .replace(/['\u2019]s$/, "").replace(/['\u2019]/g, "");
+    if (Object.prototype.hasOwnProperty.call(T.spelling, w)) return T.spelling[w];
+    for (var i = 0; i < RULES.length; i++) w = w.replace(RULES[i][0], RULES[i][1]);
+    return w;
+  }
+  function cleanEnglish(word) {
+    var w = canonicalEnglish(word.replace(EDGES, "")).replace(EDGES, "");
+    return !w || STOP_EN[w] ? "" : w;
+  }
+  function stemEnglish(w) {
+    return /^[0-9]/.test(w) || w.length < 3 ? w : root.guidePorter(w);
+  }
+  function indexKeys(word) {
+    if (ARABIC.test(word)) return arabicIndexKeys(word);
+    var w = cleanEnglish(word);
+    return w ? [stemEnglish(w)] : [];
+  }
+  function surface(word) { return ARABIC.test(word) ? cleanArabic(word) : cleanEnglish(word); }
+
+  // --- the index ---------------------------------------------------------------
+
+  var base = "", version = "", meta = null, keep = null, shards = Object.create(null), pairs = Object.create(null),
+    texts = Object.create(null), words = null, sections = null;
+
+  // The registration calls the index files make (see guide/search/prebuilt.py).
+  var guideSearch = {
+    meta: function (m) { meta = m; keep = set(m.keep); },
+    shard: function (n, data) { shards[n] = data; },
+    pairs: function (n, data) { pairs[n] = data; },
+    text: function (n, data) { texts[n] = data; },
+    words: function (data) { words = data; }
+  };
+
+  // A file is one call, guideSearch.<kind>([n,]<JSON>). Over http the files a
+  // query needs are fetched in parallel (importScripts fetches one after the
+  // other: a round trip each on a phone network) and their JSON parsed; from
+  // file:// (the offline archive, through the iframe shim) fetch cannot read
+  // files, and importScripts runs them.
+  var CALL = /^guideSearch\.(\w+)\((?:(\d+),)?([\s\S]*)\);\s*$/;
+  function load(paths) {
+    var urls = paths.filter(function (p, i) { return paths.indexOf(p) === i; })
+      .map(function (p) { return base + p + "?v=" + version; });
+    if (!urls.length) return Promise.resolve();
+    if (!/^https?:/.test(base) || typeof fetch !== "function")
+      return Promise.resolve(root.importScripts.apply(root, urls)); // a promise in the shim
+    return Promise.all(urls.map(function (url) {
+      return fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(url + ": " + r.status);
+        return r.text();
+      }).then(function (text) {
+        var m = CALL.exec(text);
+        if (!m || !Object.prototype.hasOwnProperty.call(guideSearch, m[1])) throw new Error(url + ": not an index file");
+        var data = JSON.parse(m[3]);
+        if (m[2] === undefined) guideSearch[m[1]](data); else guideSearch[m[1]](+m[2], data);
+      });
+    }));
+  }
+
+  function shardOf(key, count) {
+    var a = key.charCodeAt(0), b = key.length > 1 ? key.charCodeAt(1) : 0;
+    return (a * 31 + b) % (count || meta.shards);
+  }
+  function loadShards(keys) {
+    var need = [];
+    keys.forEach(function (k) { var n = shardOf(k); if (!shards[n]) need.push("k/" + n + ".js"); });
+    return load(need);
+  }
+  function postings(key) {
+    var shard = shards[shardOf(key)];
+    return shard && Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : null;
+  }
+
+  // A lone first letter و ف ب ك ل is a particle unless the site has the whole
+  // word and not the rest (its list is `keep`, computed at build time).
+  function particleStripped(word) {
+    var one = stripPrefix(word);
+    return one !== word && !hasArticle(word) && keep && keep[word] ? word : one;
+  }
+
+  // A query word's analysis: its normalised form, main key, other stems, roots.
+  function analyse(word) {
+    if (ARABIC.test(word)) {
+      var a = cleanArabic(word);
+      if (!a) return null;
+      var stems = stemsArabic(particleStripped(a)), roots = [];
+      stems.forEach(function (s) {
+        queryRoots(s).forEach(function (r) { if (roots.indexOf(r) < 0) roots.push(r); });
+      });
+      return { surface: a, key: stems[0], alts: stems.slice(1), roots: roots };
+    }
+    var e = cleanEnglish(word);
+    return e ? { surface: e, key: stemEnglish(e), alts: [], roots: [] } : null;
+  }
+
+  // Edit distance with swaps of neighbours, or max + 1 as soon as it must exceed max.
+  function editDistance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null, prev = [], i, j;
+    for (j = 0; j <= b.length; j++) prev[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      var row = [i], best = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a.charAt(i - 1) === b.charAt(j - 1) ? 0 : 1;
+        var d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a.charAt(i - 1) === b.charAt(j - 2) && a.charAt(i - 2) === b.charAt(j - 1))
+          d = Math.min(d, prev2[j - 2] + 1);
+        row[j] = d;
+        if (d < best) best = d;
+      }
+      if (best > max) return max + 1;
+      prev2 = prev; prev = row;
+    }
+    return prev[b.length];
+  }
+  // No typo below 5 letters, one up to 7, two from 8 (polarisaton).
+  function typosAllowed(word) { return word.length >= 8 ? 2 : word.length >= 5 ? 1 : 0; }
+  function nearestKeys(surface) {
+    var max = typosAllowed(surface), found = [], nearest = max + 1;
+    if (!max) return found;
+    for (var known in words) {
+      var d = editDistance(surface, known, Math.min(max, nearest));
+      if (d > max || d > nearest) continue;
+      if (d < nearest) { nearest = d; found = []; }
+      if (found.indexOf(words[known]) < 0) found.push(words[known]);
+    }
+    return found;
+  }
+
+  function splitWords(text) {
+    return text.split(new RegExp(meta.separator)).filter(Boolean);
+  }
+
+  // The query's words, analysed, with the shards they need loaded.
+  function parse(query) {
+    var list = [];
+    splitWords(query).forEach(function (raw) {
+      var a = analyse(raw.toLowerCase());
+      if (a) list.push({ key: a.key, alts: a.alts, roots: a.roots, surface: a.surface, fuzzy: [], typing: false });
+    });
+    if (list.length && !/[\s]$/.test(query)) list[list.length - 1].typing = true;
+    var keys = [];
+    list.forEach(function (w) { keys.push.apply(keys, [w.key].concat(w.alts, w.roots)); });
+    var need = [];
+    // Several words: which of their keys stand together, from the pair shards.
+    list.slice(0, -1).forEach(function (w) {
+      [w.key].concat(w.alts).forEach(function (x) {
+        var n = shardOf(x + " ", meta.pairShards);
+        if (!pairs[n]) need.push("b/" + n + ".js");
+      });
+    });
+    return Promise.all([loadShards(keys), load(need)]).then(function () {
+      // A word in no shard may be mistyped; the word being typed is not, as
+      // long as some indexed key starts with it.
+      var lost = list.filter(function (w) {
+        return ![w.key].concat(w.alts, w.roots).some(postings) && typosAllowed(w.surface) &&
+          !(w.typing && startsSome(w.key));
+      });
+      if (!lost.length) return list;
+      return (words ? Promise.resolve() : load(["words.js"])).then(function () {
+        var fuzzy = [];
+        lost.forEach(function (w) { w.fuzzy = nearestKeys(w.surface); fuzzy.push.apply(fuzzy, w.fuzzy); });
+        return loadShards(fuzzy).then(function () { return list; });
+      });
+    });
+  }
+
+  function startsSome(key) {
+    var shard = shards[shardOf(key)] || {};
+    for (var term in shard) if (term.indexOf(key) === 0) return true;
+    return false;
+  }
+
+  // Do two words stand together in an entry? Their main keys, or other stems.
+  function together(a, b, d) {
+    return [a.key].concat(a.alts).some(function (x) {
+      var shard = pairs[shardOf(x + " ", meta.pairShards)] || {};
+      return [b.key].concat(b.alts).some(function (y) {
+        var list = shard[x + " " + y];
+        return list && list.indexOf(d) >= 0;
+      });
+    });
+  }
+
+  function wordMatches(word, term) {
+    return term === word.key || word.alts.indexOf(term) >= 0 || word.roots.indexOf(term) >= 0 ||
+      word.fuzzy.indexOf(term) >= 0 ||
+      (word.typing && term.charAt(0) !== ROOT && term.indexOf(word.key) === 0);
+  }
+
+  // Every (term, boost) a word is looked up under.
+  function clauses(word) {
+    var out = [];
+    function add(term, boost) { if (postings(term)) out.push([term, boost]); }
+    add(word.key, 10);
+    word.alts.forEach(function (k) { add(k, 10); });
+    if (word.key.length > 1) {
+      var shard = shards[shardOf(word.key)] || {};
+      for (var term in shard) if (term.indexOf(word.key) === 0) add(term, 1);
+    }
+    word.roots.forEach(function (r) { add(r, 2); });
+    word.fuzzy.forEach(function (f) { add(f, 3); });
+    return out;
+  }
+
+  function pageOf(location) { return location.split("#")[0]; }
+
+  function sectionsPerPage() {
+    if (!sections) {
+      sections = Object.create(null);
+      meta.docs.forEach(function (d) { var p = pageOf(d[0]); sections[p] = (sections[p] || 0) + 1; });
+    }
+    return sections;
+  }
+
+  // [{doc, score, matched: [bool per word]}], best first.
+  function rank(list) {
+    var score = Object.create(null), matched = Object.create(null);
+    list.forEach(function (w, i) {
+      clauses(w).forEach(function (c) {
+        var p = postings(c[0]), hit = wordMatches(w, c[0]);
+        for (var j = 0; j < p.length; j += 2) {
+          var d = p[j];
+          score[d] = (score[d] || 0) + c[1] * p[j + 1];
+          if (hit) (matched[d] || (matched[d] = []))[i] = true;
+        }
+      });
+    });
+    var top = 0, pageScore = Object.create(null), topPage = 0, sizes = sectionsPerPage(), d, p;
+    for (d in score) {
+      top = Math.max(top, score[d]);
+      p = pageOf(meta.docs[d][0]);
+      pageScore[p] = (pageScore[p] || 0) + score[d];
+    }
+    for (p in pageScore) {
+      pageScore[p] /= Math.sqrt(sizes[p] || 1);
+      topPage = Math.max(topPage, pageScore[p]);
+    }
+    var results = [];
+    for (d in score) {
+      var hits = list.map(function (w, i) { return !!(matched[d] && matched[d][i]); });
+      var n = hits.filter(Boolean).length;
+      var adjacent = 0;
+      for (var i = 1; i < list.length; i++) if (hits[i - 1] && hits[i] && together(list[i - 1], list[i], +d)) adjacent++;
+      // Within a tier: the entry's own score, its page's (the page is about
+      // the words), and the words standing together.
+      var within = score[d] / (top || 1) + 0.5 * pageScore[pageOf(meta.docs[d][0])] / (topPage || 1) +
+        (list.length > 1 ? adjacent / (list.length - 1) : 0);
+      results.push({ doc: +d, score: Math.pow(10, n) * (1 + within), hits: hits });
+    }
+    return results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+  }
+
+  // --- results as Material renders them ------------------------------------------
+
+  function escape(text) {
+    return text.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // Snippets repeat their words from query to query: analyse each once.
+  var analysed = Object.create(null);
+  function keysOf(word) {
+    return analysed[word] || (analysed[word] = indexKeys(word));
+  }
+
+  // Where the words matching a query word are in a text: [[start, end], ...].
+  function matches(text, list) {
+    var separator = new RegExp(meta.separator, "g"), found = [], last = 0, m;
+    function word(until) {
+      var piece = text.slice(last, until);
+      if (!piece) return;
+      var keys = keysOf(piece.toLowerCase());
+      if (keys.some(function (k) { return list.some(function (w) { return wordMatches(w, k); }); }))
+        found.push([last, until]);
+    }
+    while ((m = separator.exec(text))) {
+      word(m.index);
+      last = m.index + m[0].length;
+      if (!m[0].length) separator.lastIndex++;
+    }
+    word(text.length);
+    return found;
+  }
+
+  // Escaped text with the ranges marked; neighbours separated by spaces join.
+  function marked(text, ranges) {
+    var out = "", at = 0;
+    ranges.forEach(function (r) {
+      out += escape(text.slice(at, r[0])) + "<mark>" + escape(text.slice(r[0], r[1])) + "</mark>";
+      at = r[1];
+    });
+    return (out + escape(text.slice(at))).replace(/<\/mark>(\s+)<mark>/g, "$1");
+  }
+
+  function highlight(text, list) { return marked(text, matches(text, list)); }
+
+  // A long block is cut to a window around its first match, at spaces.
+  var WINDOW = 320;
+  function excerpt(text, ranges) {
+    if (text.length <= WINDOW + 40) return marked(text, ranges);
+    var start = ranges.length ? Math.max(0, ranges[0][0] - 100) : 0;
+    if (start > 0) start = text.indexOf(" ", start) + 1 || start;
+    var end = Math.min(text.length, start + WINDOW);
+    if (end < text.length) end = text.lastIndexOf(" ", end) > start ? text.lastIndexOf(" ", end) : end;
+    var inside = ranges.filter(function (r) { return r[0] >= start && r[1] <= end; })
+      .map(function (r) { return [r[0] - start, r[1] - start]; });
+    return (start > 0 ? "\u2026" : "") + marked(text.slice(start, end), inside) + (end < text.length ? "\u2026" : "");
+  }
+
+  // The teaser of an entry: the blocks holding the reader's words (at most
+  // three), or its first block when the words are only in its title.
+  function teaser(blocks, list) {
+    var shown = [];
+    for (var i = 0; i < blocks.length && shown.length < 3; i++) {
+      var ranges = matches(blocks[i], list);
+      if (ranges.length) shown.push(excerpt(blocks[i], ranges));
+    }
+    if (!shown.length && blocks.length) shown.push(excerpt(blocks[0], []));
+    return shown.map(function (html) { return "<p>" + html + "</p>"; }).join("");
+  }
+
+  var TEASED = 5;
+
+  // Queries come at every keystroke; one that a newer query has overtaken
+  // while its shards were loading is dropped before its teasers are fetched
+  // (Material shows the newest); once fetched, its result is sent anyway.
+  var latest = 0, current = 0;
+  function stale() { return current !== latest; }
+
+  function search(query) {
+    return parse(query).then(function (list) {
+      if (!list.length) return { items: [] };
+      var groups = [], byPage = Object.create(null);
+      function item(d, score, hits) {
+        var terms = {};
+        list.forEach(function (w, i) { terms[w.key] = terms[w.key] || !!hits[i]; });
+        return { doc: d, location: meta.docs[d][0], title: highlight(meta.docs[d][1], list), text: "",
+          score: score, terms: terms };
+      }
+      rank(list).forEach(function (r) {
+        var page = pageOf(meta.docs[r.doc][0]);
+        if (!byPage[page]) groups.push(byPage[page] = []);
+        byPage[page].push(item(r.doc, r.score, r.hits));
+      });
+      // Every group has its page's own entry (Material draws it as the heading).
+      groups.forEach(function (group) {
+        var page = pageOf(group[0].location);
+        if (group.some(function (i) { return i.location === page; })) return;
+        for (var d = 0; d < meta.docs.length; d++) {
+          if (meta.docs[d][0] === page) { group.push(item(d, 0, [])); break; }
+        }
+      });
+      // Material gives each group a teaser for its best sections (those
+      // scoring as high as the group's first; the page itself when it comes
+      // first alone) and lists the others by title under "more on this page".
+      // Teasers are loaded for the first TEASED groups, more than a screen
+      // holds (two on a phone, four on a desktop); groups further down show
+      // their page and section titles only.
+      if (stale()) return null;
+      var shown = [];
+      groups.slice(0, TEASED).forEach(function (group) {
+        var top = group[0].score;
+        var best = group.filter(function (i) { return i.score >= top && i.location.indexOf("#") >= 0; });
+        shown.push.apply(shown, best.length ? best : [group[0]]);
+      });
+      return load(shown.filter(function (i) { return !texts[i.doc]; }).map(function (i) { return "s/" + i.doc + ".js"; }))
+        .then(function () {
+          shown.forEach(function (i) { i.text = teaser(texts[i.doc] || [], list); });
+          groups.forEach(function (group) { group.forEach(function (i) { delete i.doc; }); });
+          return { items: groups };
+        });
+    });
+  }
+
+  // --- messages ------------------------------------------------------------------
+
+  // Queries are answered in the order they came (the iframe shim's
+  // importScripts is asynchronous, so one query could otherwise overtake another).
+  var queue = Promise.resolve();
+  function handle(message) {
+    if (message.type === 0) {
+      // search-lazy.js adds where the site is and which language this is;
+      // the index's config (search/search_index.<lang>.json) names its directory.
+      var data = message.data || {}, where = data.guide || {}, index = ((data.config || {}).guide || {})[where.lang];
+      if (!where.root || !index) return Promise.reject(new Error("no pre-built index for this page"));
+      base = where.root + "search/" + index.dir + "/";
+      version = index.v;
+      return load(["meta.js"]).then(function () { return { type: 1 }; });
+    }
+    if (message.type === 2) {
+      if (stale()) return Promise.resolve(null);
+      return search(String(message.data || "")).catch(function (err) {
+        console.warn("guide search:", err);
+        return { items: [] };
+      }).then(function (data) { return data && { type: 3, data: data }; });
+    }
+    return Promise.reject(new TypeError("unknown message type"));
+  }
+
+  root.guideSearch = guideSearch;
+  // For tests: the two analyses, and the ranking on loaded files.
+  root.guideAnalysis = {
+    indexKeys: indexKeys, surface: surface, editDistance: editDistance, shardOf: shardOf,
+    queryKey: function (w) { var a = analyse(w); return a ? a.key : ""; },
+    queryKeys: function (w) { var a = analyse(w); return a ? [a.key].concat(a.alts) : []; },
+    rootKeys: function (w) { var a = analyse(w); return a ? a.roots : []; }
+  };
+
+  var inWorker = typeof WorkerGlobalScope !== "undefined" ||
+    (typeof parent !== "undefined" && parent !== root && "IFrameWorker" in parent);
+  if (inWorker) {
+    root.addEventListener("message", function (ev) {
+      var seq = ev.data && ev.data.type === 2 ? ++latest : latest;
+      queue = queue.then(function () { current = seq; return handle(ev.data); }).then(function (reply) {
+        if (reply) root.postMessage(reply);
+      }, function (err) { console.warn("guide search:", err); });
+    });
+  }
+})(typeof self !== "undefined" ? self : this);

@@ -1,0 +1,92 @@
+"""The build and the reader's browser analyse words the same way.
+
+Page words are analysed in Python when the site is built
+(guide/search/analysis.py, written into the pre-built index by
+guide/search/prebuilt.py); the reader's query is analysed in JavaScript by the
+search worker (overrides/assets/javascripts/guide-search/worker.js). A word
+the two treat differently is a word search cannot find, so every distinct word
+of the built site (both languages, every field), plus the edge cases below,
+goes through both and must get the same keys.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from guide.search import analysis, prebuilt, searchindex
+
+WORKER_SOURCE = Path(__file__).resolve().parent.parent / "overrides" / "assets" / "javascripts" / "guide-search"
+
+# Punctuation at the edges, percentages, hamza seats, diacritics, tatweel,
+# Persian letters and digits, the ta marbuta before pronouns, English
+# possessives, British spellings, folded letters.
+EDGE_CASES = [
+    "5%", "5%%", "%5", "٥٪", "%x%", "--", "«المدينة»", "(المدينة)،", "المدينة؛", "۲۰۱۹", "٢٠١٩",
+    "مسؤولية", "مسئولية", "المبادىء", "مُدُنٌ", "مـديـنـة", "ٱلمدينة", "استراتيجيتها", "توقيتها",
+    "قدراتهم", "الأطفال", "النساء", "المرأة", "یک", "کتاب", "والكراهية", "وبالمدينة", "للشباب",
+    "polarisation;", "Centre", "counselling", "behaviour", "analysed", "programmes", "city's",
+    "München", "Dąbrowa", "Górnicza", "Łódź", "Brčko", "Æsop", "ß", "x", "2019", "the", "",
+]
+
+
+def site_words(site_dir: Path) -> list[str]:
+    """Every distinct word of the combined search index, as the build cuts them."""
+    data = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(data["config"]["separator"])
+    words: set[str] = set()
+    for doc in data["docs"]:
+        for field in prebuilt.FIELDS:
+            words.update(prebuilt.tokenise(doc.get(field, ""), separator))
+    return sorted(words)
+
+
+@pytest.fixture(scope="module")
+def js(browser):
+    page = browser.new_page()
+    page.set_content("<!doctype html><title>parity</title>")
+    page.add_script_tag(content=searchindex.worker_script(WORKER_SOURCE))
+    yield page
+    page.close()
+
+
+def compare(js, words: list[str]) -> list[str]:
+    browser_keys = js.evaluate("ws => ws.map(w => [guideAnalysis.indexKeys(w), guideAnalysis.surface(w)])", words)
+    differ = []
+    for word, (keys, surface) in zip(words, browser_keys):
+        ours = [analysis.index_keys(word), analysis.surface(word)]
+        if ours != [keys, surface]:
+            differ.append(f"{word!r}: build {ours} / browser {[keys, surface]}")
+    return differ
+
+
+def test_every_site_word_gets_the_same_keys(js, site_dir):
+    words = site_words(site_dir)
+    assert len(words) > 3000, f"only {len(words)} words: is the index empty?"
+    differ = compare(js, words)
+    assert not differ, f"{len(differ)} of {len(words)} words differ:\n" + "\n".join(differ[:20])
+
+
+def test_edge_cases_get_the_same_keys(js):
+    differ = compare(js, EDGE_CASES + [w.upper() for w in EDGE_CASES])
+    assert not differ, "\n".join(differ)
+
+
+def test_a_changed_rule_is_caught(js):
+    """The comparison can fail: a word list changed on one side only shows up."""
+    original = analysis.SUFFIXES[:]
+    try:
+        analysis.SUFFIXES.remove("هم")
+        assert compare(js, ["قدراتهم"]), "a suffix dropped in Python only went unnoticed"
+    finally:
+        analysis.SUFFIXES[:] = original
+
+
+def test_the_shard_of_a_key_is_the_same_in_the_browser(js):
+    keys = ["استراتيج", "√رتج", "5%", "a", "strategi", "مدين ادار"]
+    ours = [prebuilt.shard_of(k, 37) for k in keys]
+    theirs = js.evaluate("keys => keys.map(k => guideAnalysis.shardOf(k, 37))", keys)
+    assert ours == theirs

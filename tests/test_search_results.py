@@ -1,0 +1,87 @@
+"""What a reader sees in a result list: teasers that show their words, and a
+worker that fetches only what the list shows.
+
+Each test types into Material's search box of a built page in headless
+Chromium (the guide's worker behind it, guide/search/prebuilt.py's files).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import open_search, page_path, search
+
+TEASED = 5  # groups given a teaser (overrides/assets/javascripts/guide-search/worker.js)
+
+
+@pytest.mark.parametrize("lang, query, word, page_slug", [
+    ("en", "trusted partners", "partners", "implementation"),
+    ("ar", "نيوارك", "نيوارك", "strategy"),
+])
+def test_teasers_show_the_blocks_with_the_readers_words(browser, server_url, lang, query, word, page_slug):
+    """As Material's own teasers: the paragraph where the words are, marked,
+    not just the start of the section."""
+    page = browser.new_page()
+    try:
+        page.goto(server_url + page_path(lang, "strategy"), wait_until="networkidle")
+        placeholder = open_search(page)
+        hrefs = search(page, query, placeholder)
+        assert any(f"/{page_slug}" in h for h in hrefs[:TEASED]), hrefs
+        marks = page.eval_on_selector_all(".md-search-result__article mark", "els => els.map(e => e.textContent)")
+        assert any(word.lower() in m.lower() for m in marks), marks
+        # The marked word sits inside a teaser paragraph, with its sentence around it.
+        teaser = page.eval_on_selector_all(
+            ".md-search-result__article p", "els => els.map(e => e.textContent).filter(t => t.length > 40)")
+        assert any(word.lower() in t.lower() for t in teaser), teaser[:3]
+    finally:
+        page.close()
+
+
+def test_a_query_fetches_its_shards_and_a_few_teasers_only(browser, server_url):
+    page = browser.new_page()
+    requested: list[str] = []
+    page.context.on("request", lambda r: requested.append(r.url))
+    try:
+        page.goto(server_url + page_path("ar", "strategy"), wait_until="networkidle")
+        placeholder = open_search(page)
+        start = len(requested)
+        hrefs = search(page, "المدينة", placeholder)
+        assert len({h.split("#")[0] for h in hrefs}) > TEASED, "a common word should reach more pages than are teased"
+        files = [u for u in requested[start:] if "/search/" in u]
+        texts = [u for u in files if re.search(r"/s/\d+\.js\?v=", u)]
+        assert texts and len(set(texts)) <= TEASED * 2, texts  # best sections of the first groups only
+        assert not [u for u in files if "/words.js" in u], "a word on the site needs no vocabulary"
+        assert all("/search/ar/" in u for u in files), files  # never the English index
+    finally:
+        page.close()
+
+
+def test_a_typo_fetches_the_vocabulary_and_still_finds(browser, server_url):
+    page = browser.new_page()
+    requested: list[str] = []
+    page.context.on("request", lambda r: requested.append(r.url))
+    try:
+        page.goto(server_url + page_path("en", "strategy"), wait_until="networkidle")
+        placeholder = open_search(page)
+        hrefs = search(page, "rehabilitaton", placeholder)
+        assert any("/tertiary-prevention/" in h or "/glossary/" in h for h in hrefs[:5]), hrefs
+        assert any("/search/en/words.js?v=" in u for u in requested), "typo path not taken"
+    finally:
+        page.close()
+
+
+def test_pages_ask_for_the_worker_and_index_of_this_build(site_dir):
+    """Versions in the URLs: a browser never runs a cached worker, or mixes
+    cached index files, from another build."""
+    import hashlib
+    import json
+
+    html = (site_dir / "index.html").read_text(encoding="utf-8")
+    scope = json.loads(re.search(r"window\.__searchScope = (\{.*?\});", html).group(1))
+    shipped = (site_dir / "assets" / "javascripts" / "guide-search" / "worker.js").read_bytes()
+    assert scope["worker"] == hashlib.sha256(shipped).hexdigest()[:10]
+    config = json.loads((site_dir / "search" / "search_index.ar.json").read_text(encoding="utf-8"))["config"]
+    assert config["guide"]["ar"]["dir"] == "ar" and re.fullmatch("[0-9a-f]{10}", config["guide"]["ar"]["v"])
+    assert config["guide"]["ar"]["v"] != config["guide"]["en"]["v"]
