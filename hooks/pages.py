@@ -107,6 +107,8 @@ def on_nav(nav, config, files):
 def on_page_content(html, page, config, files):
     # Markdown tables become cards on phones (site.css): label their cells.
     html = tablecards.label_cells(html)
+    # Cells apart in the search index (Material's search joins them otherwise).
+    html = searchindex.spaced_cells(html)
     # Arabic H1s have no Latin letters to make an id from (toc gives "_1"):
     # use the English page's H1 id, so both languages share it.
     html, old = pagemeta.readable_h1_id(html, _english_h1_id(page))

@@ -85,3 +85,63 @@ def test_pages_ask_for_the_worker_and_index_of_this_build(site_dir):
     config = json.loads((site_dir / "search" / "search_index.ar.json").read_text(encoding="utf-8"))["config"]
     assert config["guide"]["ar"]["dir"] == "ar" and re.fullmatch("[0-9a-f]{10}", config["guide"]["ar"]["v"])
     assert config["guide"]["ar"]["v"] != config["guide"]["en"]["v"]
+
+
+def _results(page):
+    return page.evaluate("""() => [...document.querySelectorAll('.md-search-result__item a.md-search-result__link')].map(a => ({
+        href: a.href, marks: [...a.querySelectorAll('mark')].map(m => m.textContent)}))""")
+
+
+def test_table_cells_are_words_of_their_own(browser, server_url):
+    """«آسيا» is a cell of the mandates table: found, and marked alone (it
+    reached the index glued to the next cell: «بنغلاديشآسياعبر»)."""
+    page = browser.new_page()
+    try:
+        page.goto(server_url + page_path("ar", "strategy"), wait_until="networkidle")
+        placeholder = open_search(page)
+        hrefs = search(page, "آسيا", placeholder)
+        assert any("/strategy/" in h and h.endswith("#city-mandate") for h in hrefs), hrefs
+        marks = [m for r in _results(page) for m in r["marks"]]
+        assert "آسيا" in marks and not [m for m in marks if len(m) > len("آسيا") + 2 and "آسيا" in m], marks
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("lang, query, shown, not_marked", [
+    ("en", "نيوارك", "Newark", "New York"),
+    ("ar", "نيوارك", "نيوارك", "نيويورك"),
+])
+def test_names_mark_the_pages_spelling_and_have_no_root(browser, server_url, lang, query, shown, not_marked):
+    """A name typed in the other script marks the page's spelling; a name has
+    no Arabic root (نيوارك and نيويورك only look alike)."""
+    page = browser.new_page()
+    try:
+        page.goto(server_url + page_path(lang, "strategy"), wait_until="networkidle")
+        placeholder = open_search(page)
+        search(page, query, placeholder)
+        marks = [m for r in _results(page) for m in r["marks"]]
+        assert any(shown in m for m in marks), marks
+        assert not any(not_marked in m for m in marks), marks
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("lang, query, slug", [
+    ("ar", "مسئولية", "strategy"),  # another hamza seat than the page's مسؤولية
+    ("en", "Munchen", "primary-prevention"),  # the page says München
+])
+def test_the_opened_result_marks_the_words_on_its_page(browser, server_url, lang, query, slug):
+    """The result's link carries the page's own forms (?h=), so the page it
+    opens marks them; the index's keys (مسءول, munchen) matched nothing there."""
+    page = browser.new_page()
+    try:
+        page.goto(server_url + page_path(lang, "strategy"), wait_until="networkidle")
+        placeholder = open_search(page)
+        search(page, query, placeholder)
+        target = next(r for r in _results(page) if f"/{slug}/" in r["href"] and "#" in r["href"] and r["marks"])
+        page.goto(target["href"], wait_until="networkidle")
+        page.wait_for_timeout(300)
+        marked = page.eval_on_selector_all("article mark[data-md-highlight]", "els => els.map(e => e.textContent)")
+        assert marked, f"{target['href']}: nothing marked on the page"
+    finally:
+        page.close()

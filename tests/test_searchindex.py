@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from guide.search import searchindex
+from guide.search import prebuilt, searchindex
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = {"ar": "", "en": "en/"}
@@ -108,3 +108,26 @@ def test_worker_without_placeholder_is_one_clear_error(tmp_path):
     (tmp_path / "porter.js").write_text("", encoding="utf-8")
     with pytest.raises(searchindex.SearchIndexError, match="TABLES"):
         searchindex.worker_script(tmp_path)
+
+
+def test_table_cells_and_line_breaks_reach_the_index_apart():
+    html = "<table><tr><td>Bangladesh</td><td>Asia</td></tr><tr><th>x</th></tr></table><p>a<br>b<br/>\nc</p>"
+    spaced = searchindex.spaced_cells(html)
+    assert "<td>Bangladesh</td> <td>Asia</td> </tr> <tr>" in spaced
+    assert "a<br> b<br/>\nc" in spaced  # a break already followed by white space is left alone
+    assert searchindex.spaced_cells(spaced) == spaced
+
+
+def test_gaps_left_by_hidden_arabic_are_tidied():
+    assert searchindex.tidy_gaps("user , , gender / / — key") == "user, gender — key"
+    assert searchindex.tidy_gaps("the «» (law) and «»; x") == "the (law) and; x"
+    assert searchindex.tidy_gaps("a, b / c") == "a, b / c"  # real separators stay
+
+
+def test_names_have_no_root_and_map_to_the_pages_spelling():
+    pairs = [{"ar": ["نيوارك", "نيوجيرسي"], "en": ["Newark", "New Jersey"]}]
+    names, also = prebuilt.name_facts("en", pairs)
+    assert "نيوارك" in names and "newark" in names
+    assert also == {"نيوارك": ["newark"]}  # نيوجيرسي is one word, "New Jersey" two: not mapped
+    _, also_ar = prebuilt.name_facts("ar", pairs)
+    assert also_ar == {"newark": ["نيوارك"]}  # "New Jersey" is two words: not mapped

@@ -50,7 +50,6 @@ FIELDS = ("title", "text", "alias")
 _TAG = re.compile(r"<[^>]*>")
 # Where one block of text ends: words on either side are not "next to each other".
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|tr|dd|dt|blockquote|div|caption|figcaption)\s*>|<br\s*/?>", re.I)
-_CELL_END = re.compile(r"</t[dh]\s*>", re.I)  # a table row is one block, its cells apart
 NEAR = 3  # two words are adjacent when at most two words stand between them
 _SPACE = re.compile(r"\s+")
 
@@ -61,11 +60,11 @@ def plain(text: str) -> str:
 
 
 def block_texts(text: str) -> list[str]:
-    """The visible text of each block (paragraph, list item, heading, table
-    row with its cells joined by " · "), in order."""
+    """The visible text of each block (paragraph, list item; Material's index
+    keeps no other block tags, so a table is one block), in order."""
     out = []
     for block in _BLOCK_END.split(text or ""):
-        shown = plain(_CELL_END.sub(" \u00b7 ", block)).strip(" \u00b7")
+        shown = plain(block)
         if shown:
             out.append(shown)
     return out
@@ -91,8 +90,10 @@ def shard_of(key: str, shards: int) -> int:
 class Built:
     """One language's index, ready to write."""
 
-    def __init__(self, docs: list[dict], separator: str, boosts: dict[str, float]):
+    def __init__(self, docs: list[dict], separator: str, boosts: dict[str, float],
+                 lang: str = "", pairs: list[dict[str, list[str]]] = ()):
         self.separator = separator
+        self.names, self.also = name_facts(lang, pairs)
         pattern = re.compile(separator)
         self.docs = docs
         keys_of: dict[str, list[str]] = {}
@@ -165,7 +166,7 @@ class Built:
             pages.setdefault(page, len(pages))
             entries.append([doc["location"], plain(doc.get("title", "")), pages[page]])
         meta = {"separator": self.separator, "shards": len(split), "pairShards": len(pair_split), "docs": entries,
-                "keep": self.keep, "scale": WEIGHT_SCALE}
+                "keep": self.keep, "names": self.names, "also": self.also, "scale": WEIGHT_SCALE}
         out = {"meta.js": _script("meta", meta), "words.js": _script("words", self.vocabulary)}
         for n, shard in enumerate(split):
             out[f"k/{n}.js"] = _script("shard", shard, n)
@@ -174,6 +175,31 @@ class Built:
         for d, doc in enumerate(self.docs):
             out[f"s/{d}.js"] = _script("text", block_texts(doc.get("text", "")), d)
         return out
+
+
+def name_facts(lang: str, pairs) -> tuple[list[str], dict[str, list[str]]]:
+    """What the query analysis needs to know of the names the data pairs in
+    both scripts (cities, countries, acronyms):
+
+    * ``names``: every word of a name, normalised. A name gets no root key
+      when typed: نيوارك and نيويورك share a "root" (√ورك) only by accident
+      of transliteration;
+    * ``also``: a one-word name in the other script → this language's one-word
+      spelling, so a result found through the hidden alias field marks the
+      name the page shows (نيوارك typed on the English site marks "Newark")."""
+    names: set[str] = set()
+    also: dict[str, list[str]] = {}
+    other = "ar" if lang != "ar" else "en"
+    for pair in pairs:
+        for part in pair.get("ar", []) + pair.get("en", []):
+            names.update(filter(None, (analysis.surface(w) for w in part.split())))
+        mine, theirs = pair.get(lang, []), pair.get(other, [])
+        for a, b in zip(theirs, mine):
+            if len(a.split()) == 1 and len(b.split()) == 1 and analysis.surface(a):
+                words = also.setdefault(analysis.surface(a), [])
+                if b.lower() not in words:
+                    words.append(b.lower())
+    return sorted(names), dict(sorted(also.items()))
 
 
 def _shards(postings: dict[str, list[int]]) -> list[dict]:
@@ -202,7 +228,7 @@ def _script(kind: str, data, n: int | None = None) -> str:
     return f"guideSearch.{kind}({'' if n is None else f'{n},'}{body});\n"
 
 
-def write(site_dir: Path, lang: str, index: dict) -> dict:
+def write(site_dir: Path, lang: str, index: dict, pairs: list = ()) -> dict:
     """Write one language's pre-built index under ``search/<lang>/``; return
     ``{"dir": lang, "v": version}``. The worker asks for every file with
     ``?v=<version>`` (a hash of the files), so a browser never mixes files of
@@ -210,7 +236,7 @@ def write(site_dir: Path, lang: str, index: dict) -> dict:
     the files still finds them (a renamed folder would be gone)."""
     config = index["config"]
     boosts = {name: float(spec.get("boost", 1.0)) for name, spec in config.get("fields", {}).items()}
-    files = Built(index["docs"], config["separator"], boosts).files()
+    files = Built(index["docs"], config["separator"], boosts, lang, pairs).files()
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name].encode())

@@ -183,6 +183,21 @@ def add_aliases(docs: list[dict], pairs: list[dict[str, list[str]]], lang_of) ->
 _ARABIC_RUN = re.compile("[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF][\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF\\s]*")
 
 
+_EMPTY_QUOTES = re.compile(r"«\s*»|\(\s*\)|“\s*”")
+_REPEATED_SEPARATORS = re.compile(r"\s*([,/;])(?:\s*[,/;])+")
+_DANGLING_SEPARATOR = re.compile(r"\s*[,/;](?=\s*(?:—|–|$|<))")
+
+
+def tidy_gaps(text: str) -> str:
+    """What is left where runs were taken out: empty «» and (), repeated
+    separators (", , ,"), a separator before a dash or the end of a block."""
+    text = _EMPTY_QUOTES.sub("", text)
+    text = _REPEATED_SEPARATORS.sub(r"\1", text)
+    text = _DANGLING_SEPARATOR.sub("", text)
+    text = re.sub(r"[ \t]+([,;.:])", r"\1", text)
+    return re.sub(r"[ \t]{2,}", " ", text)
+
+
 def hide_arabic_runs(docs: list[dict], lang_of) -> int:
     """In entries of the non-Arabic languages, move Arabic text (the bilingual
     glossary's terms) from the shown ``text`` to the hidden ``alias``: still
@@ -193,7 +208,7 @@ def hide_arabic_runs(docs: list[dict], lang_of) -> int:
         if lang_of(doc) == "ar" or not _ARABIC_RUN.search(doc.get("text", "")):
             continue
         runs = [r.strip() for r in _ARABIC_RUN.findall(doc["text"])]
-        doc["text"] = _ARABIC_RUN.sub("", doc["text"])
+        doc["text"] = tidy_gaps(_ARABIC_RUN.sub("", doc["text"]))
         doc[ALIAS_FIELD] = " ".join(filter(None, [doc.get(ALIAS_FIELD, "")] + runs))
         count += 1
     return count
@@ -258,6 +273,18 @@ def write_worker(site_dir: Path) -> bool:
     return True
 
 
+_GLUED_CELLS = re.compile(r"(</t[dh]>|</tr>)(?=<)|(<br\s*/?>)(?!\s)", re.IGNORECASE)
+
+
+def spaced_cells(html: str) -> str:
+    """A space after each table cell, row and line break that a tag follows at
+    once. Material's search keeps no table tags and joins what is left, so
+    ``<td>Bangladesh</td><td>Asia</td>`` reached the index as one word
+    "BangladeshAsia" (Arabic cells the same: بنغلاديشآسيا, found by neither
+    name). Between cells and rows the space changes nothing on the page."""
+    return _GLUED_CELLS.sub(lambda m: m.group(0) + " ", html)
+
+
 def baseline() -> str:
     """``GUIDE_SEARCH_ANALYSIS``: "" (the guide's search), "stock" or "off" (baselines)."""
     value = os.environ.get("GUIDE_SEARCH_ANALYSIS", "").strip().lower()
@@ -303,7 +330,7 @@ def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: st
     if not stock:
         # The guide's worker searches the pre-built index (guide/search/prebuilt.py);
         # pages get only the config, which names each language's directory.
-        dirs = {lang: prebuilt.write(Path(site_dir), lang, index) for lang, index in languages.items()}
+        dirs = {lang: prebuilt.write(Path(site_dir), lang, index, pairs) for lang, index in languages.items()}
         data = {**data, "config": {**data["config"], "guide": dirs}}
         for index in languages.values():
             index["config"] = {**index["config"], "guide": dirs}

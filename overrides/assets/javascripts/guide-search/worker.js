@@ -179,12 +179,12 @@
 
   // --- the index ---------------------------------------------------------------
 
-  var base = "", version = "", meta = null, keep = null, shards = Object.create(null), pairs = Object.create(null),
+  var base = "", version = "", meta = null, keep = null, names = null, shards = Object.create(null), pairs = Object.create(null),
     texts = Object.create(null), words = null, sections = null;
 
   // The registration calls the index files make (see guide/search/prebuilt.py).
   var guideSearch = {
-    meta: function (m) { meta = m; keep = set(m.keep); },
+    meta: function (m) { meta = m; keep = set(m.keep); names = set(m.names || []); },
     shard: function (n, data) { shards[n] = data; },
     pairs: function (n, data) { pairs[n] = data; },
     text: function (n, data) { texts[n] = data; },
@@ -242,10 +242,13 @@
     if (ARABIC.test(word)) {
       var a = cleanArabic(word);
       if (!a) return null;
-      var stems = stemsArabic(particleStripped(a)), roots = [];
-      stems.forEach(function (s) {
-        queryRoots(s).forEach(function (r) { if (roots.indexOf(r) < 0) roots.push(r); });
-      });
+      var bare = particleStripped(a), stems = stemsArabic(bare), roots = [];
+      // A name (نيوارك) has no Arabic root: its letters only look like one.
+      if (!(names && (names[a] || names[bare]))) {
+        stems.forEach(function (s) {
+          queryRoots(s).forEach(function (r) { if (roots.indexOf(r) < 0) roots.push(r); });
+        });
+      }
       return { surface: a, key: stems[0], alts: stems.slice(1), roots: roots };
     }
     var e = cleanEnglish(word);
@@ -295,7 +298,8 @@
     var list = [];
     splitWords(query).forEach(function (raw) {
       var a = analyse(raw.toLowerCase());
-      if (a) list.push({ key: a.key, alts: a.alts, roots: a.roots, surface: a.surface, fuzzy: [], typing: false });
+      if (a) list.push({ key: a.key, alts: a.alts, roots: a.roots, surface: a.surface, fuzzy: [], typing: false,
+        typed: raw.replace(EDGES, ""), also: alsoKeys(a.surface) });
     });
     if (list.length && !/[\s]$/.test(query)) list[list.length - 1].typing = true;
     var keys = [];
@@ -339,6 +343,17 @@
         return list && list.indexOf(d) >= 0;
       });
     });
+  }
+
+  // The keys of this language's spelling of a name typed in the other script
+  // (found through the hidden alias field; marked where the page shows it).
+  function alsoKeys(surface) {
+    var keys = [];
+    ((meta && meta.also && Object.prototype.hasOwnProperty.call(meta.also, surface)) ? meta.also[surface] : [])
+      .forEach(function (w) {
+        indexKeys(w).forEach(function (k) { if (k.charAt(0) !== ROOT && keys.indexOf(k) < 0) keys.push(k); });
+      });
+    return keys;
   }
 
   function wordMatches(word, term) {
@@ -424,15 +439,33 @@
     return analysed[word] || (analysed[word] = indexKeys(word));
   }
 
-  // Where the words matching a query word are in a text: [[start, end], ...].
+  // How a page word's keys meet a query word: 2 as the word itself (its
+  // stem, another stem, the prefix being typed, a near spelling, its name in
+  // the other script), 1 only through the root, 0 not at all.
+  function strength(word, keys) {
+    var best = 0;
+    keys.forEach(function (k) {
+      if (k.charAt(0) === ROOT) { if (best < 1 && word.roots.indexOf(k) >= 0) best = 1; }
+      else if (wordMatches(word, k) || word.also.indexOf(k) >= 0) best = 2;
+    });
+    return best;
+  }
+
+  // Where a text has words meeting the query words: [[start, end, word, strength], ...],
+  // each range without the punctuation the separator leaves on a word ("polarisation;").
   function matches(text, list) {
     var separator = new RegExp(meta.separator, "g"), found = [], last = 0, m;
     function word(until) {
       var piece = text.slice(last, until);
       if (!piece) return;
       var keys = keysOf(piece.toLowerCase());
-      if (keys.some(function (k) { return list.some(function (w) { return wordMatches(w, k); }); }))
-        found.push([last, until]);
+      if (!keys.length) return;
+      var lead = piece.length - piece.replace(/^[^\p{L}\p{N}]+/u, "").length;
+      var tail = piece.replace(/[^\p{L}\p{N}%]+$/u, "").length;
+      list.forEach(function (w, i) {
+        var s = strength(w, keys);
+        if (s) found.push([last + lead, last + Math.max(tail, lead), i, s]);
+      });
     }
     while ((m = separator.exec(text))) {
       word(m.index);
@@ -441,6 +474,24 @@
     }
     word(text.length);
     return found;
+  }
+
+  // Ranges to mark: for each query word, its own forms where the texts have
+  // them, else its root's (التطرف does not mark الأطراف when the page also
+  // says التطرف); one range per place.
+  function toMark(found, levels) {
+    var out = [];
+    found.forEach(function (r) {
+      if (r[3] < levels[r[2]]) return;
+      if (!out.length || out[out.length - 1][0] !== r[0]) out.push(r);
+    });
+    return out;
+  }
+  function levelsOf(founds, list) {
+    return list.map(function (w, i) {
+      var own = founds.some(function (f) { return f.some(function (r) { return r[2] === i && r[3] === 2; }); });
+      return own ? 2 : 1;
+    });
   }
 
   // Escaped text with the ranges marked; neighbours separated by spaces join.
@@ -452,8 +503,6 @@
     });
     return (out + escape(text.slice(at))).replace(/<\/mark>(\s+)<mark>/g, "$1");
   }
-
-  function highlight(text, list) { return marked(text, matches(text, list)); }
 
   // A long block is cut to a window around its first match, at spaces.
   var WINDOW = 320;
@@ -470,14 +519,46 @@
 
   // The teaser of an entry: the blocks holding the reader's words (at most
   // three), or its first block when the words are only in its title.
-  function teaser(blocks, list) {
-    var shown = [];
-    for (var i = 0; i < blocks.length && shown.length < 3; i++) {
-      var ranges = matches(blocks[i], list);
-      if (ranges.length) shown.push(excerpt(blocks[i], ranges));
+  function teaser(blocks, found, levels, shown) {
+    var html = [];
+    for (var i = 0; i < blocks.length && html.length < 3; i++) {
+      var ranges = toMark(found[i], levels);
+      if (ranges.length) { html.push(excerpt(blocks[i], ranges)); shown.push([blocks[i], ranges]); }
     }
-    if (!shown.length && blocks.length) shown.push(excerpt(blocks[0], []));
-    return shown.map(function (html) { return "<p>" + html + "</p>"; }).join("");
+    if (!html.length && blocks.length) html.push(excerpt(blocks[0], []));
+    return html.map(function (h) { return "<p>" + h + "</p>"; }).join("");
+  }
+
+  // Title, teaser and the words Material puts in the result's link (?h=, to
+  // mark them on the page it opens; substrings of the page's text, so the
+  // forms the result marked, or the word as typed) and in its "Missing" line
+  // (the words as typed).
+  function finish(item, list) {
+    var title = meta.docs[item.doc][1], blocks = item.teased ? texts[item.doc] || [] : [];
+    var inTitle = matches(title, list), inBlocks = blocks.map(function (b) { return matches(b, list); });
+    var levels = levelsOf([inTitle].concat(inBlocks), list), shown = [];
+    var titleRanges = toMark(inTitle, levels);
+    item.title = marked(title, titleRanges);
+    if (item.teased) item.text = teaser(blocks, inBlocks, levels, shown);
+    shown.push([title, titleRanges]);
+    if (item.hits) {
+      list.forEach(function (w, i) {
+        if (!item.hits[i]) {
+          if (!(w.typed in item.terms)) item.terms[w.typed] = false;
+          return;
+        }
+        var forms = [];
+        shown.forEach(function (s) {
+          s[1].forEach(function (r) {
+            var form = s[0].slice(r[0], r[1]).toLowerCase();
+            if (r[2] === i && forms.indexOf(form) < 0) forms.push(form);
+          });
+        });
+        (forms.length ? forms : [w.typed]).forEach(function (f) { item.terms[f] = true; });
+      });
+    }
+    delete item.doc; delete item.hits; delete item.teased;
+    return item;
   }
 
   var TEASED = 5;
@@ -493,10 +574,8 @@
       if (!list.length) return { items: [] };
       var groups = [], byPage = Object.create(null);
       function item(d, score, hits) {
-        var terms = {};
-        list.forEach(function (w, i) { terms[w.key] = terms[w.key] || !!hits[i]; });
-        return { doc: d, location: meta.docs[d][0], title: highlight(meta.docs[d][1], list), text: "",
-          score: score, terms: terms };
+        return { doc: d, hits: hits, teased: false, location: meta.docs[d][0], title: "", text: "",
+          score: score, terms: {} };
       }
       rank(list).forEach(function (r) {
         var page = pageOf(meta.docs[r.doc][0]);
@@ -508,7 +587,7 @@
         var page = pageOf(group[0].location);
         if (group.some(function (i) { return i.location === page; })) return;
         for (var d = 0; d < meta.docs.length; d++) {
-          if (meta.docs[d][0] === page) { group.push(item(d, 0, [])); break; }
+          if (meta.docs[d][0] === page) { group.push(item(d, 0, null)); break; }
         }
       });
       // Material gives each group a teaser for its best sections (those
@@ -526,8 +605,8 @@
       });
       return load(shown.filter(function (i) { return !texts[i.doc]; }).map(function (i) { return "s/" + i.doc + ".js"; }))
         .then(function () {
-          shown.forEach(function (i) { i.text = teaser(texts[i.doc] || [], list); });
-          groups.forEach(function (group) { group.forEach(function (i) { delete i.doc; }); });
+          shown.forEach(function (i) { i.teased = true; });
+          groups.forEach(function (group) { group.forEach(function (i) { finish(i, list); }); });
           return { items: groups };
         });
     });
