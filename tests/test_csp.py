@@ -102,6 +102,12 @@ def test_policy_meta_goes_right_after_the_charset():
     assert html.startswith('<html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy"')
 
 
+def test_only_the_offline_policy_admits_data_fonts():
+    """The archive's fonts are data: URLs (file:// refuses font files); online they are files."""
+    assert directives(csp.policy(["'sha256-x'"]))["font-src"] == ["'self'"]
+    assert directives(csp.policy([], offline=True))["font-src"] == ["'self'", "data:"]
+
+
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_no_page_logs_a_csp_violation_online(browser, server_url, lang):
     context = browser.new_context()

@@ -164,6 +164,56 @@ def test_page_renders_offline(offline_page, lang, path, family):
     assert page.url == root + expected
 
 
+# What each language's text is drawn in: the platform name of our woff2 faces
+# ("Noto Sans Runs" is Noto Sans' file under another CSS family).
+DRAWN_IN = {"ar": {"Noto Naskh Arabic", "Noto Sans"}, "en": {"Noto Sans"}}
+FACES_JS = """async () => { await document.fonts.ready;
+  return [...document.fonts].map(f => [f.family.replace(/"/g, ""), f.status]); }"""
+
+
+def drawn_fonts(page, context) -> list[tuple[str, bool]]:
+    """(family, is a web font) of every font Chromium drew the article's text with."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "article :is(h1, h2, p, li, th, td)"})
+    used = set()
+    for node in nodes["nodeIds"]:
+        for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
+            used.add((font["familyName"], font["isCustomFont"]))
+    return sorted(used)
+
+
+@pytest.mark.parametrize("lang,path", [("ar", "index.html"), ("en", "en/index.html"),
+                                       ("ar", "strategy.html"), ("en", "en/strategy.html")])
+def test_offline_pages_draw_in_the_guides_fonts(offline_page, release, site_dir, lang, path):
+    """From file:// Chromium refuses font files (cross-origin) and the fonts
+    arrived too late for font-display: optional: pages fell back to the
+    reader's own fonts. The archive carries them as data: URLs instead."""
+    page, root = offline_page
+    console = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.goto(root + path)
+    page.wait_for_load_state("load")
+    faces = page.evaluate(FACES_JS)
+    drawn = drawn_fonts(page, page.context)
+    font_messages = [m for m in console if re.search(r"font|woff2|preload", m, re.IGNORECASE)]
+    assert not font_messages, font_messages
+    wanted = {"ar": ["Noto Naskh Arabic", "Noto Sans Runs"], "en": ["Noto Sans"]}[lang]
+    for family in wanted:
+        assert [family, "loaded"] in faces, f"{path}: {family} not loaded: {faces}"
+    assert {family for family, _ in drawn} == DRAWN_IN[lang], f"{path}: drawn in {drawn}"
+    assert all(custom for _, custom in drawn), f"{path}: text drawn in the reader's own fonts: {drawn}"
+    # Offline only: the online site still loads (and preloads) the woff2 files.
+    online_css = (site_dir / "assets" / "stylesheets" / "fonts.css").read_text(encoding="utf-8")
+    assert "data:" not in online_css and 'url("../fonts/noto-naskh-arabic-wght.woff2")' in online_css
+    online_page = site_dir / (path.replace(".html", "/index.html") if not path.endswith("index.html") else path)
+    online_html = online_page.read_text(encoding="utf-8")
+    assert 'as="font"' in online_html and "font-src 'self';" in online_html
+    assert 'as="font"' not in (release["root"] / path).read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("start,target,hreflang", [("strategy.html", "en/strategy.html", "en"),
                                                    ("en/strategy.html", "strategy.html", "ar")])
 def test_language_switcher_lands_on_the_counterpart(offline_page, start, target, hreflang):
@@ -301,6 +351,7 @@ def test_offline_pages_carry_a_policy_and_log_no_violation(browser, release, lan
             assert policy, f"{path.name}: no policy"
             assert "default-src 'none'" in policy.group(1) and "connect-src 'self' data:" in policy.group(1)
             assert "script-src 'self' 'unsafe-inline';" in policy.group(1), policy.group(1)
+            assert "font-src 'self' data:;" in policy.group(1), policy.group(1)  # the inlined fonts
             page.goto(path.as_uri())
             page.wait_for_load_state("load")
             assert page.evaluate("window.__v") == [], f"{path.name}: {page.evaluate('window.__v')}"

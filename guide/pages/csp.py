@@ -131,9 +131,14 @@ def policy(hashes: list[str], offline: bool = False) -> str:
     file:// URL, i.e. wherever the reader unzipped the archive. Browsers ignore
     'unsafe-inline' next to hashes, so the offline policy allows inline scripts
     without hashes; everything else stays as strict (no other origin, no eval,
-    no plugins, nothing fetched or sent anywhere but the archive's own files)."""
+    no plugins, nothing fetched or sent anywhere but the archive's own files).
+    Offline fonts are ``data:`` URLs in the fonts stylesheet (browsers refuse
+    font files from file://: guide/publish/offline.py), so font-src admits data:
+    there, and only there."""
     directives = {k: list(v) for k, v in BASE_POLICY.items()}
     directives["script-src"] += ["'unsafe-inline'"] if offline else hashes
+    if offline:
+        directives["font-src"].append("data:")
     return "; ".join(f"{k} {' '.join(v)}" for k, v in directives.items())
 
 

@@ -9,6 +9,9 @@ URLs, local iframe-worker shim, Material's offline plugin), then:
 * drops what the archive does not need (source maps, lunr languages the
   index does not use, sitemaps) and the absolute ``hreflang`` links, which
   make Material fetch the online sitemap when a page is opened;
+* embeds the fonts in the fonts stylesheet as ``data:`` URLs and drops the
+  pages' font preloads: browsers treat a font file under file:// as
+  cross-origin and refuse it, so pages would show the fallback fonts;
 * refuses to package a page that would load anything from http(s);
 * writes ``guide-offline/VERSION.txt`` (build date, commit), the zip, its
   ``.sha256``, and records it in ``dist/downloads.json``;
@@ -21,6 +24,7 @@ does both in the right order).
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -43,6 +47,9 @@ BUDGET_MB = 8.0  # stated in README.md; both languages and both PDFs
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
 _ALTERNATE_LINK = re.compile(r'\s*<link rel="alternate" hreflang="[^"]*" href="[^"]*">')
+_FONT_PRELOAD = re.compile(r'\s*<link rel="preload" href="[^"]*" as="font"[^>]*>')
+_FONT_URL = re.compile(r'url\("([^":]+\.woff2)"\)')
+_OPTIONAL = re.compile(r"font-display:\s*optional")
 # Things a browser fetches on its own: script/img/source/iframe src and <link href>.
 _FETCHED = re.compile(
     r'<(?:script|img|source|iframe|audio|video)\b[^>]*\bsrc="(https?:)?//[^"]*"'
@@ -126,13 +133,50 @@ def prune(site_dir: Path, search_langs: list[str]) -> int:
     return saved
 
 
+def inline_fonts(site_dir: Path) -> int:
+    """Put every woff2 a stylesheet names into it as a ``data:`` URL; delete the files.
+
+    Chromium refuses font files under file:// ("blocked by CORS policy": a
+    file:// page's origin is 'null'), so the pages fell back to the reader's own
+    fonts. A ``data:`` URL is no request at all (the offline policy allows it: guide/pages/csp.py).
+    ``font-display: optional`` becomes ``swap``: online, the preload makes the
+    font ready for the first paint; a data: font, without one, is ready a few
+    milliseconds after it, and "optional" would then keep the fallback font for
+    the page's life. Returns the bytes the unpacked stylesheets grew by, less
+    the files removed.
+    """
+    inlined: set[Path] = set()
+    grown = 0
+    for sheet in sorted((site_dir / "assets").rglob("*.css")):
+        css = sheet.read_text(encoding="utf-8")
+
+        def embed(match):
+            font = (sheet.parent / match.group(1)).resolve()
+            if not font.is_file():
+                raise OfflineError(f"{sheet.relative_to(site_dir)}: font {match.group(1)} not in the build")
+            inlined.add(font)
+            return f'url("data:font/woff2;base64,{base64.b64encode(font.read_bytes()).decode()}")'
+
+        new = _FONT_URL.sub(embed, css)
+        if new != css:
+            new = _OPTIONAL.sub("font-display: swap", new)
+            sheet.write_text(new, encoding="utf-8")
+            grown += len(new.encode()) - len(css.encode())
+    for font in inlined:
+        grown -= font.stat().st_size
+        font.unlink()  # the licence texts next to them stay
+    return grown
+
+
 def localize_pages(site_dir: Path) -> list[Path]:
-    """Strip absolute hreflang alternates; fail on any page that would load from the network."""
+    """Strip absolute hreflang alternates and font preloads (the fonts are
+    inline: a preload would fetch the file:// font, fail and warn); fail on any
+    page that would load from the network."""
     pages = sorted(site_dir.rglob("*.html"))
     problems = []
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        cleaned = _ALTERNATE_LINK.sub("", html)
+        cleaned = _FONT_PRELOAD.sub("", _ALTERNATE_LINK.sub("", html))
         if cleaned != html:
             page.write_text(cleaned, encoding="utf-8")
         for match in _FETCHED.finditer(cleaned):
@@ -186,6 +230,7 @@ def build_offline(out_dir: Path, budget_mb: float = BUDGET_MB, keep_site: Path |
         search_langs = [] if "guide" in config else list(config["lang"])
         counts = fix_search_index(site_dir, languages_of(site_dir))
         saved = prune(site_dir, search_langs)
+        fonts_grown = inline_fonts(site_dir)
         localize_pages(site_dir)
         write_version(site_dir, stamp, counts)
         zip_path = out_dir / ARCHIVE
@@ -199,7 +244,8 @@ def build_offline(out_dir: Path, budget_mb: float = BUDGET_MB, keep_site: Path |
     (out_dir / f"{ARCHIVE}.sha256").write_text(f"{entry['sha256']}  {ARCHIVE}\n", encoding="utf-8")
     size_mb = entry["bytes"] / 1e6
     print(f"offline: {zip_path} {size_mb:.2f} MB (budget {budget_mb:g} MB; "
-          f"pruned {saved / 1e6:.2f} MB); search index: {counts}; commit {stamp['commit']}")
+          f"pruned {saved / 1e6:.2f} MB; fonts inlined: unpacked {fonts_grown / 1e3:+.1f} kB); "
+          f"search index: {counts}; commit {stamp['commit']}")
     if size_mb > budget_mb:
         zip_path.unlink()
         raise OfflineError(f"{ARCHIVE} is {size_mb:.2f} MB, over the {budget_mb:g} MB budget (README.md)")
