@@ -197,6 +197,11 @@ def _search_scope(config) -> dict:
 def on_post_build(config):
     # Per-language search indexes next to the combined one (guide/search/searchindex.py).
     # After mkdocs-static-i18n (-100), which writes the final combined index.
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and getattr(i18n, "building", False):
+        # One of mkdocs-static-i18n's per-language builds inside the outer one:
+        # the outer call below does the whole site once (it was done twice).
+        return
     prefixes, default = _languages(config)
     # Our stylesheets without their comments (the print view's included).
     minify.minify_stylesheets(Path(config.site_dir), [*map(str, config.extra_css), "assets/stylesheets/print.css"])
