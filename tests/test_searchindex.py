@@ -131,3 +131,20 @@ def test_names_have_no_root_and_map_to_the_pages_spelling():
     assert also == {"نيوارك": ["newark"]}  # نيوجيرسي is one word, "New Jersey" two: not mapped
     _, also_ar = prebuilt.name_facts("ar", pairs)
     assert also_ar == {"newark": ["نيوارك"]}  # "New Jersey" is two words: not mapped
+
+
+def test_a_long_section_is_fetched_in_pieces_and_postings_name_the_piece():
+    """The teaser needs the paragraph where a word is: postings say which piece
+    of the entry's text holds its first occurrence, so a reader fetches that
+    piece, not the whole section (a long section costs no more than a short one)."""
+    filler = " ".join(["word"] * 200)  # about 1,000 characters a paragraph
+    text = f"<p>{filler} alpha</p><p>{filler}</p><p>{filler} omega</p>"
+    built = prebuilt.Built([{"location": "x/", "title": "Title", "text": text}], r"\s+", {"title": 1000})
+    assert [len(p) for p in built.pieces[0]] == [1, 1, 1]
+    files = built.files()
+    shard = lambda key: next(v for k, v in ((n, prebuilt.read_script_text(t)) for n, t in files.items())
+                             if k.startswith("k/") and key in v[2])[2][key]
+    assert shard("alpha")[2] == 0 and shard("omega")[2] == 2 and shard("titl")[2] == -1
+    meta = prebuilt.read_script_text(files["meta.js"])[2]
+    assert meta["docs"][0][3:] == [0, 3] and files["s/2.js"].count("omega") == 1
+    assert prebuilt.split_pieces(["a" * 2000, "b", "c"]) == [["a" * 2000], ["b", "c"]]

@@ -10,12 +10,16 @@ Arabic runs on English pages), and written as small scripts under
 * ``meta.js``: every entry's location and title, the word-list facts the query
   analysis needs (the separator, which words start with a letter that only
   looks like a particle), and the number of shards;
-* ``k/<n>.js``: the shards of the inverted index, key → ``[entry, weight, ...]``.
+* ``k/<n>.js``: the shards of the inverted index, key → ``[entry, weight,
+  piece of the entry's text where the key first occurs (-1: only in the title
+  or the hidden alias), ...]``.
   A key's shard follows from its first two letters, so a word being typed (a
   prefix) needs one shard; a query needs only the shards of its keys;
-* ``s/<n>.js``: one entry's text, block by block (paragraphs, list items, table
-  rows), fetched only for the entries a result shows with a teaser; the
-  teaser is the blocks where the reader's words are, as Material's own;
+* ``s/<n>.js``: a piece of one entry's text (whole blocks: paragraphs, list
+  items, tables; about CHUNK_CHARS), fetched only for the entries a result
+  shows with a teaser, and only the pieces where the reader's words first
+  occur (each posting names it), so a long section costs no more than a
+  short one; the teaser is the blocks where the words are, as Material's own;
 * ``words.js``: the site's vocabulary (word → key), fetched only when a query
   word is in no shard, to find the nearest words (typos).
 
@@ -51,6 +55,7 @@ _TAG = re.compile(r"<[^>]*>")
 # Where one block of text ends: words on either side are not "next to each other".
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|tr|dd|dt|blockquote|div|caption|figcaption)\s*>|<br\s*/?>", re.I)
 NEAR = 3  # two words are adjacent when at most two words stand between them
+CHUNK_CHARS = 1200  # a section's text is fetched in pieces of about this many characters
 _SPACE = re.compile(r"\s+")
 
 
@@ -102,14 +107,20 @@ class Built:
         # Pairs of main keys standing together ("a b" → entries): multi-word
         # queries rank entries where the words stand together higher.
         self.pairs: dict[str, set[int]] = defaultdict(set)
+        self.first_piece: dict[str, dict[int, int]] = defaultdict(dict)  # key → entry → piece
+        self.pieces: list[list[list[str]]] = []  # entry → its text's pieces, each a list of blocks
         tf: list[dict[str, dict[str, int]]] = []
         lengths: dict[str, list[int]] = {f: [] for f in FIELDS}
         for d, doc in enumerate(docs):
             fields = {}
+            pieces = split_pieces(block_texts(doc.get("text", "")))
+            self.pieces.append(pieces)
+            piece_of_block = [i for i, piece in enumerate(pieces) for _ in piece]
             for field in FIELDS:
                 counts: dict[str, int] = defaultdict(int)
                 n = 0
-                for block in blocks(doc.get(field, ""), pattern):
+                for b, text in enumerate(block_texts(doc.get(field, ""))):
+                    block = [w.lower() for w in pattern.split(text) if w]
                     recent: list[tuple[int, str]] = []  # (position, main key) of the last words
                     for position, word in enumerate(block):
                         keys = keys_of.get(word)
@@ -120,6 +131,8 @@ class Built:
                                 self.vocabulary[surface] = keys[0]
                         for key in keys:
                             counts[key] += 1
+                            if field == "text" and d not in self.first_piece[key]:
+                                self.first_piece[key][d] = piece_of_block[b]
                         n += len(keys)
                         if not keys:
                             continue
@@ -155,16 +168,18 @@ class Built:
     def files(self) -> dict[str, str]:
         """``{relative path: script text}`` for this language."""
         encoded = {key: [v for d, w in sorted(docs.items())
-                         for v in (d, max(1, round(w * WEIGHT_SCALE)))]
+                         for v in (d, max(1, round(w * WEIGHT_SCALE)), self.first_piece[key].get(d, -1))]
                    for key, docs in self.postings.items()}
         split = _shards(encoded)
         pair_split = _shards({pair: sorted(docs) for pair, docs in self.pairs.items()})
         pages: dict[str, int] = {}
         entries = []
-        for doc in self.docs:
+        first = 0  # pieces are numbered across entries: entry d's are first .. first + count - 1
+        for d, doc in enumerate(self.docs):
             page = doc["location"].split("#")[0]
             pages.setdefault(page, len(pages))
-            entries.append([doc["location"], plain(doc.get("title", "")), pages[page]])
+            entries.append([doc["location"], plain(doc.get("title", "")), pages[page], first, len(self.pieces[d])])
+            first += len(self.pieces[d])
         meta = {"separator": self.separator, "shards": len(split), "pairShards": len(pair_split), "docs": entries,
                 "keep": self.keep, "names": self.names, "also": self.also, "scale": WEIGHT_SCALE}
         out = {"meta.js": _script("meta", meta), "words.js": _script("words", self.vocabulary)}
@@ -172,9 +187,24 @@ class Built:
             out[f"k/{n}.js"] = _script("shard", shard, n)
         for n, shard in enumerate(pair_split):
             out[f"b/{n}.js"] = _script("pairs", shard, n)
-        for d, doc in enumerate(self.docs):
-            out[f"s/{d}.js"] = _script("text", block_texts(doc.get("text", "")), d)
+        for d, pieces in enumerate(self.pieces):
+            for i, piece in enumerate(pieces):
+                out[f"s/{entries[d][3] + i}.js"] = _script("text", piece, entries[d][3] + i)
         return out
+
+
+def split_pieces(texts: list[str], limit: int = CHUNK_CHARS) -> list[list[str]]:
+    """Whole blocks, in order, grouped into pieces of about ``limit`` characters
+    (a block longer than that is a piece of its own)."""
+    pieces: list[list[str]] = []
+    size = limit
+    for text in texts:
+        if size + len(text) > limit and (not pieces or pieces[-1]):
+            pieces.append([])
+            size = 0
+        pieces[-1].append(text)
+        size += len(text)
+    return pieces
 
 
 def name_facts(lang: str, pairs) -> tuple[list[str], dict[str, list[str]]]:
@@ -217,9 +247,13 @@ _CALL = re.compile(r"^guideSearch\.(\w+)\((?:(\d+),)?(.*)\);\s*$", re.DOTALL)
 
 def read_script(path: Path) -> tuple[str, int | None, object]:
     """``(kind, number, data)`` of one index file (for tools and tests)."""
-    match = _CALL.match(Path(path).read_text(encoding="utf-8"))
+    return read_script_text(Path(path).read_text(encoding="utf-8"), str(path))
+
+
+def read_script_text(text: str, where: str = "index file") -> tuple[str, int | None, object]:
+    match = _CALL.match(text)
     if not match:
-        raise ValueError(f"{path}: not an index file")
+        raise ValueError(f"{where}: not an index file")
     return match.group(1), None if match.group(2) is None else int(match.group(2)), json.loads(match.group(3))
 
 

@@ -11,8 +11,9 @@
  *   meta.js      entries (location, title, page), the separator, word facts;
  *   k/<n>.js     the shard holding a key (its first two letters decide);
  *   b/<n>.js     which entries have two keys standing together (multi-word);
- *   s/<n>.js     one entry's text by blocks, for the entries a result shows
- *                with a teaser (the blocks where the words are, as Material's);
+ *   s/<n>.js     a piece of an entry's text (whole blocks), for the entries a
+ *                result shows with a teaser: the pieces where its words first
+ *                occur (the postings say which), so a long section costs no more;
  *   words.js     the vocabulary, only when a word is in no shard (typos).
  *
  * The analysis of a query word is the build's analysis of a page word
@@ -303,7 +304,9 @@
     });
     if (list.length && !/[\s]$/.test(query)) list[list.length - 1].typing = true;
     var keys = [];
-    list.forEach(function (w) { keys.push.apply(keys, [w.key].concat(w.alts, w.roots)); });
+    // (A name typed in the other script: its page spelling's shard too, which
+    // says where in an entry the page shows it.)
+    list.forEach(function (w) { keys.push.apply(keys, [w.key].concat(w.alts, w.roots, w.also)); });
     var need = [];
     // Several words: which of their keys stand together, from the pair shards.
     list.slice(0, -1).forEach(function (w) {
@@ -387,16 +390,21 @@
     return sections;
   }
 
-  // [{doc, score, matched: [bool per word]}], best first.
+  // [{doc, score, hits: [bool per word], pieces: [piece of the entry's text
+  // where each word found first occurs]}], best first. A posting is
+  // [entry, weight, piece, ...] (piece -1: the key is not in the entry's text).
   function rank(list) {
-    var score = Object.create(null), matched = Object.create(null);
+    var score = Object.create(null), matched = Object.create(null), where = Object.create(null);
     list.forEach(function (w, i) {
       clauses(w).forEach(function (c) {
         var p = postings(c[0]), hit = wordMatches(w, c[0]);
-        for (var j = 0; j < p.length; j += 2) {
+        for (var j = 0; j < p.length; j += 3) {
           var d = p[j];
           score[d] = (score[d] || 0) + c[1] * p[j + 1];
-          if (hit) (matched[d] || (matched[d] = []))[i] = true;
+          if (!hit) continue;
+          (matched[d] || (matched[d] = []))[i] = true;
+          var at = where[d] || (where[d] = []);
+          if (p[j + 2] >= 0 && (at[i] === undefined || p[j + 2] < at[i])) at[i] = p[j + 2];
         }
       });
     });
@@ -420,7 +428,22 @@
       // the words), and the words standing together.
       var within = score[d] / (top || 1) + 0.5 * pageScore[pageOf(meta.docs[d][0])] / (topPage || 1) +
         (list.length > 1 ? adjacent / (list.length - 1) : 0);
-      results.push({ doc: +d, score: Math.pow(10, n) * (1 + within), hits: hits });
+      // A word found through the hidden alias (a name typed in the other
+      // script): the piece where the page shows its own spelling.
+      list.forEach(function (w, i) {
+        if (!(matched[d] && matched[d][i]) || (where[d] && where[d][i] !== undefined)) return;
+        w.also.forEach(function (k) {
+          var p = postings(k) || [];
+          for (var j = 0; j < p.length; j += 3) {
+            if (p[j] !== +d || p[j + 2] < 0) continue;
+            var at = where[d] || (where[d] = []);
+            if (at[i] === undefined || p[j + 2] < at[i]) at[i] = p[j + 2];
+          }
+        });
+      });
+      var pieces = [];
+      (where[d] || []).forEach(function (x) { if (x !== undefined && pieces.indexOf(x) < 0) pieces.push(x); });
+      results.push({ doc: +d, score: Math.pow(10, n) * (1 + within), hits: hits, pieces: pieces.sort().slice(0, 3) });
     }
     return results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
   }
@@ -534,7 +557,8 @@
   // forms the result marked, or the word as typed) and in its "Missing" line
   // (the words as typed).
   function finish(item, list) {
-    var title = meta.docs[item.doc][1], blocks = item.teased ? texts[item.doc] || [] : [];
+    var title = meta.docs[item.doc][1], blocks = [];
+    if (item.teased) piecesOf(item).forEach(function (n) { blocks.push.apply(blocks, texts[n] || []); });
     var inTitle = matches(title, list), inBlocks = blocks.map(function (b) { return matches(b, list); });
     var levels = levelsOf([inTitle].concat(inBlocks), list), shown = [];
     var titleRanges = toMark(inTitle, levels);
@@ -557,11 +581,18 @@
         (forms.length ? forms : [w.typed]).forEach(function (f) { item.terms[f] = true; });
       });
     }
-    delete item.doc; delete item.hits; delete item.teased;
+    delete item.doc; delete item.hits; delete item.teased; delete item.pieces;
     return item;
   }
 
   var TEASED = 5;
+
+  // The text files of an item's pieces (an entry's pieces are numbered from
+  // meta.docs[d][3]; it has meta.docs[d][4] of them).
+  function piecesOf(item) {
+    var entry = meta.docs[item.doc];
+    return item.pieces.filter(function (p) { return p < entry[4]; }).map(function (p) { return entry[3] + p; });
+  }
 
   // Queries come at every keystroke; one that a newer query has overtaken
   // while its shards were loading is dropped before its teasers are fetched
@@ -573,14 +604,14 @@
     return parse(query).then(function (list) {
       if (!list.length) return { items: [] };
       var groups = [], byPage = Object.create(null);
-      function item(d, score, hits) {
-        return { doc: d, hits: hits, teased: false, location: meta.docs[d][0], title: "", text: "",
-          score: score, terms: {} };
+      function item(d, score, hits, pieces) {
+        return { doc: d, hits: hits, pieces: pieces && pieces.length ? pieces : [0], teased: false,
+          location: meta.docs[d][0], title: "", text: "", score: score, terms: {} };
       }
       rank(list).forEach(function (r) {
         var page = pageOf(meta.docs[r.doc][0]);
         if (!byPage[page]) groups.push(byPage[page] = []);
-        byPage[page].push(item(r.doc, r.score, r.hits));
+        byPage[page].push(item(r.doc, r.score, r.hits, r.pieces));
       });
       // Every group has its page's own entry (Material draws it as the heading).
       groups.forEach(function (group) {
@@ -603,7 +634,11 @@
         var best = group.filter(function (i) { return i.score >= top && i.location.indexOf("#") >= 0; });
         shown.push.apply(shown, best.length ? best : [group[0]]);
       });
-      return load(shown.filter(function (i) { return !texts[i.doc]; }).map(function (i) { return "s/" + i.doc + ".js"; }))
+      var need = [];
+      shown.forEach(function (i) {
+        piecesOf(i).forEach(function (n) { if (!texts[n]) need.push("s/" + n + ".js"); });
+      });
+      return load(need)
         .then(function () {
           shown.forEach(function (i) { i.teased = true; });
           groups.forEach(function (group) { group.forEach(function (i) { finish(i, list); }); });
