@@ -541,14 +541,19 @@
   }
 
   // The teaser of an entry: the blocks holding the reader's words (at most
-  // three), or its first block when the words are only in its title.
+  // three), or its first sentence-long block when the words are only in its title.
   function teaser(blocks, found, levels, shown) {
     var html = [];
     for (var i = 0; i < blocks.length && html.length < 3; i++) {
       var ranges = toMark(found[i], levels);
       if (ranges.length) { html.push(excerpt(blocks[i], ranges)); shown.push([blocks[i], ranges]); }
     }
-    if (!html.length && blocks.length) html.push(excerpt(blocks[0], []));
+    if (!html.length && blocks.length) {
+      // No word in the text (found by its title): the first block that reads
+      // as a sentence, not a box's heading («في هذا الفصل»).
+      var first = blocks.filter(function (b) { return b.length >= 60; })[0] || blocks[0];
+      html.push(excerpt(first, []));
+    }
     return html.map(function (h) { return "<p>" + h + "</p>"; }).join("");
   }
 
