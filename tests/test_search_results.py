@@ -7,13 +7,31 @@ Chromium (the guide's worker behind it, guide/search/prebuilt.py's files).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from contextlib import contextmanager
 
 import pytest
 
 from conftest import open_search, page_path, search
 
 TEASED = 5  # groups given a teaser (overrides/assets/javascripts/guide-search/worker.js)
+
+
+@contextmanager
+def searched(browser, server_url: str, lang: str, query: str):
+    """A page of ``lang`` with ``query`` searched: (page, result hrefs, the
+    URLs requested since search was opened)."""
+    page = browser.new_page()
+    requested: list[str] = []
+    try:
+        page.goto(server_url + page_path(lang, "strategy"), wait_until="networkidle")
+        placeholder = open_search(page)
+        page.context.on("request", lambda r: requested.append(r.url))
+        yield page, search(page, query, placeholder), requested
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("lang, query, word, page_slug", [
@@ -23,61 +41,35 @@ TEASED = 5  # groups given a teaser (overrides/assets/javascripts/guide-search/w
 def test_teasers_show_the_blocks_with_the_readers_words(browser, server_url, lang, query, word, page_slug):
     """As Material's own teasers: the paragraph where the words are, marked,
     not just the start of the section."""
-    page = browser.new_page()
-    try:
-        page.goto(server_url + page_path(lang, "strategy"), wait_until="networkidle")
-        placeholder = open_search(page)
-        hrefs = search(page, query, placeholder)
+    with searched(browser, server_url, lang, query) as (page, hrefs, _):
         assert any(f"/{page_slug}" in h for h in hrefs[:TEASED]), hrefs
         marks = page.eval_on_selector_all(".md-search-result__article mark", "els => els.map(e => e.textContent)")
         assert any(word.lower() in m.lower() for m in marks), marks
         # The marked word sits inside a teaser paragraph, with its sentence around it.
         teaser = page.eval_on_selector_all(
-            ".md-search-result__article p", "els => els.map(e => e.textContent).filter(t => t.length > 40)")
+        ".md-search-result__article p", "els => els.map(e => e.textContent).filter(t => t.length > 40)")
         assert any(word.lower() in t.lower() for t in teaser), teaser[:3]
-    finally:
-        page.close()
 
 
 def test_a_query_fetches_its_shards_and_a_few_teasers_only(browser, server_url):
-    page = browser.new_page()
-    requested: list[str] = []
-    page.context.on("request", lambda r: requested.append(r.url))
-    try:
-        page.goto(server_url + page_path("ar", "strategy"), wait_until="networkidle")
-        placeholder = open_search(page)
-        start = len(requested)
-        hrefs = search(page, "المدينة", placeholder)
+    with searched(browser, server_url, "ar", "المدينة") as (_, hrefs, requested):
         assert len({h.split("#")[0] for h in hrefs}) > TEASED, "a common word should reach more pages than are teased"
-        files = [u for u in requested[start:] if "/search/" in u]
+        files = [u for u in requested if "/search/" in u]
         texts = [u for u in files if re.search(r"/s/\d+\.js\?v=", u)]
         assert texts and len(set(texts)) <= TEASED * 2, texts  # best sections of the first groups only
         assert not [u for u in files if "/words.js" in u], "a word on the site needs no vocabulary"
         assert all("/search/ar/" in u for u in files), files  # never the English index
-    finally:
-        page.close()
 
 
 def test_a_typo_fetches_the_vocabulary_and_still_finds(browser, server_url):
-    page = browser.new_page()
-    requested: list[str] = []
-    page.context.on("request", lambda r: requested.append(r.url))
-    try:
-        page.goto(server_url + page_path("en", "strategy"), wait_until="networkidle")
-        placeholder = open_search(page)
-        hrefs = search(page, "rehabilitaton", placeholder)
+    with searched(browser, server_url, "en", "rehabilitaton") as (_, hrefs, requested):
         assert any("/tertiary-prevention/" in h or "/glossary/" in h for h in hrefs[:5]), hrefs
         assert any("/search/en/words.js?v=" in u for u in requested), "typo path not taken"
-    finally:
-        page.close()
 
 
 def test_pages_ask_for_the_worker_and_index_of_this_build(site_dir):
     """Versions in the URLs: a browser never runs a cached worker, or mixes
     cached index files, from another build."""
-    import hashlib
-    import json
-
     html = (site_dir / "index.html").read_text(encoding="utf-8")
     scope = json.loads(re.search(r"window\.__searchScope = (\{.*?\});", html).group(1))
     shipped = (site_dir / "assets" / "javascripts" / "guide-search" / "worker.js").read_bytes()
@@ -95,16 +87,10 @@ def _results(page):
 def test_table_cells_are_words_of_their_own(browser, server_url):
     """«آسيا» is a cell of the mandates table: found, and marked alone (it
     reached the index glued to the next cell: «بنغلاديشآسياعبر»)."""
-    page = browser.new_page()
-    try:
-        page.goto(server_url + page_path("ar", "strategy"), wait_until="networkidle")
-        placeholder = open_search(page)
-        hrefs = search(page, "آسيا", placeholder)
+    with searched(browser, server_url, "ar", "آسيا") as (page, hrefs, _):
         assert any("/strategy/" in h and h.endswith("#city-mandate") for h in hrefs), hrefs
         marks = [m for r in _results(page) for m in r["marks"]]
         assert "آسيا" in marks and not [m for m in marks if len(m) > len("آسيا") + 2 and "آسيا" in m], marks
-    finally:
-        page.close()
 
 
 @pytest.mark.parametrize("lang, query, shown, not_marked", [
@@ -114,16 +100,10 @@ def test_table_cells_are_words_of_their_own(browser, server_url):
 def test_names_mark_the_pages_spelling_and_have_no_root(browser, server_url, lang, query, shown, not_marked):
     """A name typed in the other script marks the page's spelling; a name has
     no Arabic root (نيوارك and نيويورك only look alike)."""
-    page = browser.new_page()
-    try:
-        page.goto(server_url + page_path(lang, "strategy"), wait_until="networkidle")
-        placeholder = open_search(page)
-        search(page, query, placeholder)
+    with searched(browser, server_url, lang, query) as (page, hrefs, _):
         marks = [m for r in _results(page) for m in r["marks"]]
         assert any(shown in m for m in marks), marks
         assert not any(not_marked in m for m in marks), marks
-    finally:
-        page.close()
 
 
 @pytest.mark.parametrize("lang, query, slug", [
@@ -133,15 +113,9 @@ def test_names_mark_the_pages_spelling_and_have_no_root(browser, server_url, lan
 def test_the_opened_result_marks_the_words_on_its_page(browser, server_url, lang, query, slug):
     """The result's link carries the page's own forms (?h=), so the page it
     opens marks them; the index's keys (مسءول, munchen) matched nothing there."""
-    page = browser.new_page()
-    try:
-        page.goto(server_url + page_path(lang, "strategy"), wait_until="networkidle")
-        placeholder = open_search(page)
-        search(page, query, placeholder)
+    with searched(browser, server_url, lang, query) as (page, hrefs, _):
         target = next(r for r in _results(page) if f"/{slug}/" in r["href"] and "#" in r["href"] and r["marks"])
         page.goto(target["href"], wait_until="networkidle")
         page.wait_for_timeout(300)
         marked = page.eval_on_selector_all("article mark[data-md-highlight]", "els => els.map(e => e.textContent)")
         assert marked, f"{target['href']}: nothing marked on the page"
-    finally:
-        page.close()

@@ -146,5 +146,5 @@ def test_a_long_section_is_fetched_in_pieces_and_postings_name_the_piece():
                              if k.startswith("k/") and key in v[2])[2][key]
     assert shard("alpha")[2] == 0 and shard("omega")[2] == 2 and shard("titl")[2] == -1
     meta = prebuilt.read_script_text(files["meta.js"])[2]
-    assert meta["docs"][0][3:] == [0, 3] and files["s/2.js"].count("omega") == 1
+    assert meta["docs"][0][2:] == [0, 3] and files["s/2.js"].count("omega") == 1
     assert prebuilt.split_pieces(["a" * 2000, "b", "c"]) == [["a" * 2000], ["b", "c"]]

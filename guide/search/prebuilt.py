@@ -75,14 +75,14 @@ def block_texts(text: str) -> list[str]:
     return out
 
 
-def blocks(text: str, separator: re.Pattern) -> list[list[str]]:
-    """The words of each block, lower-cased, as the separator cuts them."""
-    return [words for words in ([w.lower() for w in separator.split(b) if w] for b in block_texts(text)) if words]
+def words_of(text: str, separator: re.Pattern) -> list[str]:
+    """A block's words, lower-cased, as the separator cuts them (as Material's tokenizer)."""
+    return [w.lower() for w in separator.split(text) if w]
 
 
 def tokenise(text: str, separator: re.Pattern) -> list[str]:
     """Every word of a field, in order."""
-    return [w for block in blocks(text, separator) for w in block]
+    return [w for block in block_texts(text) for w in words_of(block, separator)]
 
 
 def shard_of(key: str, shards: int) -> int:
@@ -120,7 +120,7 @@ class Built:
                 counts: dict[str, int] = defaultdict(int)
                 n = 0
                 for b, text in enumerate(block_texts(doc.get(field, ""))):
-                    block = [w.lower() for w in pattern.split(text) if w]
+                    block = words_of(text, pattern)
                     recent: list[tuple[int, str]] = []  # (position, main key) of the last words
                     for position, word in enumerate(block):
                         keys = keys_of.get(word)
@@ -172,13 +172,10 @@ class Built:
                    for key, docs in self.postings.items()}
         split = _shards(encoded)
         pair_split = _shards({pair: sorted(docs) for pair, docs in self.pairs.items()})
-        pages: dict[str, int] = {}
-        entries = []
+        entries = []  # [location, title, first piece, number of pieces]
         first = 0  # pieces are numbered across entries: entry d's are first .. first + count - 1
         for d, doc in enumerate(self.docs):
-            page = doc["location"].split("#")[0]
-            pages.setdefault(page, len(pages))
-            entries.append([doc["location"], plain(doc.get("title", "")), pages[page], first, len(self.pieces[d])])
+            entries.append([doc["location"], plain(doc.get("title", "")), first, len(self.pieces[d])])
             first += len(self.pieces[d])
         meta = {"separator": self.separator, "shards": len(split), "pairShards": len(pair_split), "docs": entries,
                 "keep": self.keep, "names": self.names, "also": self.also, "scale": WEIGHT_SCALE}
@@ -189,7 +186,7 @@ class Built:
             out[f"b/{n}.js"] = _script("pairs", shard, n)
         for d, pieces in enumerate(self.pieces):
             for i, piece in enumerate(pieces):
-                out[f"s/{entries[d][3] + i}.js"] = _script("text", piece, entries[d][3] + i)
+                out[f"s/{entries[d][2] + i}.js"] = _script("text", piece, entries[d][2] + i)
         return out
 
 

@@ -1,19 +1,17 @@
 """Per-language search indexes, made from the one combined index.
 
 mkdocs-static-i18n writes a single ``search/search_index.json`` at the site
-root holding every language (English entries have ``en/...`` locations). A
-reader searching an Arabic page should get Arabic pages and download only the
-Arabic half, so next to it we write ``search/search_index.<lang>.json`` with
-that language's entries. The page loads its own language's file (see
-``overrides/partials/search-lazy.js``); the combined file stays for the
-offline bundle (Material's offline plugin inlines it), where the page filters
-the entries instead.
+root holding every language (English entries have ``en/...`` locations). It
+keeps its documents (the offline tool counts them), but pages never load it:
+each language gets its own pre-built index (``guide/search/prebuilt.py``,
+under ``search/<lang>/``), searched by the guide's worker
+(``overrides/assets/javascripts/guide-search/worker.js``, written here with
+the word lists of ``guide/search/analysis.py``), and a page loads only
+``search/search_index.<lang>.json``: Material's config (its highlighter needs
+the separator) naming those directories (see ``overrides/partials/search-lazy.js``).
 
-Before splitting, the combined index is prepared for the guide's analysis
-(``overrides/assets/javascripts/lunr/min/lunr.guide.min.js``):
+Before the split, the entries are prepared:
 
-* ``config.lang`` becomes ``["guide"]``, so Material's worker loads that file
-  (Arabic and English analysis, ranking) for either language;
 * names in either script: the data pairs every city, country and acronym in
   both languages (cases, mandates, glossary); an entry that mentions one
   spelling gets the other in a hidden ``alias`` field (indexed, never shown),
@@ -24,7 +22,7 @@ Before splitting, the combined index is prepared for the guide's analysis
   Arabic font.
 
 Baselines for the evaluation (``python -m tools searcheval --baselines``):
-``GUIDE_SEARCH_ANALYSIS=stock`` writes the indexes as stock Material would
+``GUIDE_SEARCH_ANALYSIS=stock`` writes full indexes for Material's own worker, as stock Material would
 (``lang: [<language>]``, lunr's English pipeline: trimmer, stop words,
 stemmer; no aliases); ``GUIDE_SEARCH_ANALYSIS=off`` as this site did before
 the guide's analysis (the same, with the empty pipeline mkdocs-static-i18n

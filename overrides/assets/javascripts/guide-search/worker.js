@@ -593,10 +593,10 @@
   var TEASED = 5;
 
   // The text files of an item's pieces (an entry's pieces are numbered from
-  // meta.docs[d][3]; it has meta.docs[d][4] of them).
+  // meta.docs[d][2]; it has meta.docs[d][3] of them).
   function piecesOf(item) {
     var entry = meta.docs[item.doc];
-    return item.pieces.filter(function (p) { return p < entry[4]; }).map(function (p) { return entry[3] + p; });
+    return item.pieces.filter(function (p) { return p < entry[3]; }).map(function (p) { return entry[2] + p; });
   }
 
   // Queries come at every keystroke; one that a newer query has overtaken
