@@ -248,7 +248,8 @@ def test_result_page_highlights_the_terms(browser, server_url):
         hrefs = [h for h in search(page, "التنسيق", placeholder) if re.search(r"[?&]h=[^&#]", h)]
         assert hrefs, "no result link carries highlight terms"
         page.goto(hrefs[0])
-        page.wait_for_function("document.querySelectorAll('article mark').length > 0", timeout=15000)
+        # A function, not an expression: Playwright polls a bare expression with eval, which the CSP forbids.
+        page.wait_for_function("() => document.querySelectorAll('article mark').length > 0", timeout=15000)
     finally:
         page.close()
 
