@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from guide.editorial import editorcheck
-from guide.pages import a11yfix, csp, gitdates, langparts, minify, navlegend, notices, pagemeta, safelinks, tablecards
+from guide.pages import a11yfix, csp, htmlpolicy, gitdates, langparts, minify, navlegend, notices, pagemeta, safelinks, tablecards
 from guide.search import searchindex
 
 log = logging.getLogger("mkdocs.hooks.guide")
@@ -105,6 +105,9 @@ def on_nav(nav, config, files):
 
 
 def on_page_content(html, page, config, files):
+    # Editor input as the browser will see it, first: the rendered content
+    # (Markdown, raw HTML, boxes from data/) against the HTML allowlist.
+    _check_content(html, page)
     # Markdown tables become cards on phones (site.css): label their cells.
     html = tablecards.label_cells(html)
     # Cells apart in the search index (Material's search joins them otherwise).
@@ -117,6 +120,28 @@ def on_page_content(html, page, config, files):
             if item.id == old:
                 item.id = _english_h1_id(page)
     return html
+
+
+def _check_content(html, page) -> None:
+    finding = htmlpolicy.first_finding(html)
+    if finding is None:
+        return
+    rel = f"docs/{page.file.src_uri}"
+    where = finding.source_file or rel
+    path = Path(config_root(page)) / where if finding.source_file else Path(page.file.abs_src_path)
+    try:
+        line = htmlpolicy.source_line(path.read_text(encoding="utf-8").split("\n"), finding)
+    except OSError:
+        line = None
+    log.error(f"{where}:{line or 1}: {htmlpolicy.message(finding)}"
+              + (f" (in a box on {rel})" if finding.source_file else ""))
+    # One line, no traceback (MkDocs would wrap a PluginError in "Error reading page").
+    raise SystemExit(1)
+
+
+def config_root(page) -> Path:
+    # The repository: docs/<lang>/<page>.md is two folders below it.
+    return Path(page.file.abs_src_path).resolve().parents[len(Path(page.file.src_uri).parts)]
 
 
 def _english_h1_id(page) -> str | None:

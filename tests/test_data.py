@@ -246,7 +246,7 @@ def test_duplicate_yaml_key(data_dir):
     path = data_dir / "chapters.yml"
     edit(path, "    slug: about\n", "    slug: about\n    slug: introduction\n")
     message = error_of(data_dir)
-    assert message == f"{path}:{line_of(path, 'slug: introduction')}: duplicate key 'slug' (first at line {line_of(path, 'slug: about')})"
+    assert message == f"{path}:{line_of(path, 'slug: introduction')}: duplicate key 'slug' (first at line {line_of(path, 'slug: about')}): keep one"
 
 
 def test_dangling_chapter_reference(data_dir):

@@ -15,6 +15,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("guide.engine", "strict build of both languages into site/"),
     "check": ("guide.editorial.editorcheck", "editor input only (data, front matter, HTML policy, macros): one line per mistake"),
+    "reviewed-files": ("guide.editorial.files", "the file allowlist: check docs/ and data/; --add/--update pins reviewed files"),
     "serve": ("tools.serve", "strict build, then live preview at http://127.0.0.1:8000/ (ar) and /en/"),
     "fonts": ("guide.publish.fonts", "re-make the subset woff2 fonts from the @fontsource packages"),
     "schema": ("tools.schema", "write data/schema/*.schema.json from the data models (--check: fail if stale)"),

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from guide.data import models
+from guide.data import models, yamlinput
 from guide.data.models import FILES, Localized
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,54 +98,17 @@ def _site_path(path: Path) -> str:
 
 # --- parsing ---
 
-# libyaml is several times faster and keeps the same line marks.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def parse_yaml(path: Path, stem: str) -> SourceFile:
     name = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        parsed = yamlinput.parse(yamlinput.read(path, name), name)
     except FileNotFoundError:
         raise DataError(f"{name}: file not found (expected one file per kind of data: {', '.join(FILES)})") from None
-    except UnicodeDecodeError as error:
-        raise DataError(f"{name}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is not None:
-            _reject_duplicate_keys(node, name)
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = " ".join(filter(None, [error.context, error.problem]))
-        raise DataError(f"{name}:{line}: YAML syntax error: {problem}") from None
-    except yaml.YAMLError as error:
-        raise DataError(f"{name}: YAML error: {error}") from None
-    finally:
-        loader.dispose()
-    if node is None:
+    except yamlinput.YAMLInputError as error:
+        raise DataError(str(error)) from None
+    if parsed.node is None:
         raise DataError(f"{name}:1: file is empty")
-    return SourceFile(stem, path, node, data)
-
-
-def _reject_duplicate_keys(node: yaml.Node, name: str) -> None:
-    # PyYAML silently keeps the last of two equal keys; an editor's copy-paste
-    # slip must not silently drop a translation.
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                if key.value in seen:
-                    raise DataError(
-                        f"{name}:{key.start_mark.line + 1}: duplicate key {key.value!r} "
-                        f"(first at line {seen[key.value]})")
-                seen[key.value] = key.start_mark.line + 1
-            _reject_duplicate_keys(value, name)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _reject_duplicate_keys(item, name)
+    return SourceFile(stem, path, parsed.node, parsed.data)
 
 
 def _walk(node: yaml.Node | None, loc) -> tuple[int, list[str]]:

@@ -8,6 +8,7 @@ publishes them as JSON Schema in ``data/schema/`` for editors' YAML tooling.
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import Enum
 from typing import Annotated, Literal, Union
 
@@ -39,12 +40,46 @@ def _check_source(value: str) -> str:
     return value
 
 
+# What editor text may hold is listed, not what it may not: one line of
+# letters, digits, spaces, punctuation and symbols. Not allowed: line breaks
+# and other control characters, invisible format characters other than the
+# joiners Arabic and Persian spelling use (bidirectional overrides could make
+# text read differently from what reviewers saw), < > ` (markup, code), and
+# braces except a UI string's {placeholder}.
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+_JOINERS = {"\u200c", "\u200d"}
+_NOT_TEXT = set("<>`{}")
+
+
+def _character_problem(value: str) -> str | None:
+    for index, char in enumerate(_PLACEHOLDER.sub("", value)):
+        category = unicodedata.category(char)
+        if char in "\r\n\u2028\u2029":
+            return "line breaks are not allowed: write the text on one line (YAML folds a long line with >)"
+        if char == "\t":
+            return "a tab character in the text: use a space"
+        if category in ("Cc", "Cs", "Co", "Cn") or (category == "Cf" and char not in _JOINERS):
+            return f"invisible or control character U+{ord(char):04X} is not allowed in text: delete it"
+        if char in _NOT_TEXT:
+            shown = value[max(0, index - 15):index + 15]
+            if char in "{}":
+                return (f"braces are not allowed in text (…{shown}…): write plain text (a UI string's "
+                        f"placeholders are {{name}} in lower-case Latin letters)")
+            return (f"the character {char!r} is not allowed in text (…{shown}…): write plain text; "
+                    f"the templates add all formatting")
+    return None
+
+
 def markup_problem(value: str) -> str | None:
-    """Why ``value`` is not plain text, or None. Editor text is never HTML:
-    templates escape it, and this refuses it at load time."""
+    """Why ``value`` is not one line of plain text, or None. Editor text is
+    never HTML or template code: templates escape it, and this refuses it at
+    load time."""
+    problem = _character_problem(value)
+    if problem:
+        return problem
     match = _MARKUP.search(value)
     if match:
-        return (f"markup is not allowed in text ({match.group(0)!r}...): write plain text; "
+        return (f"markup is not allowed in text ({match.group(0)[:20]!r}...): write plain text; "
                 f"the templates add all formatting")
     return None
 
@@ -67,7 +102,7 @@ Source = Annotated[
 ]
 
 Slug = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1),
+Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=4000),
                  AfterValidator(_plain_text)]
 
 

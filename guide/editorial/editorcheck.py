@@ -29,23 +29,23 @@ second); ``hooks/pages.py`` runs it on ``mkdocs build``/``serve`` too.
 from __future__ import annotations
 
 import html
-import inspect
 import re
 import sys
 from pathlib import Path
 
-import yaml
-from jinja2 import Environment, TemplateSyntaxError, nodes
 from pydantic import ValidationError
 
+from guide.data import yamlinput
+
 # Macros whose output is an HTML block must stand alone on their line.
+from guide.editorial import files, macrocalls
 from guide.editorial.parity import front_matter_end
 from guide.render.boxes import BOX_MACROS
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("ar", "en")
 LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
-BRACES_HINT = "to show braces as text write {{ '{{' }} and {{ '}}' }}, or wrap the text in {% raw %}…{% endraw %}"
+BRACES_HINT = macrocalls.BRACES_HINT
 
 # Elements an editor may never write (scripts, styles, frames, plugins, forms, document metadata).
 FORBIDDEN_ELEMENTS = {"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
@@ -119,19 +119,20 @@ def check_front_matter(path: Path, lines: list[str], rel: str, lang: str) -> dic
                           f"status: (complete or summary) and ---")
     block = "\n".join(lines[1:end - 1])
     try:
-        node = yaml.compose(block, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(block) if node is not None else None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = (mark.line if mark else 0) + 2
-        text = lines[line - 1] if line - 1 < len(lines) else ""
+        parsed = yamlinput.parse(block, rel, first_line=2)
+    except yamlinput.YAMLInputError as error:
+        message = str(error)
+        line = int(message.split(":")[1]) if message.split(":")[1].isdigit() else 2
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
         key = text.split(":", 1)[0].strip()
-        hint = ""
-        if "mapping values are not allowed" in str(error.problem) and key:
-            value = text.split(":", 1)[1].strip()
-            hint = f": a colon inside a value needs quotes: quote the {key}: {key}: \"{value}\""
         field = f"field {key!r}: " if key and re.fullmatch(r"[\w-]+", key) else ""
-        raise EditorError(f"{rel}:{line}: front matter: {field}YAML syntax error ({error.problem}){hint}") from None
+        detail = message.split(": ", 1)[1] if ": " in message else message
+        hint = ""
+        if "mapping values are not allowed" in detail and key:
+            value = text.split(":", 1)[1].strip()
+            hint = f": a colon inside a value needs quotes: quote the {key}: {key}: \"{yamlinput.shorten(value)[1:-1]}\""
+        raise EditorError(f"{rel}:{line}: front matter: {field}{detail}{hint}") from None
+    node, data = parsed.node, parsed.data
     if not isinstance(data, dict):
         raise EditorError(f"{rel}:2: front matter: expected title:, description: and status: lines")
 
@@ -323,95 +324,21 @@ def _macros():
     return {function.__name__: function for function in MACROS}
 
 
-_JINJA = Environment()
-
-
-def _syntax_hint(line: str, message: str) -> str:
-    if re.search(r"[\u0660-\u0669\u06f0-\u06f9]", line) and ("character" in message or "char" in message):
-        return "; macro arguments are code: write numbers with Latin digits, e.g. chapter_ref(7)"
-    return f"; {BRACES_HINT}"
-
-
 def check_macros(text_lines: list[str], rel: str, data, src_uri: str, docs_dir: Path) -> None:
+    """Only the guide's macro calls with literal arguments (guide/editorial/macrocalls.py),
+    each rendered once with the real data so an unknown id fails here."""
     from guide.render.boxes import MacroError, PageInfo
 
-    # Comments and unclosed tags first: Jinja reports them at the end of the page.
-    for number, line in enumerate(_prose_without_jinja(text_lines), 1):
-        if "{#" in line:
-            hint = ("heading IDs are written {: #id } (with a colon): {#id} opens a Jinja comment"
-                    if re.search(r"\{#[\w-]*\s*\}", line) else "{# opens a Jinja comment; " + BRACES_HINT)
-            raise EditorError(f"{rel}:{number}: '{{#' in the text: {hint}")
-        statement = _STATEMENT.search(line)
-        if statement:
-            raise EditorError(f"{rel}:{number}: {{% {statement.group(1)} %}} is not allowed in pages: only macro calls "
-                              f"such as {{{{ chapter_ref(3) }}}}, and {{% raw %}}…{{% endraw %}} around literal braces")
-        for opener, closer in (("{{", "}}"),):
-            if opener in line:
-                raise EditorError(f"{rel}:{number}: unclosed {opener} (no {closer} on the same line): close the "
-                                  f"macro call, e.g. {{{{ chapter_ref(3) }}}}, or {BRACES_HINT}")
-    source = "\n".join(text_lines)
-    try:
-        tree = _JINJA.parse(source)
-    except TemplateSyntaxError as error:
-        line = text_lines[error.lineno - 1] if 0 < error.lineno <= len(text_lines) else ""
-        raise EditorError(f"{rel}:{error.lineno}: macro syntax error: {error.message}"
-                          f"{_syntax_hint(line, error.message)}") from None
-
     known = _macros()
-    known_list = ", ".join(sorted(known))
-    callees = set()
-    for call in tree.find_all(nodes.Call):
-        if not isinstance(call.node, nodes.Name):
-            raise EditorError(f"{rel}:{call.lineno}: only the guide's macros can be called here ({known_list})")
-        name = call.node.name
-        callees.add(id(call.node))
-        if name not in known:
-            raise EditorError(f"{rel}:{call.lineno}: unknown macro {name!r} (known: {known_list})")
-        function = known[name]
-        args, kwargs = [], {}
-        for position, arg in enumerate(call.args, 1):
-            if not isinstance(arg, nodes.Const):
-                raise EditorError(f"{rel}:{call.lineno}: {name}: argument {position} must be a quoted id or a number, "
-                                  f"e.g. {name}(\"the-id\") (unquoted text is read as a calculation)")
-            args.append(arg.value)
-        for keyword in call.kwargs:
-            if not isinstance(keyword.value, nodes.Const):
-                raise EditorError(f"{rel}:{call.lineno}: {name}: argument {keyword.key}= must be quoted, "
-                                  f"e.g. {keyword.key}=\"value\"")
-            kwargs[keyword.key] = keyword.value.value
-        if call.dyn_args or call.dyn_kwargs:
-            raise EditorError(f"{rel}:{call.lineno}: {name}: write the arguments out")
-        params = list(inspect.signature(function).parameters)[2:]
+    try:
+        found = macrocalls.calls("\n".join(text_lines), rel, known)
+    except macrocalls.MacroCallError as error:
+        raise EditorError(str(error)) from None
+    for call in found:
         try:
-            inspect.signature(function).bind(None, None, *args, **kwargs)
-        except TypeError:
-            raise EditorError(f"{rel}:{call.lineno}: {name}: wrong arguments; it takes "
-                              f"{name}({', '.join(params)})") from None
-        try:
-            function(data, PageInfo(src_uri=src_uri, docs_dir=docs_dir), *args, **kwargs)
+            known[call.name](data, PageInfo(src_uri=src_uri, docs_dir=docs_dir), *call.args, **call.kwargs)
         except MacroError as error:
-            raise EditorError(f"{rel}:{call.lineno}: {error}") from None
-    for name in tree.find_all(nodes.Name):
-        if id(name) not in callees:
-            hint = f"call it: {name.name}(…)" if name.name in known else f"macros are {known_list}"
-            raise EditorError(f"{rel}:{name.lineno}: '{name.name}' between {{{{ }}}} is not a macro call ({hint}); "
-                              f"{BRACES_HINT}")
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, nodes.Include, nodes.Import,
-                               nodes.FromImport, nodes.Extends, nodes.Macro, nodes.Assign)):
-        raise EditorError(f"{rel}:{node.lineno}: only macro calls such as {{{{ chapter_ref(3) }}}} are allowed "
-                          f"in pages; {BRACES_HINT}")
-
-
-_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
-_STATEMENT = re.compile(r"\{%-?\s*(\w*)")
-
-
-def _prose_without_jinja(text_lines: list[str]) -> list[str]:
-    """Lines with {% raw %} blocks and complete {{ }} tags blanked. Code is
-    not blanked: mkdocs-macros renders code blocks and spans too."""
-    text = _RAW.sub(_blank, "\n".join(text_lines))
-    text = re.sub(r"\{\{.*?\}\}", _blank, text)
-    return text.split("\n")
+            raise EditorError(f"{rel}:{call.line}: {error}") from None
 
 
 # --- the whole tree -----------------------------------------------------------------
@@ -421,14 +348,16 @@ def check_page(path: Path, root: Path, data, docs_dir: Path) -> None:
     src_uri = path.relative_to(docs_dir).as_posix()
     lang = src_uri.split("/")[0]
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise EditorError(f"{rel}:1: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        text = yamlinput.decode(path.read_bytes(), rel)
+    except yamlinput.YAMLInputError as error:
+        raise EditorError(str(error)) from None
     lines = text.replace("\r\n", "\n").split("\n")
     check_front_matter(path, lines, rel, lang)
     start = front_matter_end(lines)
-    # mkdocs-macros renders the whole body as Jinja, code included.
-    check_macros([""] * start + lines[start:], rel, data, src_uri, docs_dir)
+    # mkdocs-macros renders the whole body as Jinja, code included; the front
+    # matter holds no template syntax either (its text model refuses braces),
+    # so the whole file goes through the allowlist.
+    check_macros(lines, rel, data, src_uri, docs_dir)
     body = _without_code(lines, start)
     box_alone(body, rel)
     prose = _prose(body)
@@ -475,6 +404,11 @@ def check_tree(root: Path = ROOT, data_dir: Path | None = None) -> None:
     """Raise ``EditorError`` (or ``DataError``) for the first mistake in the tree."""
     from guide.data.loader import load_all
 
+    # Files first: no symlink is followed and no stray file is read before this.
+    try:
+        files.check(root)
+    except files.FileError as error:
+        raise EditorError(str(error)) from None
     data = load_all(data_dir)
     docs_dir = root / "docs"
     missing_pages(docs_dir, root)

@@ -64,9 +64,11 @@ class PageStructure:
 def front_matter_end(lines: list[str]) -> int:
     """Index of the first line after the front matter (0 when there is none);
     the editor check counts true lines with it too."""
-    if lines and lines[0].strip() == "---":
-        for i in range(1, len(lines)):
-            if lines[i].strip() in ("---", "..."):
+    # Exactly MkDocs' rule (mkdocs.utils.meta.YAML_RE): "---" at the very
+    # start, closed by "---" or "...", trailing spaces allowed, not leading.
+    if lines and re.fullmatch(r"---[ \t]*", lines[0]):
+        for i in range(2, len(lines)):
+            if re.fullmatch(r"(?:---|\.\.\.)[ \t]*", lines[i]):
                 return i + 1
     return 0
 
