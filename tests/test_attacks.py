@@ -293,8 +293,9 @@ ATTACKS: list[Attack] = [
       pages=("en/strategy/",)),
     A("arabic-code-span", "harmless", {AR: append("اكتب `<img src=x onerror=\"" + js("ar-code") + "\">` نصًّا.")},
       pages=("strategy/",)),
-    A("quoted-description", "harmless", {EN: replace(
-        "\ndescription:", "\ndescription: 'A \"quoted\" description\" onmouseover=\"window.__attack=[1]'\nx:")},
+    A("quoted-description", "harmless", {EN: lambda t: re.sub(
+        r"\ndescription: .*", lambda m: "\ndescription: 'A \"quoted\" description\" onmouseover=\"window.__attack=[1]'",
+        t, count=1)},
       pages=("en/strategy/",)),
 ]
 
@@ -432,16 +433,17 @@ def test_the_engine_refuses_it_without_the_pre_pass(attack, refused_results):
 def test_the_sandbox_blocks_python_internals_if_the_allowlist_had_a_hole():
     """Defence in depth: the environment mkdocs-macros renders with after
     macros/__init__.py swapped it refuses attribute access to internals."""
-    from types import SimpleNamespace
-
     from jinja2 import Environment
     from jinja2.exceptions import SecurityError, UndefinedError
 
     import macros
     from guide.render import boxes
 
-    plugin = SimpleNamespace(_env=Environment(), macros={f.__name__: f for f in boxes.MACROS})
-    type(plugin).env = property(lambda self: self._env)  # as mkdocs-macros exposes it
+    class Plugin:  # as mkdocs-macros exposes it: a read-only `env` over `_env`
+        env = property(lambda self: self._env)
+
+    plugin = Plugin()
+    plugin._env, plugin.macros = Environment(), {f.__name__: f for f in boxes.MACROS}
     macros._sandbox(plugin)
     for source in ("{{ cycler.__init__.__globals__ }}", "{{ chapter_ref.__globals__ }}",
                    "{{ ''.__class__.__mro__ }}", "{{ lipsum }}"):

@@ -55,6 +55,7 @@ _CLASS = re.compile(r"^(?:guide-[a-z0-9_-]+|admonition(?:-title)?|headerlink|foo
                     r"example|quote|[a-z]{1,2}[0-9]?)$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 _TOKEN = re.compile(r"^[\w./:-]{0,100}$")
+_IMAGE_SRC = re.compile(r"^(?:\.\./)*assets/images/[A-Za-z0-9][A-Za-z0-9._-]*$")
 _HOST = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?:\.(?!-)[a-z0-9-]{1,63})+$")
 _VALUES = {
     "dir": {"ltr", "rtl", "auto"}, "role": {"note", "region", "doc-noteref", "doc-backlink", "doc-endnotes"},
@@ -85,8 +86,9 @@ def url_problem(value: str, resource: bool) -> str | None:
     clean = re.sub(r"[\x00-\x20\x7f]", "", value)
     parts = urlsplit(clean)
     if resource:
-        return None if not parts.scheme and not parts.netloc and not clean.startswith(("/", "\\")) else \
-            "images come from the site itself: a relative path under docs/assets/images/"
+        # As MkDocs writes it from the page: ../(…)assets/images/<name>.
+        return None if _IMAGE_SRC.match(clean) else \
+            "images come from the site itself: a relative path to a file in docs/assets/images/"
     if not parts.scheme:
         return None if not parts.netloc and "\\" not in clean else "links to other sites start with https://"
     if parts.scheme.lower() not in URL_SCHEMES:
