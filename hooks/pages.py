@@ -108,6 +108,8 @@ def on_page_content(html, page, config, files):
     # Editor input as the browser will see it, first: the rendered content
     # (Markdown, raw HTML, boxes from data/) against the HTML allowlist.
     _check_content(html, page)
+    # Published as the allowlist's own serialisation (what was checked).
+    html = htmlpolicy.sanitised(html)
     # Markdown tables become cards on phones (site.css): label their cells.
     html = tablecards.label_cells(html)
     # Cells apart in the search index (Material's search joins them otherwise).

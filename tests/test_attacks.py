@@ -184,8 +184,10 @@ ATTACKS: list[Attack] = [
       "is not allowed", marker="<p title"),
     A("backticks-in-attribute", "html", {EN: append("<div>\n<img src=`x` onerror=`" + js("tick") + "`>\n</div>")},
       "is not allowed", marker="<img src=`x`"),
-    A("backticks-as-code", "harmless", {EN: append("<img src=`x` onerror=`" + js("tick-text") + "`> in a sentence.")},
-      pages=("en/strategy/",)),
+    # Python-Markdown makes code spans inside the inline tag: <img src=<code>x</code> …>, which a
+    # browser reads as an image from "<code": the rendered allowlist refuses it.
+    A("backticks-inline-tag", "html", {EN: append("<img src=`x` onerror=`" + js("tick-text") + "`> in a sentence.")},
+      "images come from the site itself", marker="<img src=`x`"),
     A("attr-list-onclick", "html", {EN: append('Click me\n{: onclick="' + js("attr") + '" }')},
       "onclick", marker="{: onclick"),
     A("attr-list-style", "html", {EN: append('Big\n{: style="position:fixed;inset:0" }')},
@@ -222,6 +224,11 @@ ATTACKS: list[Attack] = [
     A("protocol-relative-image", "html", {EN: append("![x](//example.org/x.png)")},
       "must come from the site itself", marker="![x](//"),
     A("uppercase-script", "html", {EN: append("<SCRIPT>" + js("upper") + "</SCRIPT>")}, "not allowed", marker="<SCRIPT>"),
+    # Found by the fresh-eyes round: HTML5 ends a comment at <!-->, Python's html.parser does
+    # not; the allowlist reads the page with html5ever, as browsers do.
+    A("comment-differential-refresh", "html", {EN: append(
+        '<!-->`<meta http-equiv="refresh" content="0;url=https://example.org/phish">`<!-- -->')},
+      "<meta> is not allowed", marker="<!-->"),
     A("style-element", "html", {EN: append("<style>body{display:none}</style>")}, "not allowed", marker="<style>"),
     # --- data files -------------------------------------------------------------------------
     A("glossary-newline-injection", "data", {GLOSSARY: replace(
@@ -513,7 +520,8 @@ def test_harmless_entries_run_nothing_offline(harmless_tree, browser, tmp_path):
     page = context.new_page()
     try:
         for path in sorted({p for a in HARMLESS for p in a.pages}):
-            page.goto((root / path / "index.html").as_uri(), wait_until="load")
+            # The offline edition has no directory URLs: en/strategy/ is en/strategy.html.
+            page.goto((root / (path.rstrip("/") + ".html" if path else "index.html")).as_uri(), wait_until="load")
             page.hover("article")
             assert _marks(page) == [], path
             assert "ATTACK-RAN" not in page.inner_text("body"), path

@@ -7,9 +7,12 @@ here as the browser will see it: only the elements, attributes, URL schemes
 and values that the guide actually uses are allowed. Anything else stops the
 build, naming the element and, where it can be traced, the file and line.
 
-The HTML is parsed and cleaned by nh3 (Ammonia, an HTML5 parser with an
-allowlist); the content passes only if cleaning removed nothing from it: the
-start tags and attributes of the original and the cleaned HTML are compared.
+The HTML is parsed by nh3 (Ammonia, on the html5ever HTML5 parser, which
+reads markup as browsers do) twice: once keeping everything, once keeping
+only the allowlist. The content passes only if the two agree (their start
+tags and attributes, compared on html5ever's own serialisation, so no second
+parser with its own reading of comments or broken tags takes part), and what
+is published is the allowlisted serialisation itself, never the original text.
 """
 
 from __future__ import annotations
@@ -135,6 +138,36 @@ def _clean(html: str) -> str:
                                                               "iframe", "object", "embed", "math", "svg"})
 
 
+# Everything html5ever knows, to see the original as a browser would: the
+# HTML, SVG and MathML elements, every attribute, the URL schemes browsers act
+# on. Whatever even this drops is not published either (the published HTML is
+# the allowlisted serialisation).
+_EVERY_ELEMENT = ELEMENTS | {
+    "html", "head", "body", "title", "base", "link", "meta", "style", "script", "noscript", "template", "slot",
+    "iframe", "frame", "frameset", "object", "embed", "param", "applet", "audio", "video", "source", "track",
+    "canvas", "map", "area", "picture", "form", "input", "button", "select", "option", "optgroup", "textarea",
+    "label", "fieldset", "legend", "output", "datalist", "progress", "meter", "dialog", "menu", "nav", "main",
+    "header", "footer", "article", "address", "figure", "figcaption", "mark", "small", "s", "u", "i", "b", "q",
+    "cite", "dfn", "kbd", "samp", "var", "time", "data", "ruby", "rt", "rp", "bdo", "wbr", "ins", "colgroup",
+    "col", "hgroup", "search", "marquee", "blink", "font", "center", "big", "tt", "strike", "nobr", "xmp",
+    "plaintext", "listing", "image", "isindex", "keygen", "svg", "math", "foreignObject", "use", "animate",
+    "set", "animateTransform", "mi", "mo", "mn", "ms", "mtext", "annotation-xml", "maction",
+}
+_EVERY_SCHEME = URL_SCHEMES | {"javascript", "vbscript", "data", "file", "blob", "ftp", "ws", "wss", "tel",
+                               "sms", "intent", "filesystem", "about", "chrome", "view-source", "jar"}
+
+
+def _as_parsed(html: str) -> str:
+    return nh3.clean(html, tags=set(_EVERY_ELEMENT), clean_content_tags=set(), attributes={},
+                     generic_attribute_prefixes=set("abcdefghijklmnopqrstuvwxyz_:"), url_schemes=set(_EVERY_SCHEME),
+                     link_rel=None, strip_comments=True)
+
+
+def sanitised(html: str) -> str:
+    """The content as published: only what the allowlist keeps."""
+    return _clean(html)
+
+
 class _StartTags(HTMLParser):
     """Start tags in order, each with its attributes and the nearest
     enclosing box's data file."""
@@ -174,7 +207,7 @@ def first_finding(html: str) -> Finding | None:
     """The first thing in ``html`` that the allowlist does not keep, or None."""
     if "<" not in html:
         return None
-    original = _start_tags(html)
+    original = _start_tags(_as_parsed(html))
     cleaned = _start_tags(_clean(html))
     kept = iter(cleaned)
     current = next(kept, None)
