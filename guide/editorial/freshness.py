@@ -537,7 +537,9 @@ def check(root: Path, seeds: SeedIndex, paths: list[Path] | None = None) -> list
 
 ORDER_THRESHOLD = 0.12  # order score (in-order share beyond chance) that fails a unit
 ORDER_Z = 2.5           # ... and how far above the shuffled alignments it must be
-ORDER_MIN_WORDS = 8     # units with fewer content words are not compared
+ORDER_MIN_WORDS = 8     # units with fewer content words are not compared,
+ORDER_MIN_PLAIN = 4     # ... nor units with fewer words outside names, terms and figures
+ORDER_SPAN_WORDS = 12   # a run of sentences inside a unit is scored on its own from this length
 ORDER_SHUFFLES = 20
 ORDER_CANDIDATES = 6    # seed stretches aligned per unit (those sharing the most weight)
 ORDER_NAME_WEIGHT = 0.3
@@ -671,10 +673,10 @@ def order_keys(word: str) -> tuple[str, ...] | None:
 
 @dataclass
 class OrderVocabulary:
-    """Names and terms of the data, as order keys: multi-word ones are read as
-    one word (``#`` + keys), single words are names of low weight."""
+    """Names and terms of the data, as order keys: a multi-word one is read as
+    one word (``#`` + keys); it and every word of a name or term weigh little."""
     phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
-    names: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)  # keys of the words of names and terms
 
     def tokens(self, text: str, first_line: int = 1) -> list[tuple[tuple[str, ...], int, int]]:
         """(keys, line, sentence number) of each content word of ``text``,
@@ -706,8 +708,8 @@ def order_vocabulary(data_dir: Path) -> OrderVocabulary:
         keys = [t[0] for t in plain.tokens(str(text))]
         if len(keys) >= 2:
             vocab.phrases.setdefault(keys[0][-1], []).append(tuple(k[-1] for k in keys))
-        elif keys:
-            vocab.names.update(keys[0])
+        for k in keys:
+            vocab.names.add(k[-1])
     for phrases in vocab.phrases.values():
         phrases.sort(key=len, reverse=True)
     return vocab
@@ -721,13 +723,18 @@ class OrderIndex:
     df: Counter
     n_sentences: int
 
+    def is_name(self, keys: tuple[str, ...]) -> bool:
+        k = keys[-1]  # the key that keeps a lone initial و ف ب ك ل
+        return k.startswith("#") or k in self.vocab.names or k.isdigit()
+
     def weight(self, keys: tuple[str, ...]) -> float:
         k = keys[-1]  # the key that keeps a lone initial و ف ب ك ل
-        if k.startswith("#") or k in self.vocab.names or k.isdigit():
-            return ORDER_NAME_WEIGHT
         n = self.n_sentences
         idf = min(math.log((n + 1) / (self.df.get(key, 0) + 1)) for key in keys)
-        return max(idf / math.log(n + 1), 0.05)
+        weight = max(idf / math.log(n + 1), 0.05)
+        if k.startswith("#") or k in self.vocab.names or k.isdigit():
+            return min(weight, ORDER_NAME_WEIGHT)
+        return weight
 
 
 _CLAUSE_END = re.compile(r"[.!؟?؛:]\s|[.!؟?؛]$|\n\s*\n")
@@ -781,6 +788,31 @@ def _aligned_weight(matches: list[list[int]], weights: list[float]) -> float:
     return best
 
 
+def _span_text(text: str, tokens: list, lo: int, hi: int, whole: bool) -> str:
+    """The sentences of ``text`` that hold tokens ``lo`` to ``hi``."""
+    if whole:
+        return " ".join(text.split())
+    first, last = tokens[lo][2], tokens[hi - 1][2]
+    ends = [m.end() for m in _CLAUSE_END.finditer(text)]
+    start = ends[first - 1] if first > 0 else 0
+    end = ends[last] if last < len(ends) else len(text)
+    return " ".join(text[start:end].split())
+
+
+def _matched_sentences(starts: list[int], texts: list[str], first: int, last: int, matches: list[list[int]]) -> str:
+    """The seed sentences of a stretch that hold at least two of the matched words."""
+    offset = starts[first]
+    count = Counter()
+    for js in matches:
+        for j in js:
+            k = first
+            while k < last and starts[k + 1] <= offset + j:
+                k += 1
+            count[k] += 1
+    held = [k for k in range(first, last + 1) if count[k] >= 2] or [first]
+    return " ".join(texts[held[0]:held[-1] + 1])
+
+
 @dataclass(frozen=True)
 class OrderResult:
     score: float      # in-order weight beyond chance, as a share of the unit's weight
@@ -788,6 +820,7 @@ class OrderResult:
     seed_file: str
     seed_text: str
     line_offset: int  # line of the first aligned word, relative to the unit
+    text: str = ""    # the sentences of the unit that follow the seed (the whole unit, or a run of sentences)
 
     @property
     def walks(self) -> bool:
@@ -803,6 +836,13 @@ def order_compare(text: str, index: OrderIndex, first_line: int = 1) -> OrderRes
     keys = [t[0] for t in tokens]
     weights = [index.weight(k) for k in keys]
     total = sum(weights)
+    named = [index.is_name(k) for k in keys]
+
+    def plain(lo: int, hi: int) -> int:  # words outside names, terms and figures
+        return hi - lo - sum(named[lo:hi])
+
+    if plain(0, len(keys)) < ORDER_MIN_PLAIN:
+        return None  # a list of names, titles and dates
     length = int(1.5 * len(keys)) + 10
     candidates = []
     for name, seed, starts, texts in index.streams:
@@ -827,33 +867,55 @@ def order_compare(text: str, index: OrderIndex, first_line: int = 1) -> OrderRes
                     last += 1
                 candidates.append((shared, name, si, last, texts, matches))
     candidates.sort(key=lambda c: -c[0])
+    starts_of = {name: starts for name, _seed, starts, _texts in index.streams}
     # A passage that walks the source clause by clause but tells it in two
     # parts, the second part of the source first, is still a walk: the unit
     # may be cut once, at a sentence end, and each part aligned on its own.
     cuts = sorted({i for i in range(1, len(tokens)) if tokens[i][2] != tokens[i - 1][2]})
 
-    def aligned(matches, weights):
+    def aligned(matches, weights):  # the whole unit, cut once at most
         whole = _aligned_weight(matches, weights)
         for c in cuts:
             whole = max(whole, _aligned_weight(matches[:c], weights[:c]) + _aligned_weight(matches[c:], weights[c:]))
         return whole
 
+    # The whole unit is scored, and so is each run of one to three of its
+    # sentences long enough to compare: a long paragraph that walks the source
+    # in two of its sentences and says something of its own in the rest is
+    # reported at the sentence where the walk starts.
+    sentence_starts = [0] + cuts
+    spans = [(0, len(tokens), True)]
+    if len(sentence_starts) > 1:
+        bounds = sentence_starts + [len(tokens)]
+        for a_ in range(len(sentence_starts)):
+            for b_ in range(a_ + 1, min(a_ + 4, len(bounds))):
+                lo, hi = bounds[a_], bounds[b_]
+                if (lo, hi) != (0, len(tokens)) and hi - lo >= ORDER_SPAN_WORDS and plain(lo, hi) >= ORDER_MIN_PLAIN:
+                    spans.append((lo, hi, False))
     rng = random.Random(zlib.crc32(text.encode("utf-8")))
     best = None
     for _shared, name, si, last, texts, matches in candidates[:ORDER_CANDIDATES]:
-        value = aligned(matches, weights)
-        chance = []
-        order = list(range(len(keys)))
-        for _ in range(ORDER_SHUFFLES):
-            rng.shuffle(order)
-            chance.append(aligned([matches[i] for i in order], [weights[i] for i in order]))
-        mean = sum(chance) / len(chance)
-        sd = (sum((c - mean) ** 2 for c in chance) / len(chance)) ** 0.5
-        score = (value - mean) / total
-        z = (value - mean) / max(sd, 0.05 * total, 0.3)
-        if best is None or score > best[0]:
-            first = next((tokens[i][1] for i, js in enumerate(matches) if js), first_line)
-            best = (score, z, name, " ".join(texts[si:last + 1]), first - first_line)
+        for lo, hi, whole in spans:
+            m, w = matches[lo:hi], weights[lo:hi]
+            align = aligned if whole else _aligned_weight
+            value = align(m, w)
+            chance = []
+            order = list(range(hi - lo))
+            for _ in range(ORDER_SHUFFLES):
+                rng.shuffle(order)
+                chance.append(align([m[i] for i in order], [w[i] for i in order]))
+            mean = sum(chance) / len(chance)
+            sd = (sum((c - mean) ** 2 for c in chance) / len(chance)) ** 0.5
+            span_total = sum(w)
+            score = (value - mean) / span_total
+            z = (value - mean) / max(sd, 0.05 * span_total, 0.3)
+            key = (z >= ORDER_Z, score)
+            if best is None or key > best[0]:
+                first = next((tokens[lo + i][1] for i, js in enumerate(m) if js), tokens[lo][1])
+                best = (key, (score, z, name, _matched_sentences(starts_of[name], texts, si, last, m),
+                              first - first_line, _span_text(text, tokens, lo, hi, whole)))
+    if best is not None:
+        best = best[1]
     if best is None:
         return None
     return OrderResult(*best)
@@ -968,7 +1030,7 @@ def order_check_file(path: Path, name: str, index: OrderIndex, show_all: bool = 
     for unit in units_of(path):
         result = order_compare(unit.text, index, unit.line)
         if result is not None and (show_all or result.walks):
-            out.append(Walk(name, unit.line + result.line_offset, unit.label, " ".join(unit.text.split()), result))
+            out.append(Walk(name, unit.line + result.line_offset, unit.label, result.text or " ".join(unit.text.split()), result))
     return out
 
 
