@@ -51,6 +51,7 @@ or ``../shared/seeds`` beside the checkout.
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 import random
@@ -722,6 +723,15 @@ class OrderIndex:
     streams: list[tuple[str, list[tuple[str, ...]], list[int], list[str]]]
     df: Counter
     n_sentences: int
+    positions: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # seed file → key → positions
+
+    def __post_init__(self):
+        for name, seed, _starts, _texts in self.streams:
+            index: dict[str, list[int]] = {}
+            for j, k in enumerate(seed):
+                for key in k:
+                    index.setdefault(key, []).append(j)
+            self.positions[name] = index
 
     def is_name(self, keys: tuple[str, ...]) -> bool:
         k = keys[-1]  # the key that keeps a lone initial و ف ب ك ل
@@ -758,34 +768,48 @@ def load_order_index(seeds_dir: Path, vocab: OrderVocabulary) -> OrderIndex:
     return OrderIndex(vocab, streams, df, n)
 
 
-def _aligned_weight(matches: list[list[int]], weights: list[float]) -> float:
-    """Weighted longest common subsequence, from the seed positions each page
-    word matches: the heaviest chain of matches increasing on both sides."""
-    # Fenwick tree over seed positions holding the best chain ending at or before j.
+def _chain_weights(matches: list[list[int]], weights: list[float]) -> list[float]:
+    """Weighted longest common subsequence of every prefix of the page words:
+    ``out[c]`` is the heaviest chain of matches, increasing on both sides,
+    among the first ``c`` words. ``matches[i]`` lists the seed positions word
+    ``i`` matches, highest first (so one word never chains with itself)."""
     size = 1 + max((j for js in matches for j in js), default=0)
-    tree = [0.0] * (size + 1)
+    tree = [0.0] * (size + 1)  # Fenwick tree: best chain ending at or before a position
+    out, best = [0.0], 0.0
+    for js, w in zip(matches, weights):
+        for j in js:  # highest first: reading j never sees this word's own lower entries
+            value, k = 0.0, j
+            while k > 0:
+                if tree[k] > value:
+                    value = tree[k]
+                k -= k & -k
+            value += w
+            k = j + 1
+            while k <= size:
+                if tree[k] < value:
+                    tree[k] = value
+                k += k & -k
+            if value > best:
+                best = value
+        out.append(best)
+    return out
 
-    def best_before(j: int) -> float:  # best chain ending before seed position j
-        out = 0.0
-        while j > 0:
-            out = max(out, tree[j])
-            j -= j & -j
-        return out
 
-    def update(j: int, value: float) -> None:
-        j += 1
-        while j <= size:
-            if tree[j] < value:
-                tree[j] = value
-            j += j & -j
+def _aligned_weight(matches: list[list[int]], weights: list[float]) -> float:
+    """Weighted longest common subsequence of the page words and the seed."""
+    return _chain_weights(matches, weights)[-1]
 
-    best = 0.0
-    for i, js in enumerate(matches):
-        found = [(j, best_before(j) + weights[i]) for j in js]  # all read before any write
-        for j, value in found:
-            update(j, value)
-            best = max(best, value)
-    return best
+
+def _aligned_with_cut(matches: list[list[int]], weights: list[float], cuts: list[int]) -> float:
+    """The best of: the whole unit aligned, or the unit cut once at one of
+    ``cuts`` and each part aligned on its own (its second part may come first
+    in the seed)."""
+    forward = _chain_weights(matches, weights)
+    top = max((j for js in matches for j in js), default=0)
+    mirrored = [sorted((top - j for j in js), reverse=True) for js in reversed(matches)]
+    backward = _chain_weights(mirrored, weights[::-1])  # backward[k]: the last k words
+    n = len(matches)
+    return max([forward[n]] + [forward[c] + backward[n - c] for c in cuts])
 
 
 def _span_text(text: str, tokens: list, lo: int, hi: int, whole: bool) -> str:
@@ -844,29 +868,41 @@ def order_compare(text: str, index: OrderIndex, first_line: int = 1) -> OrderRes
     if plain(0, len(keys)) < ORDER_MIN_PLAIN:
         return None  # a list of names, titles and dates
     length = int(1.5 * len(keys)) + 10
+    # Seed stretches: from each seed sentence start, ``length`` content words.
+    # First the weight each stretch shares with the unit (a word counts once),
+    # then the word-by-word matches of the best few.
     candidates = []
     for name, seed, starts, texts in index.streams:
-        positions: dict[str, list[int]] = {}
-        for j, k in enumerate(seed):
-            for key in k:
-                positions.setdefault(key, []).append(j)
-        for si, start in enumerate(starts):
-            end = start + length
-            matches = []
-            for k in keys:
-                js = set()
-                for key in k:
-                    for j in positions.get(key, ()):
-                        if start <= j < end:
-                            js.add(j - start)
-                matches.append(sorted(js, reverse=True))
-            shared = sum(w for w, js in zip(weights, matches) if js)
-            if shared:
-                last = si
-                while last + 1 < len(starts) and starts[last + 1] < end:
-                    last += 1
-                candidates.append((shared, name, si, last, texts, matches))
+        positions = index.positions[name]
+        shared = [0.0] * len(starts)
+        for k, w in zip(keys, weights):
+            hit = sorted({j for key in k for j in positions.get(key, ())})
+            reached = -1  # the last sentence start already credited with this word
+            for j in hit:  # starts s with s <= j < s + length
+                lo = bisect.bisect_left(starts, j - length + 1)
+                hi = bisect.bisect_right(starts, j)
+                for si in range(max(lo, reached + 1), hi):
+                    shared[si] += w
+                reached = max(reached, hi - 1)
+        for si, value in enumerate(shared):
+            if value:
+                candidates.append((value, name, si))
     candidates.sort(key=lambda c: -c[0])
+    chosen = []
+    for _value, name, si in candidates[:ORDER_CANDIDATES]:
+        _n, seed, starts, texts = next(st for st in index.streams if st[0] == name)
+        positions = index.positions[name]
+        start = starts[si]
+        end = start + length
+        matches = []
+        for k in keys:
+            js = {j - start for key in k for j in positions.get(key, ()) if start <= j < end}
+            matches.append(sorted(js, reverse=True))
+        last = si
+        while last + 1 < len(starts) and starts[last + 1] < end:
+            last += 1
+        chosen.append((_value, name, si, last, texts, matches))
+    candidates = chosen
     starts_of = {name: starts for name, _seed, starts, _texts in index.streams}
     # A passage that walks the source clause by clause but tells it in two
     # parts, the second part of the source first, is still a walk: the unit
@@ -874,10 +910,7 @@ def order_compare(text: str, index: OrderIndex, first_line: int = 1) -> OrderRes
     cuts = sorted({i for i in range(1, len(tokens)) if tokens[i][2] != tokens[i - 1][2]})
 
     def aligned(matches, weights):  # the whole unit, cut once at most
-        whole = _aligned_weight(matches, weights)
-        for c in cuts:
-            whole = max(whole, _aligned_weight(matches[:c], weights[:c]) + _aligned_weight(matches[c:], weights[c:]))
-        return whole
+        return _aligned_with_cut(matches, weights, cuts)
 
     # The whole unit is scored, and so is each run of one to three of its
     # sentences long enough to compare: a long paragraph that walks the source
