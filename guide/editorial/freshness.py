@@ -536,7 +536,7 @@ def check(root: Path, seeds: SeedIndex, paths: list[Path] | None = None) -> list
 # standard deviations of the shuffled values), so a short label that happens
 # to share three words in order is not reported.
 
-ORDER_THRESHOLD = 0.12  # order score (in-order share beyond chance) that fails a unit
+ORDER_THRESHOLD = 0.15  # order score (in-order share beyond chance) that fails a unit
 ORDER_Z = 2.5           # ... and how far above the shuffled alignments it must be
 ORDER_MIN_WORDS = 8     # units with fewer content words are not compared,
 ORDER_MIN_PLAIN = 4     # ... nor units with fewer words outside names, terms and figures
@@ -725,8 +725,12 @@ class OrderIndex:
     n_sentences: int
     positions: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # seed file → key → positions
 
+    starts: dict[str, list[int]] = field(default_factory=dict)  # seed file → where each sentence starts
+    texts: dict[str, list[str]] = field(default_factory=dict)   # seed file → its sentences
+
     def __post_init__(self):
-        for name, seed, _starts, _texts in self.streams:
+        for name, seed, starts, texts in self.streams:
+            self.starts[name], self.texts[name] = starts, texts
             index: dict[str, list[int]] = {}
             for j, k in enumerate(seed):
                 for key in k:
@@ -851,15 +855,49 @@ class OrderResult:
         return self.score >= ORDER_THRESHOLD and self.z >= ORDER_Z
 
 
+def _stretches(keys: list, weights: list[float], index: OrderIndex) -> list[tuple]:
+    """The seed stretches a run of page words is aligned with: from each seed
+    sentence start, one and a half times as many content words as the run
+    (plus ten). The ``ORDER_CANDIDATES`` stretches that share the most weight
+    with the run (a word counts once) are returned as (seed file, first and
+    last sentence, the seed positions each page word matches there)."""
+    length = int(1.5 * len(keys)) + 10
+    ranked = []
+    for name, _seed, starts, _texts in index.streams:
+        positions = index.positions[name]
+        shared = [0.0] * len(starts)
+        for k, w in zip(keys, weights):
+            reached = -1  # the last sentence start already credited with this word
+            for j in sorted({j for key in k for j in positions.get(key, ())}):
+                lo = bisect.bisect_left(starts, j - length + 1)  # starts s with s <= j < s + length
+                hi = bisect.bisect_right(starts, j)
+                for si in range(max(lo, reached + 1), hi):
+                    shared[si] += w
+                reached = max(reached, hi - 1)
+        ranked += [(value, name, si) for si, value in enumerate(shared) if value]
+    ranked.sort(key=lambda c: -c[0])
+    out = []
+    for _value, name, si in ranked[:ORDER_CANDIDATES]:
+        starts = index.starts[name]
+        positions = index.positions[name]
+        start, end = starts[si], starts[si] + length
+        matches = [sorted({j - start for key in k for j in positions.get(key, ()) if start <= j < end}, reverse=True)
+                   for k in keys]
+        last = si
+        while last + 1 < len(starts) and starts[last + 1] < end:
+            last += 1
+        out.append((name, si, last, matches))
+    return out
+
+
 def order_compare(text: str, index: OrderIndex, first_line: int = 1) -> OrderResult | None:
-    """The seed stretch whose order the unit follows most, or None for a unit
-    too short to compare."""
+    """How far the unit (or a run of its sentences) follows the order of a seed
+    passage; None for a unit too short to compare."""
     tokens = index.vocab.tokens(text, first_line)
     if len(tokens) < ORDER_MIN_WORDS:
         return None
     keys = [t[0] for t in tokens]
     weights = [index.weight(k) for k in keys]
-    total = sum(weights)
     named = [index.is_name(k) for k in keys]
 
     def plain(lo: int, hi: int) -> int:  # words outside names, terms and figures
@@ -867,70 +905,28 @@ def order_compare(text: str, index: OrderIndex, first_line: int = 1) -> OrderRes
 
     if plain(0, len(keys)) < ORDER_MIN_PLAIN:
         return None  # a list of names, titles and dates
-    length = int(1.5 * len(keys)) + 10
-    # Seed stretches: from each seed sentence start, ``length`` content words.
-    # First the weight each stretch shares with the unit (a word counts once),
-    # then the word-by-word matches of the best few.
-    candidates = []
-    for name, seed, starts, texts in index.streams:
-        positions = index.positions[name]
-        shared = [0.0] * len(starts)
-        for k, w in zip(keys, weights):
-            hit = sorted({j for key in k for j in positions.get(key, ())})
-            reached = -1  # the last sentence start already credited with this word
-            for j in hit:  # starts s with s <= j < s + length
-                lo = bisect.bisect_left(starts, j - length + 1)
-                hi = bisect.bisect_right(starts, j)
-                for si in range(max(lo, reached + 1), hi):
-                    shared[si] += w
-                reached = max(reached, hi - 1)
-        for si, value in enumerate(shared):
-            if value:
-                candidates.append((value, name, si))
-    candidates.sort(key=lambda c: -c[0])
-    chosen = []
-    for _value, name, si in candidates[:ORDER_CANDIDATES]:
-        _n, seed, starts, texts = next(st for st in index.streams if st[0] == name)
-        positions = index.positions[name]
-        start = starts[si]
-        end = start + length
-        matches = []
-        for k in keys:
-            js = {j - start for key in k for j in positions.get(key, ()) if start <= j < end}
-            matches.append(sorted(js, reverse=True))
-        last = si
-        while last + 1 < len(starts) and starts[last + 1] < end:
-            last += 1
-        chosen.append((_value, name, si, last, texts, matches))
-    candidates = chosen
-    starts_of = {name: starts for name, _seed, starts, _texts in index.streams}
     # A passage that walks the source clause by clause but tells it in two
-    # parts, the second part of the source first, is still a walk: the unit
-    # may be cut once, at a sentence end, and each part aligned on its own.
+    # parts, the second part of the source first, is still a walk: the whole
+    # unit may be cut once, at a sentence end, and each part aligned on its own.
     cuts = sorted({i for i in range(1, len(tokens)) if tokens[i][2] != tokens[i - 1][2]})
-
-    def aligned(matches, weights):  # the whole unit, cut once at most
-        return _aligned_with_cut(matches, weights, cuts)
-
     # The whole unit is scored, and so is each run of one to three of its
-    # sentences long enough to compare: a long paragraph that walks the source
-    # in two of its sentences and says something of its own in the rest is
-    # reported at the sentence where the walk starts.
-    sentence_starts = [0] + cuts
+    # sentences long enough to compare, against seed stretches of its own
+    # size: a long paragraph that walks the source in two of its sentences and
+    # says something of its own in the rest is reported where the walk starts.
     spans = [(0, len(tokens), True)]
-    if len(sentence_starts) > 1:
-        bounds = sentence_starts + [len(tokens)]
-        for a_ in range(len(sentence_starts)):
-            for b_ in range(a_ + 1, min(a_ + 4, len(bounds))):
-                lo, hi = bounds[a_], bounds[b_]
-                if (lo, hi) != (0, len(tokens)) and hi - lo >= ORDER_SPAN_WORDS and plain(lo, hi) >= ORDER_MIN_PLAIN:
-                    spans.append((lo, hi, False))
+    bounds = [0] + cuts + [len(tokens)]
+    for a_ in range(len(bounds) - 1):
+        for b_ in range(a_ + 1, min(a_ + 4, len(bounds))):
+            lo, hi = bounds[a_], bounds[b_]
+            if (lo, hi) != (0, len(tokens)) and hi - lo >= ORDER_SPAN_WORDS and plain(lo, hi) >= ORDER_MIN_PLAIN:
+                spans.append((lo, hi, False))
     rng = random.Random(zlib.crc32(text.encode("utf-8")))
     best = None
-    for _shared, name, si, last, texts, matches in candidates[:ORDER_CANDIDATES]:
-        for lo, hi, whole in spans:
-            m, w = matches[lo:hi], weights[lo:hi]
-            align = aligned if whole else _aligned_weight
+    for lo, hi, whole in spans:
+        w = weights[lo:hi]
+        span_total = sum(w)
+        align = (lambda m, ws: _aligned_with_cut(m, ws, cuts)) if whole else _aligned_weight
+        for name, si, last, m in _stretches(keys[lo:hi], w, index):
             value = align(m, w)
             chance = []
             order = list(range(hi - lo))
@@ -939,19 +935,15 @@ def order_compare(text: str, index: OrderIndex, first_line: int = 1) -> OrderRes
                 chance.append(align([m[i] for i in order], [w[i] for i in order]))
             mean = sum(chance) / len(chance)
             sd = (sum((c - mean) ** 2 for c in chance) / len(chance)) ** 0.5
-            span_total = sum(w)
             score = (value - mean) / span_total
             z = (value - mean) / max(sd, 0.05 * span_total, 0.3)
             key = (z >= ORDER_Z, score)
             if best is None or key > best[0]:
                 first = next((tokens[lo + i][1] for i, js in enumerate(m) if js), tokens[lo][1])
-                best = (key, (score, z, name, _matched_sentences(starts_of[name], texts, si, last, m),
-                              first - first_line, _span_text(text, tokens, lo, hi, whole)))
-    if best is not None:
-        best = best[1]
-    if best is None:
-        return None
-    return OrderResult(*best)
+                best = (key, OrderResult(score, z, name,
+                                         _matched_sentences(index.starts[name], index.texts[name], si, last, m),
+                                         first - first_line, _span_text(text, tokens, lo, hi, whole)))
+    return best[1] if best else None
 
 
 # --- units: paragraphs and list items of a page, text values of a data file ---
