@@ -1,5 +1,7 @@
-"""Freshness check: no sentence of the pages or data follows a source sentence.
+"""Freshness check: no sentence of the pages or data follows a source sentence,
+and no paragraph follows a source passage's order.
 
+    GUIDE_SEEDS_DIR=/work/shared/seeds python -m tools freshness
     python -m tools freshness                    # this worktree
     python -m tools freshness --root /work/i12a  # another checkout
     python -m tools freshness docs/ar/mapping.md --show-scores
@@ -35,15 +37,23 @@ or two adjacent ones): a paragraph whose sentences are each fresh but that
 walks through one source passage, clause by clause, is a *passage follower*
 when its weighted overlap with the passage reaches ``PASSAGE_THRESHOLD``.
 
+A third rule (issue 21) looks at order rather than shared words: every
+paragraph, list item and data text is aligned with stretches of the seeds
+and fails when its words follow a seed passage's order well beyond chance
+(order score ``ORDER_THRESHOLD`` = 0.15 or more; see "order" below). It
+catches passages that walk a source clause by clause with synonyms swapped,
+which share too few exact words for the first two rules.
+
 Near-synonyms that machine translations and light rewrites swap for each
 other (``SYNONYMS``) count as one word. The thresholds were tuned on the
 Arabic Strategy chapter as it stood before issue 12 (it flags about 40 of its
 sentences) and on fresh sentences that carry the same facts (they pass); see
 ``tests/test_editorial.py``.
 
-English text is not compared: the seeds are Arabic only, and the parity check
-keeps every English paragraph beside its Arabic one, so a flagged Arabic
-paragraph is rewritten in both languages.
+English text is not compared: the seeds are Arabic only and there is no
+English source here to compare with; the parity check keeps every English
+paragraph beside its Arabic one, so a flagged Arabic paragraph is rewritten in
+both languages.
 
 The seeds are not part of the repository: they are found in ``GUIDE_SEEDS_DIR``
 or ``../shared/seeds`` beside the checkout.
@@ -1103,7 +1113,8 @@ def main(args) -> int:
                       f"«{_short(w.text, 80)}» ~ «{_short(w.result.seed_text, 80)}»")
         return 0
     followers = check(root, seeds, args.paths or None)
-    walks = check_order(root, order_index, args.paths or None)
+    reported = {(f.path, f.line) for f in followers}  # one line per finding: the sentence rules come first
+    walks = [w for w in check_order(root, order_index, args.paths or None) if (w.path, w.line) not in reported]
     for f in followers:
         print(f)
     for w in walks:
