@@ -359,6 +359,25 @@ def test_order_rule_reports_file_true_line_field_and_score(tmp_path):
     assert "paragraphs follow the seeds too closely" in result.stderr
 
 
+def test_order_units_carry_true_line_and_field(tmp_path):
+    (tmp_path / "mandates.yml").write_text(
+        "mandates:\n  - id: france\n    country: {ar: فرنسا, en: France}\n    summary:\n      ar: |\n"
+        "        سطر أول.\n        سطر ثان.\n      en: x\n  - country: {ar: كينيا, en: Kenya}\n", encoding="utf-8")
+    (tmp_path / "ui.yml").write_text("box.source: {ar: \"المصدر:\", en: \"Source:\"}\n", encoding="utf-8")
+    units = freshness.data_units(tmp_path / "mandates.yml")
+    assert [(u.line, u.label, u.lines_kept) for u in units] == [
+        (3, "mandate 'france': field 'country.ar'", False),
+        (6, "mandate 'france': field 'summary.ar'", True),   # a literal block starts below its «|»
+        (9, "mandate #2: field 'country.ar'", False),
+    ], units
+    assert [(u.line, u.label) for u in freshness.data_units(tmp_path / "ui.yml")] == [(1, "key 'box.source': field 'ar'")]
+    page = tmp_path / "page.md"
+    page.write_text("---\ntitle: x\n---\n\n# عنوان\n\nفقرة أولى\nفي سطرين.\n\n- بند أول.\n- بند ثان\n  في سطرين.\n",
+                    encoding="utf-8")
+    assert [(u.line, " ".join(u.text.split()).rstrip(".")) for u in freshness.page_units(page)] == [
+        (5, "عنوان"), (7, "فقرة أولى في سطرين"), (10, "بند أول"), (11, "بند ثان في سطرين")]
+
+
 def test_no_paragraph_walks_the_seeds_in_order(order_index):
     """The real pages and data. Failed on the tree of issue 21 (28 walks); passes
     once the content is rewritten (see /work/notes/freshness-flags.txt then)."""

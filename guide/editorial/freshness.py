@@ -971,7 +971,8 @@ def order_compare(text: str, index: OrderIndex, first_line: int = 1) -> OrderRes
 class Unit:
     line: int
     text: str
-    label: str = ""  # data: "case 'newark-ovptr': field 'summary.ar'"
+    label: str = ""          # data: "case 'newark-ovptr': field 'summary.ar'"
+    lines_kept: bool = True  # the text keeps its line breaks (not a folded or quoted YAML scalar)
 
 
 _ITEM_START = re.compile(r"^\s*(?:[-*+]\s|\d+\.\s|#+\s|!!!|\?\?\?)")
@@ -1015,7 +1016,7 @@ def data_units(path: Path) -> list[Unit]:
         node = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return []  # the data check reports it
-    noun, list_key = _nouns().get(path.stem, ("record", None))
+    noun, list_key = _nouns().get(path.stem, (None, None))
     out: list[Unit] = []
 
     def label(parts: list) -> str:
@@ -1023,7 +1024,7 @@ def data_units(path: Path) -> list[Unit]:
         if list_key and len(parts) >= 2 and parts[0] == list_key and isinstance(parts[1], tuple):
             record = f"{noun} {parts[1][1]!r}: " if parts[1][1] else f"{noun} #{parts[1][0] + 1}: "
             parts = parts[2:]
-        elif not list_key and parts:
+        elif noun and not list_key and parts:  # ui.yml: the top-level key is the record
             record = f"{noun} {parts[0]!r}: "
             parts = parts[1:]
         path_text = "".join(f"[{p[0]}]" if isinstance(p, tuple) else f".{p}" for p in parts).lstrip(".")
@@ -1043,7 +1044,12 @@ def data_units(path: Path) -> list[Unit]:
                             break
                 walk(v, parts + [(i, ident)])
         elif isinstance(n, yaml.ScalarNode) and re.search("[\u0621-\u064A]", n.value or ""):
-            out.append(Unit(n.start_mark.line + 1, n.value, label(parts)))
+            if n.style == "|":  # a literal block keeps its lines; they start below the indicator
+                out.append(Unit(n.start_mark.line + 2, n.value, label(parts)))
+            elif n.style == ">":
+                out.append(Unit(n.start_mark.line + 2, n.value, label(parts), lines_kept=False))
+            else:  # plain or quoted: its lines are folded into spaces, so its first line is reported
+                out.append(Unit(n.start_mark.line + 1, n.value, label(parts), lines_kept=False))
 
     walk(node, [])
     return out
@@ -1074,7 +1080,8 @@ def order_check_file(path: Path, name: str, index: OrderIndex, show_all: bool = 
     for unit in units_of(path):
         result = order_compare(unit.text, index, unit.line)
         if result is not None and (show_all or result.walks):
-            out.append(Walk(name, unit.line + result.line_offset, unit.label, result.text or " ".join(unit.text.split()), result))
+            line = unit.line + (result.line_offset if unit.lines_kept else 0)
+            out.append(Walk(name, line, unit.label, result.text or " ".join(unit.text.split()), result))
     return out
 
 
