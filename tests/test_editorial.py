@@ -225,3 +225,161 @@ def test_page_lines_survive_blank_lines_before_headings(tmp_path):
     page.write_text("---\ntitle: x\n---\n\n# عنوان\n\nجملة أولى هنا.\n\n## قسم\n\nجملة ثانية هنا.\n", encoding="utf-8")
     lines = {s.text.rstrip("."): s.line for s in freshness.page_sentences(page)}
     assert lines["جملة أولى هنا"] == 7 and lines["جملة ثانية هنا"] == 11, lines
+
+
+# --- freshness: the order rule (issue 21) -------------------------------------------
+#
+# Passages that walk a source clause by clause with synonyms swapped share few
+# exact words with it, so the overlap rules above let them through; what they
+# share comes in the source's order. The order rule aligns each paragraph,
+# list item and data text with the seeds and fails it when its words follow a
+# seed passage's order well beyond chance.
+
+@pytest.fixture(scope="module")
+def order_index():
+    if not SEEDS.is_dir():
+        if os.environ.get(freshness.SEEDS_ENV):
+            pytest.fail(f"{freshness.SEEDS_ENV}={SEEDS} is not a directory")
+        pytest.skip(f"source seeds not found at {SEEDS} (set {freshness.SEEDS_ENV})")
+    return freshness.load_order_index(SEEDS, freshness.order_vocabulary(ROOT / "data"))
+
+
+def walks(text: str, order_index) -> bool:
+    result = freshness.order_compare(text, order_index)
+    return result is not None and result.walks
+
+
+def passes_overlap_rules(text: str, seeds) -> bool:
+    sentences = freshness.split_sentences(text)
+    passage = freshness.compare_passage(sentences, seeds)
+    return not any(follows(s.text, seeds) for s in sentences) and (
+        passage is None or passage[0] < freshness.PASSAGE_THRESHOLD)
+
+
+# A planted walk: the seed's resourcing passage (Chapter 3, «وليس من غير المألوف
+# أن تفشل استراتيجية وقائية جيدة الصياغة…») with nearly every word swapped for a
+# synonym and the clauses kept in the seed's order.
+PLANTED_WALK = (
+    "وكثيرًا ما تُخفق خطة وقائية محكمة الصياغة في أن تفي بما وعدت به لأن مواردها لم تكفِ. "
+    "ولأن الموارد شحيحة أبدًا، والمدن كثيرًا ما تُضغط ماليًا لتأمين خدماتها العامة الحالية، يصير "
+    "السؤال في العادة: كيف يُنتفع بالمتاح منها لبلوغ النتائج؟ وإن لزم مزيد من الموارد، صار التحدي "
+    "كيف تُحشد من غير أن تضيف عبئًا ماليًا ثقيلًا.")
+# The same facts written afresh: the writer's own order and words.
+GENUINE_REWRITE = (
+    "من أين يأتي المال الإضافي دون أن يثقل الموازنة؟ هذا هو السؤال الثاني، ويسبقه سؤال أبسط عن "
+    "حسن استعمال ما في اليد. فالمدن تنفق أصلًا كل ما لديها تقريبًا على خدماتها المعتادة، ولن يزيد "
+    "ما لديها. وخطة لا يُرصد لها ما يكفي تبقى حبرًا على ورق مهما أُتقنت كتابتها.")
+# A real case from the tree as it stood when the rule was written (issue 21):
+# the "do no harm" principle on the Arabic Strategy page, which walked the
+# seed's bullet and passed the overlap rules.
+REAL_WALK = (
+    "عدم الإضرار («لا ضرر ولا ضرار»). أصله في العمل الإنساني والتنموي، وسؤاله بسيط: هل يمكن أن "
+    "يخلّف هذا التدخل ضررًا لم نقصده؟ فالمطلوب أن يحسّن التدخل الحال دائمًا، وألا يزيدها سوءًا، "
+    "وألا يصيب بأذى أحدًا من الأفراد أو الجماعات.")
+# ... and the France row of data/mandates.yml, which walked its seed bullet.
+REAL_ROW = ("ليس للبلديات تفويض قانوني بالوقاية من العنف الذي تحركه الكراهية أو التطرف، لكنها مفوّضة "
+            "بمنع الجريمة، ولا شيء يمنعها من وضع سياسات خاصة بها في مواجهة الكراهية والتطرف.")
+
+
+def test_a_planted_seed_walk_passes_the_overlap_rules_but_fails_the_order_rule(seeds, order_index):
+    assert passes_overlap_rules(PLANTED_WALK, seeds)  # what the check let through before
+    result = freshness.order_compare(PLANTED_WALK, order_index)
+    assert result is not None and result.walks, result
+    assert result.seed_file == "002_02e8919f09d28c2e.txt" and "الموارد" in result.seed_text
+
+
+def test_a_genuine_rewrite_of_the_same_facts_passes(seeds, order_index):
+    assert passes_overlap_rules(GENUINE_REWRITE, seeds)
+    result = freshness.order_compare(GENUINE_REWRITE, order_index)
+    assert result is not None, "the rewrite is long enough to be compared"
+    assert not result.walks and result.score < freshness.ORDER_THRESHOLD / 2, result
+
+
+@pytest.mark.parametrize("text", [REAL_WALK, REAL_ROW], ids=["strategy-do-no-harm", "mandates-france"])
+def test_walks_found_in_the_tree_fail_the_order_rule(text, seeds, order_index):
+    assert passes_overlap_rules(text, seeds)
+    assert walks(text, order_index), freshness.order_compare(text, order_index)
+
+
+def test_fresh_sentences_with_the_seeds_facts_pass_the_order_rule(order_index):
+    # The fresh sentences the overlap rules were tuned on, as one paragraph.
+    assert not walks(" ".join(FRESH), order_index), freshness.order_compare(" ".join(FRESH), order_index)
+
+
+def test_shuffling_a_walk_removes_what_the_order_rule_sees(order_index):
+    # The same words in another order: the rule measures order, not overlap.
+    words = PLANTED_WALK.split()
+    shuffled = " ".join(words[i] for i in sorted(range(len(words)), key=lambda i: (i * 7919) % len(words)))
+    result = freshness.order_compare(shuffled, order_index)
+    assert result is not None and not result.walks, result
+
+
+def test_aligned_weight_is_an_order_aware_measure():
+    one = [1.0, 1.0, 1.0]
+    assert freshness._aligned_weight([[0], [1], [2]], one) == 3.0           # the seed's order
+    assert freshness._aligned_weight([[2], [1], [0]], one) == 1.0           # reversed
+    assert freshness._aligned_weight([[3, 0], [1], [2]], one) == 3.0        # the best of two places
+    assert freshness._aligned_weight([[1], [0], [2]], [1.0, 2.0, 1.0]) == 3.0  # heavier words first
+    # Cut once: "C D A B" follows "A B C D" in two parts.
+    assert freshness._aligned_with_cut([[2], [3], [0], [1]], [1.0] * 4, [2]) == 4.0
+    assert freshness._aligned_weight([[2], [3], [0], [1]], [1.0] * 4) == 2.0
+
+
+@pytest.mark.parametrize("a,b", [("تحسين", "يحسّن"), ("المجتمعات", "الجماعات"), ("والوقاية", "وقاية"),
+                                 ("للمسؤولية", "المسؤولية"), ("الجهات", "الوكالات"), ("مدينتها", "المدينة")])
+def test_order_keys_match_forms_of_one_word(a, b):
+    assert set(freshness.order_keys(a)) & set(freshness.order_keys(b)), (freshness.order_keys(a), freshness.order_keys(b))
+
+
+def test_order_rule_reports_file_true_line_field_and_score(tmp_path):
+    if not SEEDS.is_dir():
+        pytest.skip(f"source seeds not found at {SEEDS}")
+    (tmp_path / "docs" / "ar").mkdir(parents=True)
+    (tmp_path / "data").mkdir()
+    # the termbase gives the names and terms (it is not itself checked)
+    (tmp_path / "data" / "termbase.yml").write_bytes((ROOT / "data" / "termbase.yml").read_bytes())
+    (tmp_path / "docs" / "ar" / "page.md").write_text(
+        f"---\ntitle: x\n---\n\n# عنوان\n\n{GENUINE_REWRITE}\n\n- بند أول.\n- {PLANTED_WALK}\n", encoding="utf-8")
+    (tmp_path / "data" / "mandates.yml").write_text(
+        "mandates:\n  - id: bangladesh\n    country: {ar: بنغلاديش, en: Bangladesh}\n"
+        "  - id: france\n    country:\n      ar: فرنسا\n      en: France\n    summary:\n"
+        f"      ar: {REAL_ROW}\n      en: x\n", encoding="utf-8")
+    result = run_tool("freshness", "--root", str(tmp_path), "--seeds", str(SEEDS))
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2, result.stdout
+    page, row = lines
+    # the list item starts on line 10; the walk starts in its second sentence (same line)
+    assert page.startswith("docs/ar/page.md:10: follows the order of a source passage (order score 0."), page
+    assert row.startswith("data/mandates.yml:9: mandate 'france': field 'summary.ar': follows the order of a source "
+                          "passage (order score 0."), row
+    for line in lines:
+        assert f"fails at {freshness.ORDER_THRESHOLD:.2f}" in line and "rewrite it from the facts" in line
+        assert "002_02e8919f09d28c2e.txt: «" in line
+    assert "paragraphs follow the seeds too closely" in result.stderr
+
+
+def test_order_units_carry_true_line_and_field(tmp_path):
+    (tmp_path / "mandates.yml").write_text(
+        "mandates:\n  - id: france\n    country: {ar: فرنسا, en: France}\n    summary:\n      ar: |\n"
+        "        سطر أول.\n        سطر ثان.\n      en: x\n  - country: {ar: كينيا, en: Kenya}\n", encoding="utf-8")
+    (tmp_path / "ui.yml").write_text("box.source: {ar: \"المصدر:\", en: \"Source:\"}\n", encoding="utf-8")
+    units = freshness.data_units(tmp_path / "mandates.yml")
+    assert [(u.line, u.label, u.lines_kept) for u in units] == [
+        (3, "mandate 'france': field 'country.ar'", False),
+        (6, "mandate 'france': field 'summary.ar'", True),   # a literal block starts below its «|»
+        (9, "mandate #2: field 'country.ar'", False),
+    ], units
+    assert [(u.line, u.label) for u in freshness.data_units(tmp_path / "ui.yml")] == [(1, "key 'box.source': field 'ar'")]
+    page = tmp_path / "page.md"
+    page.write_text("---\ntitle: x\n---\n\n# عنوان\n\nفقرة أولى\nفي سطرين.\n\n- بند أول.\n- بند ثان\n  في سطرين.\n",
+                    encoding="utf-8")
+    assert [(u.line, " ".join(u.text.split()).rstrip(".")) for u in freshness.page_units(page)] == [
+        (5, "عنوان"), (7, "فقرة أولى في سطرين"), (10, "بند أول"), (11, "بند ثان في سطرين")]
+
+
+def test_no_paragraph_walks_the_seeds_in_order(order_index):
+    """The real pages and data. Failed on the tree of issue 21 (30 walks); passes
+    once the content is rewritten (see /work/notes/freshness-flags.txt then)."""
+    found = freshness.check_order(ROOT, order_index)
+    assert not found, f"{len(found)} paragraphs walk a seed passage in order:\n" + "\n".join(map(str, found))
