@@ -247,7 +247,7 @@ ATTACKS: list[Attack] = [
     A("template-in-data", "data", {CASES: replace("      en: Shared Endeavour Fund\n",
                                                   "      en: \"{{ cycler.__init__ }}\"\n")},
       "braces are not allowed in text", where=CASES, marker="cycler"),
-    A("ui-quote-breakout", "data", {UI: replace('en: "Summary page: what the available sources support"',
+    A("ui-quote-breakout", "data", {UI: replace('en: "Summary page, in this site\'s own words"',
                                                 'en: "Summary\\" onmouseover=\\"x"')},
       "straight double quote", where=UI, marker="nav.status.summary"),
     A("data-not-utf8", "yaml", {CASES: lambda t: t.replace("Shared Endeavour Fund", "Shared Endeavour Fund \udcff", 1)},

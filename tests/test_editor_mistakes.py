@@ -145,10 +145,10 @@ MISTAKES = [
             "the Arabic version is missing: add docs/ar/cases.md", where="docs/en/cases.md", line=1),
     # --- data and UI strings ------------------------------------------------------------
     Mistake("ui-script-in-attribute", UI,
-            replace('en: "Summary page: what the available sources support"',
+            replace('en: "Summary page, in this site\'s own words"',
                     'en: "Summary page\\"><script>alert(1)</script>"'),
             "nav.status.summary", "is not allowed in text", field="en"),
-    Mistake("ui-straight-quote", UI, replace('en: "Summary page: what the available sources support"',
+    Mistake("ui-straight-quote", UI, replace('en: "Summary page, in this site\'s own words"',
                                              'en: "Summary \\"page\\": what the sources support"'),
             "nav.status.summary", "straight double quote", field="en"),
     Mistake("ui-translated-date", UI, replace("في {date}،", "في {التاريخ}،"), "notice.translation-newer",

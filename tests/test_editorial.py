@@ -60,6 +60,26 @@ def test_pages_and_data_use_the_termbase():
     ("في آب الماضي", ["آب→months"]),
     ("the risk of radicalization", ["radicalization→radicalisation"]),
     ("at the round table in Washington", ["round table→roundtable"]),
+    # the names and terms agreed in issue 21
+    ("وشارك أصحاب المصلحة في الاجتماع", ["أصحاب المصلحة→stakeholders"]),
+    ("مع أصحاب الشأن في المجتمع", ["أصحاب الشأن→stakeholders"]),
+    ("وتناول الأطراف المعنية داخل الإدارة", ["الأطراف المعنية→stakeholders"]),
+    ("أطلق صندوق «المسعى المشترك» عام ٢٠١٩", ["صندوق «المسعى→shared-endeavour-fund"]),
+    ("ومن خلاله أُطلق صندوق المساعي المشتركة", ["المساعي المشتركة→shared-endeavour-fund"]),
+    ("برنامج «مدن أكثر أمانًا» لموئل الأمم المتحدة", ["مدن أكثر أمانًا→safer-cities"]),
+    ("وبرنامج أممي للمدن الآمنة", ["للمدن الآمنة→safer-cities"]),
+    ("أصله في العمل الإنساني والإنمائي", ["الإنساني والإنمائي→humanitarian-development"]),
+    ("من المجالات الإنسانية والإنمائية", ["الإنسانية والإنمائية→humanitarian-development"]),
+    ("نشأ النموذج في بريطانيا", ["بريطانيا→united-kingdom"]),
+    ("والأقليات الجنسية والجندرية", ["والجندرية→gender"]),
+    ("سواء أكانوا في السجن أم خارجه", ["السجن→custody"]),
+    ("وأمان الطرق وكاميرات الشوارع", ["وأمان الطرق→road-safety"]),
+    ("It began in Britain as a public health approach", ["Britain→united-kingdom"]),
+    ("UN-Habitat's Safer Cities Program", ["Safer Cities Program→safer-cities", "Program→british-spelling-words"]),
+    ("Initializing search", ["Initializing→british-spelling"]),
+    ("to organize the city's response", ["organize→british-spelling"]),
+    ("a traveling exhibition", ["traveling→british-spelling"]),
+    ("the community center", ["center→british-spelling-words"]),
 ])
 def test_a_planted_variant_is_caught(text, expected, compiled):
     assert sorted(hits(text, compiled)) == sorted(expected)
@@ -76,6 +96,14 @@ def test_a_planted_variant_is_caught(text, expected, compiled):
     "في ١٩ يناير ٢٠٢٣ وفي سبتمبر",
     "قال أيضًا إن التمازج الاجتماعي",
     "the transatlantic mayors' roundtable on radicalisation",
+    "الجهات المعنية وصندوق المسعى المشترك وبرنامج المدن الأكثر أمانًا",
+    "برنامج الأمم المتحدة الإنمائي (UNDP) في العراق",        # UNDP's name keeps الإنمائي
+    "العمل الإنساني والتنموي في المملكة المتحدة",
+    "سواء أكانوا رهن الاحتجاز أم خارجه، وبعضهم في السجن",
+    "سلامة الطرق ومراعاة النوع الاجتماعي",
+    "the World Health Organization and the Organization for Security and Co-operation in Europe",
+    "the size of the prize; a travelling programme to organise in the centre",
+    "https://example.org/world-health-organization/",
 ])
 def test_correct_wording_passes(text, compiled):
     assert hits(text, compiled) == []

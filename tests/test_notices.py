@@ -74,6 +74,18 @@ def test_no_notice_when_in_step_newer_or_unknown():
 def test_summary_note():
     [note] = notices.notices(facts("ar", None, None, status="summary"), ui())
     assert note["kind"] == "summary" and note["text"] == ui()["notice.summary"]["ar"]
+    # it links to the one site-level note on the sources, in the page's language
+    assert note["url"] == "about/#about-this-edition" and note["hreflang"] == "ar"
+    assert note["link_text"] == ui()["notice.summary-link"]["ar"]
+    [note] = notices.notices(facts("en", None, None, status="summary"), ui())
+    assert note["url"] == "en/about/#about-this-edition"
+
+
+def test_the_summary_note_links_to_a_heading_that_exists():
+    page, anchor = notices.SOURCES_NOTE
+    for lang in ("ar", "en"):
+        text = (ROOT / "docs" / lang / page).read_text(encoding="utf-8")
+        assert "{: #" + anchor + " }" in text, f"docs/{lang}/{page} has no heading #{anchor}"
 
 
 def test_page_facts_compare_with_the_counterpart_file(tmp_path):
@@ -176,7 +188,12 @@ def test_summary_note_visible_in_browser(site_dir, server_url, page):
     page.goto(server_url + page_path("ar", summaries[0]))
     note = page.locator(".guide-notice--summary")
     assert note.is_visible()
-    assert note.inner_text().strip() == ui()["notice.summary"]["ar"]
+    text = " ".join(note.inner_text().split())
+    assert text == ui()["notice.summary"]["ar"] + " " + ui()["notice.summary-link"]["ar"]
+    link = note.locator("a")
+    link.click()
+    page.wait_for_url("**/about/#about-this-edition")
+    assert page.locator("#about-this-edition").is_visible()
 
 
 # --- end to end: an editor changes only the English Strategy page ------------

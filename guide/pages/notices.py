@@ -34,9 +34,12 @@ ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July"
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 # The keys this module reads from data/ui.yml.
-UI_KEYS = ("notice.translation-newer", "notice.translation-link", "notice.summary", "nav.status.summary",
+UI_KEYS = ("notice.translation-newer", "notice.translation-link", "notice.summary", "notice.summary-link",
+           "nav.status.summary",
            "dates.last-updated", "dates.edition-published", "dates.edition-updated",
            "dates.source-guide", "dates.edit-page")
+# The About page's note on the limits of the sources (docs/*/about.md, heading ID).
+SOURCES_NOTE = ("about.md", "about-this-edition")
 # The guide's public web edition, named as every page's source.
 GUIDE_URL = "https://strongcitiesnetwork.org/resource/a-guide-for-cities"
 
@@ -162,7 +165,15 @@ def notices(facts: PageFacts, ui: dict) -> list[dict]:
             "hreflang": other,
         })
     if facts.status == "summary":
-        out.append({"kind": "summary", "text": ui["notice.summary"][lang]})
+        # One site-level note says what the sources did not cover; every
+        # summary page links to it instead of repeating research notes.
+        out.append({
+            "kind": "summary",
+            "text": ui["notice.summary"][lang],
+            "link_text": ui["notice.summary-link"][lang],
+            "url": page_url(lang, SOURCES_NOTE[0]) + "#" + SOURCES_NOTE[1],
+            "hreflang": lang,
+        })
     return out
 
 
