@@ -255,3 +255,74 @@ def test_an_injected_script_is_blocked_by_the_policy(browser, server_url, site_d
         context.close()
         target.unlink()
         script.unlink()
+
+
+def test_site_manifest_and_service_worker_are_allowed_other_workers_not(browser, server_url, site_dir):
+    """Without manifest-src, default-src 'self' still lets the site's own web
+    app manifest load; the service worker at its fixed path (csp.SERVICE_WORKER)
+    registers, a worker at any other path of the site does not."""
+    made = [site_dir / csp.SERVICE_WORKER, site_dir / "other-sw.js", site_dir / "en" / "manifest.webmanifest",
+            site_dir / "en" / "strategy" / "manifest.html"]
+    for worker in made[:2]:
+        worker.write_text('self.addEventListener("install", () => self.skipWaiting());\n', encoding="utf-8")
+    made[2].write_text('{"name": "Guide", "start_url": "./", "display": "standalone"}', encoding="utf-8")
+    html = (site_dir / "en" / "strategy" / "index.html").read_text(encoding="utf-8")
+    made[3].write_text(html.replace("</head>", '<link rel="manifest" href="../manifest.webmanifest"></head>', 1),
+                       encoding="utf-8")
+    context = browser.new_context()
+    context.add_init_script(WATCH_CSP)
+    page = context.new_page()
+    try:
+        page.goto(server_url + "en/strategy/manifest.html")
+        manifest = context.new_cdp_session(page).send("Page.getAppManifest")
+        assert manifest["errors"] == [] and '"Guide"' in manifest.get("data", ""), manifest
+        register = "u => navigator.serviceWorker.register(u).then(r => 'registered', e => e.name)"
+        assert page.evaluate(register, server_url + csp.SERVICE_WORKER) == "registered"
+        assert page.evaluate(register, server_url + "other-sw.js") == "SecurityError"
+        violations = page.evaluate("window.__cspViolations")
+        assert violations and all(v.startswith(f"worker-src {server_url}other-sw.js") for v in violations), violations
+    finally:
+        context.close()
+        for path in made:
+            path.unlink()
+
+
+def test_a_subpath_deploy_runs_its_scripts_and_search(browser, tmp_path):
+    """Built for http://host/guide/ and served there: the exact script URLs
+    carry the subpath; pages, the 404 page and search log no violation."""
+    import http.server
+    import socketserver
+    import threading
+
+    from guide.engine import build_site
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(tmp_path / "root"), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Quiet)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/guide/"
+    proc = build_site(tmp_path / "root" / "guide", env={"SITE_URL": base})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    html = (tmp_path / "root" / "guide" / "en" / "strategy" / "index.html").read_text(encoding="utf-8")
+    assert f"{base}assets/javascripts/language-switch.js" in META.search(html).group(1)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    context.add_init_script(WATCH_CSP)
+    page = context.new_page()
+    try:
+        for path in ("", "en/strategy/", "404.html", "en/404.html"):
+            page.goto(base + path)
+            page.wait_for_load_state("load")
+            assert page.evaluate("window.__cspViolations") == [], path
+        page.goto(base + "en/strategy/")
+        placeholder = open_search(page)
+        assert search(page, "strategy", placeholder)
+        assert page.evaluate("window.__cspViolations") == []
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()
