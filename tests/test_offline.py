@@ -93,7 +93,8 @@ def test_archive_contents(release):
     root = release["root"]
     files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     assert {"index.html", "strategy.html", "en/index.html", "en/strategy.html",
-            "assets/vendor/iframe-worker/shim.js", "assets/vendor/iframe-worker/LICENSE.txt",
+            "assets/vendor/iframe-worker/shim.js", "assets/vendor/iframe-worker/frame.html",
+            "assets/vendor/iframe-worker/frame.js",
             "downloads/guide-ar.pdf", "downloads/guide-en.pdf", "search/search_index.js"} <= files
     assert f"downloads/{offline.ARCHIVE}" not in files, "the archive must not contain itself"
     assert not [f for f in files if f.endswith(".map")], "source maps are not shipped"
