@@ -11,7 +11,9 @@ The policy trusts scripts by name, never by origin:
   fails the build naming the page.
 * **Script files by exact path.** ``REVIEWED_SCRIPTS`` below is the reviewed
   list of script files a page may load (``<script src>``); ``LOADED_BY_SCRIPTS``
-  those the reviewed scripts load themselves; ``REVIEWED_WORKERS`` the workers.
+  those the reviewed scripts load themselves; ``GUIDE_WORKER``,
+  ``MATERIAL_WORKER`` (checked against the page's ``__config``) and
+  ``SERVICE_WORKER`` the workers (``worker-src``).
   Every ``<script src>`` on a built page must resolve to a file of the site that
   the list names, or the build fails naming the page. The policy then lists each
   one as an absolute URL built from ``site_url`` (CSP needs scheme and host in a
@@ -24,7 +26,9 @@ The policy trusts scripts by name, never by origin:
   ``script-src-attr 'none'``, and no ``'unsafe-inline'`` in any policy.
 * ``default-src 'self'``, so the site's own web app manifest can load (there is
   no ``manifest-src``: WebKit rejects the directive and logs an error on every
-  page); every other kind of request has its own, tighter directive.
+  page); every other kind of request has its own, tighter directive
+  (``frame-src``/``media-src``/``object-src 'none'``, ``base-uri 'none'``).
+  Styles, images and fonts stay ``'self'``: they run no code.
 
 **Offline (file://)** exact URLs cannot be known: the archive is unpacked
 anywhere. There "by name" means: inline scripts by the same template hashes,
