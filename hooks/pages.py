@@ -81,6 +81,9 @@ def on_post_template(output, template_name, config):
     prefixes, default = _languages(config)
     lang = config.theme["language"]
     output = minify.strip_inline_script_comments(minify.collapse_indentation(pagemeta.set_html_dir(output, lang)))
+    # The 404 pages carry the policy like every page.
+    url = ("" if lang == default or lang not in prefixes else prefixes[lang]) + "404.html"
+    output = _with_csp(output, None, config, url=url, source="overrides/404.html")
     if lang == default or lang not in prefixes:
         _NOT_FOUND[config.site_dir] = output
         return output
@@ -176,20 +179,27 @@ def on_post_page(output, page, config):
     return _with_csp(output, page, config)
 
 
-def _with_csp(output, page, config):
-    # Content-Security-Policy <meta>: inline scripts allowed only by hashes
-    # derived from the trusted templates (guide/pages/csp.py), never from the page.
+def _with_csp(output, page, config, url=None, source=None):
+    # Content-Security-Policy <meta> (guide/pages/csp.py): inline scripts only by
+    # hashes derived from the trusted templates, never from the page; script
+    # files only if reviewed, each by its exact URL. Anything else fails the build.
     trusted = getattr(config, "_guide_trusted_scripts", None)
     if trusted is None:
         root = Path(config.config_file_path).resolve().parent
         trusted = csp.trusted_scripts([Path(d) for d in config.theme.dirs], root)
         config._guide_trusted_scripts = trusted
+    source = source or f"docs/{page.file.src_uri}"
+    site_url = config.site_url or ""
+    page_url = site_url + (url if url is not None else page.url)
+    offline = os.environ.get("GUIDE_OFFLINE", "").lower() == "true"
     try:
-        hashes = csp.page_hashes(output, trusted, f"docs/{page.file.src_uri}")
+        hashes = csp.page_hashes(output, trusted, source)
+        scripts = csp.page_scripts(output, page_url, site_url, source)
+        workers = csp.page_workers(output, page_url, site_url, source)
+        content = csp.policy(hashes, offline=offline, site_url=site_url, scripts=scripts, workers=workers)
     except csp.CSPError as exc:
         raise PluginError(str(exc)) from exc
-    offline = os.environ.get("GUIDE_OFFLINE", "").lower() == "true"
-    return csp.add_meta(output, csp.policy(hashes, offline=offline))
+    return csp.add_meta(output, content)
 
 
 def _languages(config) -> tuple[dict[str, str], str]:

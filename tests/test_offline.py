@@ -11,6 +11,7 @@ import json
 import re
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -92,7 +93,8 @@ def test_archive_contents(release):
     root = release["root"]
     files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     assert {"index.html", "strategy.html", "en/index.html", "en/strategy.html",
-            "assets/vendor/iframe-worker/shim.js", "assets/vendor/iframe-worker/LICENSE.txt",
+            "assets/vendor/iframe-worker/shim.js", "assets/vendor/iframe-worker/frame.html",
+            "assets/vendor/iframe-worker/frame.js",
             "downloads/guide-ar.pdf", "downloads/guide-en.pdf", "search/search_index.js"} <= files
     assert f"downloads/{offline.ARCHIVE}" not in files, "the archive must not contain itself"
     assert not [f for f in files if f.endswith(".map")], "source maps are not shipped"
@@ -327,31 +329,47 @@ def test_instant_navigation_is_refused(tmp_path):
     offline.check_features(page)
 
 
-# --- Content-Security-Policy under file:// (issue 13) --------------------------
+# --- Content-Security-Policy under file:// (issues 13, 18) ----------------------
+
+WATCH_CSP = ("window.__v = []; document.addEventListener('securitypolicyviolation',"
+             " e => window.__v.push(e.violatedDirective + ' ' + e.blockedURI))")
+
+
+def _local_only(route):
+    if route.request.url.startswith(("file:", "data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
+
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_offline_pages_carry_a_policy_and_log_no_violation(browser, release, lang):
-    """Every page of the archive has the policy; none logs a violation, search
-    included (the iframe-worker shim's inline bootstrap is why the offline
-    policy allows inline scripts without hashes: see guide/pages/csp.py)."""
+    """Every page of the archive has the policy, with no 'unsafe-inline': inline
+    scripts by hash, and search runs through the shim's frame (frame.html, a
+    script file) instead of an inline bootstrap. No page logs a violation or a
+    console error about the policy, search included."""
     root = release["root"]
     prefix = "" if lang == "ar" else "en/"
-    pages = sorted(p for p in (root / prefix).glob("*.html") if p.name != "404.html")
-    assert len(pages) >= 13
+    pages = sorted((root / prefix).glob("*.html"))
+    assert len(pages) >= 14 and any(p.name == "404.html" for p in pages)
     context = browser.new_context()
-    context.add_init_script("window.__v = []; document.addEventListener('securitypolicyviolation',"
-                            " e => window.__v.push(e.violatedDirective + ' ' + e.blockedURI))")
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:", "blob:"))
-                  else route.abort())
+    context.add_init_script(WATCH_CSP)
+    context.route("**/*", _local_only)
     page = context.new_page()
+    console = []
+    page.on("console", lambda m: console.append(m.text)
+            if re.search(r"Content.Security.Policy", m.text, re.IGNORECASE) else None)
     try:
         for path in pages:
             html = path.read_text(encoding="utf-8")
             policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
             assert policy, f"{path.name}: no policy"
-            assert "default-src 'none'" in policy.group(1) and "connect-src 'self' data:" in policy.group(1)
-            assert "script-src 'self' 'unsafe-inline';" in policy.group(1), policy.group(1)
-            assert "font-src 'self' data:;" in policy.group(1), policy.group(1)  # the inlined fonts
+            text = policy.group(1)
+            assert "unsafe-inline" not in text and "manifest-src" not in text, text
+            assert re.search(r"script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+;", text), text
+            assert "script-src-attr 'none';" in text and "object-src 'none';" in text and "base-uri 'none';" in text
+            assert "frame-src 'self';" in text  # the search shim's frame
+            assert "font-src 'self' data:;" in text, text  # the inlined fonts
             page.goto(path.as_uri())
             page.wait_for_load_state("load")
             assert page.evaluate("window.__v") == [], f"{path.name}: {page.evaluate('window.__v')}"
@@ -359,5 +377,84 @@ def test_offline_pages_carry_a_policy_and_log_no_violation(browser, release, lan
         placeholder = open_search(page)
         assert search(page, "strategy" if lang == "en" else "الاستراتيجية", placeholder)
         assert page.evaluate("window.__v") == []
+        # The search ran in the shim's frame, not in an inline-scripted one.
+        assert any(f.url.split("#")[0].endswith("assets/vendor/iframe-worker/frame.html") for f in page.frames)
+        assert console == [], console
     finally:
         context.close()
+
+
+def test_offline_page_runs_no_injected_script_or_handler(browser, release):
+    """What online pages block, the archive blocks too: an inline script, an
+    event handler (the offline policy once allowed them) and a javascript: link."""
+    page_file = release["root"] / "en" / "strategy.html"
+    html = page_file.read_text(encoding="utf-8")
+    injected = page_file.with_name("injected.html")
+    injected.write_text(html.replace("</article>", '<script>window.__pwned = 1</script>'
+                                     '<img src="x" onerror="window.__pwned = 2">'
+                                     '<button id="pwn" onclick="window.__pwned = 3">x</button>'
+                                     '<a id="pwn-link" href="javascript:window.__pwned = 4">x</a></article>', 1),
+                        encoding="utf-8")
+    context = browser.new_context()
+    context.add_init_script(WATCH_CSP)
+    context.route("**/*", _local_only)
+    page = context.new_page()
+    try:
+        page.goto(injected.as_uri())
+        page.wait_for_load_state("load")
+        page.click("#pwn")
+        page.click("#pwn-link")
+        page.wait_for_timeout(200)
+        assert page.evaluate("window.__pwned") is None
+        violations = page.evaluate("window.__v")
+        assert any(v.startswith("script-src-attr") for v in violations), violations
+        assert any(v.startswith("script-src-elem inline") for v in violations), violations
+    finally:
+        context.close()
+        injected.unlink()
+
+
+def test_shim_frame_runs_only_a_search_worker_of_the_archive(browser, release, tmp_path):
+    """frame.html runs the worker named in its fragment only if it is one of the
+    archive's search workers: not another file of the archive, not one outside it."""
+    root = release["root"]
+    (root / "evil.js").write_text("document.title = 'pwned';\n", encoding="utf-8")
+    outside = tmp_path / "outside.js"
+    outside.write_text("document.title = 'pwned';\n", encoding="utf-8")
+    frame = (root / "assets" / "vendor" / "iframe-worker" / "frame.html").as_uri()
+    worker = (root / "assets" / "javascripts" / "guide-search" / "worker.js").as_uri()
+    host = root / "host.html"
+    context = browser.new_context()
+    context.route("**/*", _local_only)
+    page = context.new_page()
+    try:
+        for target, runs in ((worker, True), ((root / "evil.js").as_uri(), False), (outside.as_uri(), False),
+                             ((root / "assets" / "javascripts" / "language-switch.js").as_uri(), False)):
+            # The page side of shim.js: hand the frame its port once it has loaded.
+            host.write_text(f'<!doctype html><meta charset="utf-8"><iframe src="{frame}#{quote(target, safe="")}"'
+                            ' onload="this.contentWindow.postMessage(\'guide-frame-worker\', \'*\','
+                            ' [new MessageChannel().port2])"></iframe>', encoding="utf-8")
+            page.goto(host.as_uri())
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(300)
+            inner = page.frames[1]
+            scripts = inner.evaluate("Array.from(document.scripts).map(s => s.src)")
+            assert inner.evaluate("document.title") != "pwned", target
+            assert (target in scripts) == runs, (target, scripts)
+            assert scripts[0] == frame.replace(".html", ".js")
+    finally:
+        context.close()
+        host.unlink()
+        (root / "evil.js").unlink()
+
+
+def test_archive_refuses_an_unreviewed_script(tmp_path):
+    site = tmp_path / "site"
+    (site / "assets" / "javascripts").mkdir(parents=True)
+    (site / "assets" / "javascripts" / "language-switch.js").write_text("1", encoding="utf-8")
+    (site / "search" / "en" / "k").mkdir(parents=True)
+    (site / "search" / "en" / "k" / "3.js").write_text("1", encoding="utf-8")
+    offline.check_scripts(site)
+    (site / "assets" / "x.js").write_text("1", encoding="utf-8")
+    with pytest.raises(offline.OfflineError, match=r"^assets/x\.js: a script file that is not reviewed"):
+        offline.check_scripts(site)

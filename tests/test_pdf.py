@@ -15,6 +15,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from guide.pages import csp
 from guide.publish import downloads, pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,3 +197,107 @@ def test_first_pages_saved_for_review(pdfs, artifacts_dir):
                         str(pdfs["dir"] / f"guide-{lang}.pdf"), str(prefix)], check=True)
         shots = sorted(artifacts_dir.glob(f"pdf-{lang}-*.png"))
         assert len(shots) >= 3 and all(s.stat().st_size > 5000 for s in shots)
+
+
+# --- the print view reads nothing but the site (issue 18) -----------------------
+
+PASSWD = Path("/etc/passwd")
+
+
+def test_print_view_runs_no_script_and_reads_no_file_outside_the_site(site_dir, browser, tmp_path):
+    """A page whose content tries to read /etc/passwd in the print view (frame,
+    object, embed, script file, fetch from a script, an event handler): the
+    policy stops each before any request, the content around it is printed, and
+    no byte of the file (nor any mark a script would write) is in the PDF."""
+    site = tmp_path / "site"
+    shutil.copytree(site_dir, site)
+    page = site / "en" / "strategy" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    attack = ('<p>PRINTED-MARK</p>'
+              '<iframe src="file:///etc/passwd"></iframe><object data="file:///etc/passwd"></object>'
+              '<embed src="file:///etc/passwd"><script src="file:///etc/passwd"></script>'
+              '<script>document.body.insertAdjacentText("afterbegin", "SCRIPT-RAN");'
+              ' fetch("file:///etc/passwd").then(r => r.text()).then(t => document.body.append(t))</script>'
+              '<img src="missing.png" onerror="document.body.append(\'HANDLER-RAN\')">')
+    page.write_text(html.replace("</article>", attack + "</article>", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    pdf.build_pdfs(out, site_dir=site, only=["en"], browser=browser)
+    text = pdftotext(out / "guide-en.pdf")
+    assert "PRINTED-MARK" in text  # the injected content did reach the print view
+    assert "SCRIPT-RAN" not in text and "HANDLER-RAN" not in text
+    first = PASSWD.read_text(encoding="utf-8").splitlines()[0]
+    assert first.split(":")[0] + ":x:" not in text and first not in text
+    assert PASSWD.read_bytes()[:40] not in (out / "guide-en.pdf").read_bytes()
+
+
+@pytest.mark.parametrize("element", ['<img src="file:///etc/passwd">',
+                                     '<link rel="stylesheet" href="file:///etc/passwd">',
+                                     '<img src="leak.txt">'])  # a link inside the site to a file outside
+def test_print_view_refuses_files_outside_the_site_and_the_network(browser, tmp_path, element):
+    """What the policy lets a page ask for (images, styles, fonts: local files)
+    still comes only from the site: the request is refused, the print fails
+    naming it, and no PDF is written."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "leak.txt").symlink_to(PASSWD)
+    (site / "ok.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>', encoding="utf-8")
+    view = site / ".print-en.html"
+    view.write_text(f'<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '
+                    f'content="{csp.print_policy([])}"></head><body><img src="ok.svg"><p>x</p>{element}</body></html>',
+                    encoding="utf-8")
+    target = tmp_path / "out.pdf"
+    with pytest.raises(pdf.PdfError, match=r"\.print-en\.html: the print view asked for \S+ \(outside the site"):
+        pdf.render(browser, view, target, [site])
+    assert not target.exists()
+    # The same view without the element prints.
+    view.write_text(view.read_text(encoding="utf-8").replace(element, ""), encoding="utf-8")
+    pdf.render(browser, view, target, [site])
+    assert target.stat().st_size > 0
+
+
+def test_print_view_asks_nothing_of_the_network(browser, tmp_path):
+    """Network addresses in the print view: blocked by its policy before any
+    request (and the request filter would refuse them): a local server sees nothing."""
+    import http.server
+    import threading
+
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    site = tmp_path / "site"
+    site.mkdir()
+    view = site / ".print-en.html"
+    view.write_text(f'<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '
+                    f'content="{csp.print_policy([])}"><link rel="stylesheet" href="{base}/a.css"></head><body>'
+                    f'<img src="{base}/b.png"><iframe src="{base}/c.html"></iframe><p>x</p></body></html>',
+                    encoding="utf-8")
+    try:
+        pdf.render(browser, view, tmp_path / "out.pdf", [site])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == []
+
+
+def test_local_file_follows_links_out_of_the_site(tmp_path):
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "b.css").write_text("", encoding="utf-8")
+    (site / "out").symlink_to(PASSWD.parent)
+    assert pdf.local_file((site / "a" / "b.css").as_uri(), [site])
+    assert pdf.local_file((site / "a" / "b.css").as_uri().replace("/a/", "/a/../a/"), [site])
+    assert not pdf.local_file((site / "out" / "passwd").as_uri(), [site])
+    assert not pdf.local_file(site.as_uri() + "/../x", [site])
+    assert not pdf.local_file("file:///etc/passwd", [site])
+    assert not pdf.local_file("https://example.org/x", [site])

@@ -1,6 +1,12 @@
 """CI configuration (issue 7.6): the workflows and the pre-commit config parse,
 have the expected triggers and jobs, and every command they run exists in the
-repository (scripts, make targets, `python -m tools` subcommands, schemas)."""
+repository (scripts, make targets, `python -m tools` subcommands, schemas).
+
+Least privilege (issue 18.6): nothing is granted at the top of a workflow;
+a job that checks out the repository (and so runs editors' content) may only
+read it and keeps no credentials; write permissions only in jobs that run no
+repository code; pull requests (forks too) never run with `pull_request_target`
+and use no secrets; actions are pinned by commit."""
 
 from __future__ import annotations
 
@@ -101,22 +107,133 @@ def test_pr_uploads_the_site_and_the_offline_zip(pr):
 def test_deploy_publishes_main_to_pages_with_site_url(deploy):
     on = triggers(deploy)
     assert "main" in on["push"]["branches"]
-    assert deploy["permissions"]["pages"] == "write" and deploy["permissions"]["id-token"] == "write"
-    assert set(deploy["jobs"]) == {"build", "deploy"}
+    jobs = deploy["jobs"]
+    assert set(jobs) == {"pages", "build", "deploy"}
     uses = [s.get("uses", "") for s in steps(deploy)]
-    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
-    assert any(u.startswith("actions/deploy-pages@") for u in deploy["jobs"]["deploy"]["steps"][0].values())
-    build = next(s for s in steps(deploy) if "run" in s and re.search(r"make build|tools (build|release)", s["run"]))
-    assert "steps.pages.outputs.base_url" in build["env"]["SITE_URL"]
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in action_uses(jobs["build"]))
+    assert [u.split("@")[0] for u in action_uses(jobs["deploy"])] == ["actions/deploy-pages"]
+    assert [u.split("@")[0] for u in action_uses(jobs["pages"])] == ["actions/configure-pages"]
+    build = next(s for s in jobs["build"]["steps"] if "run" in s and re.search(r"make build|tools (build|release)", s["run"]))
+    assert "needs.pages.outputs.base_url" in build["env"]["SITE_URL"]
+    assert jobs["pages"]["outputs"]["base_url"] == "${{ steps.pages.outputs.base_url }}"
     assert any(u.startswith("actions/configure-pages@") for u in uses)
-    assert deploy["jobs"]["deploy"]["needs"] == "build"
+    assert jobs["build"]["needs"] == "pages" and jobs["deploy"]["needs"] == "build"
+    # Only the deploy job may write to Pages; the build job only reads.
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["pages"]["permissions"] == {"pages": "read"}
 
 
-@pytest.mark.parametrize("name", ["pr.yml", "deploy.yml"])
-def test_actions_pinned_by_major_version(name):
-    for step in steps(load(WORKFLOWS / name)):
-        if "uses" in step:
-            assert re.fullmatch(r"[\w.-]+/[\w./-]+@v\d+", step["uses"]), f"{name}: {step['uses']} not pinned to a major"
+# --- least privilege (issue 18.6) ----------------------------------------------
+
+ALL = sorted(p.name for p in WORKFLOWS.glob("*.yml"))
+WRITE_JOB_ACTIONS = {"actions/deploy-pages"}  # what a job with write permissions may run
+SHA_PIN = re.compile(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}")
+
+
+def action_uses(job: dict) -> list[str]:
+    return [s["uses"] for s in job.get("steps", []) if "uses" in s]
+
+
+def runs_repository_code(job: dict) -> bool:
+    """A job runs repository code if it checks out the repository or runs a
+    command (a job without a checkout could still fetch it in a `run`), or
+    uses an action from the repository itself (./...)."""
+    return any("run" in s or s.get("uses", "").startswith(("actions/checkout@", "./")) for s in job.get("steps", []))
+
+
+def grants(permissions) -> dict:
+    if permissions in (None, {}):
+        return {}
+    if isinstance(permissions, str):  # read-all / write-all
+        return {"*": permissions.split("-")[0]}
+    return dict(permissions)
+
+
+def privilege_problems(workflow: dict, name: str) -> list[str]:
+    problems = []
+    on = triggers(workflow)
+    for trigger in ("pull_request_target", "workflow_run"):
+        if trigger in on:
+            problems.append(f"{name}: triggered by {trigger} (runs a fork's code with the base repository's rights)")
+    if grants(workflow.get("permissions", "missing")) != {}:
+        problems.append(f"{name}: top-level permissions {workflow.get('permissions')!r}; grant nothing there, "
+                        "per job only what it needs")
+    for job_name, job in workflow["jobs"].items():
+        where = f"{name} job {job_name}"
+        if "permissions" not in job:
+            problems.append(f"{where}: no permissions of its own")
+            continue
+        granted = grants(job["permissions"])
+        writes = sorted(k for k, v in granted.items() if v == "write")
+        if runs_repository_code(job):
+            if granted != {"contents": "read"}:
+                problems.append(f"{where}: runs repository code with permissions {granted} (only contents: read)")
+        if writes and (runs_repository_code(job)
+                       or any(u.split("@")[0] not in WRITE_JOB_ACTIONS for u in action_uses(job))):
+            problems.append(f"{where}: {', '.join(writes)} write in a job that runs more than "
+                            f"{sorted(WRITE_JOB_ACTIONS)}")
+        for step in job.get("steps", []):
+            uses = step.get("uses", "")
+            if uses.startswith("actions/checkout@") and (step.get("with") or {}).get("persist-credentials") is not False:
+                problems.append(f"{where}: actions/checkout without persist-credentials: false")
+            if uses and not uses.startswith("./") and not SHA_PIN.fullmatch(uses):
+                problems.append(f"{where}: {uses} is not pinned by commit")
+    return problems
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_workflow_has_least_privilege(name):
+    assert privilege_problems(load(WORKFLOWS / name), name) == []
+
+
+def test_all_three_workflows_are_checked():
+    assert {"pr.yml", "deploy.yml", "zensical.yml"} <= set(ALL)
+
+
+def test_privilege_checker_catches_each_problem():
+    """The checker itself fails on each thing it is there to refuse."""
+    checkout = {"uses": "actions/checkout@" + "a" * 40, "with": {"persist-credentials": False}}
+    good = {"on": {"pull_request": None}, "permissions": {},
+            "jobs": {"build": {"permissions": {"contents": "read"}, "steps": [checkout, {"run": "make build"}]},
+                     "deploy": {"permissions": {"pages": "write", "id-token": "write"},
+                                "steps": [{"uses": "actions/deploy-pages@" + "b" * 40}]}}}
+    assert privilege_problems(good, "w") == []
+
+    def broken(change) -> list[str]:
+        workflow = yaml.safe_load(yaml.safe_dump(good))
+        change(workflow)
+        return privilege_problems(workflow, "w")
+
+    assert broken(lambda w: w["on"].update(pull_request_target=None))
+    assert broken(lambda w: w.update(permissions={"contents": "read", "pages": "write"}))
+    assert broken(lambda w: w.update(permissions="write-all"))
+    assert broken(lambda w: w.pop("permissions"))
+    assert broken(lambda w: w["jobs"]["build"].pop("permissions"))
+    assert broken(lambda w: w["jobs"]["build"].update(permissions={"contents": "write"}))
+    assert broken(lambda w: w["jobs"]["build"]["permissions"].update({"id-token": "write"}))
+    assert broken(lambda w: w["jobs"]["build"]["steps"][0]["with"].pop("persist-credentials"))
+    assert broken(lambda w: w["jobs"]["build"]["steps"][0].update(uses="actions/checkout@v4"))
+    assert broken(lambda w: w["jobs"]["deploy"]["steps"].insert(0, dict(checkout)))
+    assert broken(lambda w: w["jobs"]["deploy"]["steps"].append({"run": "curl -d @.git/config x"}))
+    assert broken(lambda w: w["jobs"]["deploy"]["steps"].append({"uses": "someone/else@" + "c" * 40}))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_pins_name_their_version(name):
+    """Each commit pin says which release it is (Renovate updates both)."""
+    for line in (WORKFLOWS / name).read_text(encoding="utf-8").splitlines():
+        if re.search(r"\buses:\s", line):
+            assert re.search(r"@[0-9a-f]{40}\s+# v\d+\.\d+\.\d+\s*$", line), f"{name}: {line.strip()}"
+
+
+def test_pull_requests_get_no_secrets_and_no_injected_text(pr):
+    text = (WORKFLOWS / "pr.yml").read_text(encoding="utf-8")
+    assert "pull_request" in triggers(pr) and "pull_request_target" not in triggers(pr)
+    assert "secrets." not in text
+    # Text a pull request's author controls never goes into a shell command.
+    for step in steps(pr):
+        assert not re.search(r"\$\{\{\s*github\.(event|head_ref)", step.get("run", "")), step
 
 
 @pytest.mark.parametrize("name", ["pr.yml", "deploy.yml"])

@@ -12,7 +12,9 @@ URLs, local iframe-worker shim, Material's offline plugin), then:
 * embeds the fonts in the fonts stylesheet as ``data:`` URLs and drops the
   pages' font preloads: browsers treat a font file under file:// as
   cross-origin and refuse it, so pages would show the fallback fonts;
-* refuses to package a page that would load anything from http(s);
+* refuses to package a page that would load anything from http(s), and any
+  script file that is not a reviewed one (the offline Content-Security-Policy
+  can only say 'self', so the names are held here: guide/pages/csp.py);
 * writes ``guide-offline/VERSION.txt`` (build date, commit), the zip, its
   ``.sha256``, and records it in ``dist/downloads.json``;
 * fails if the archive is over the size budget.
@@ -34,6 +36,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from guide.pages import csp
 from guide.publish import downloads
 from guide.search import searchindex
 from guide.engine import build_site
@@ -55,6 +58,18 @@ _FETCHED = re.compile(
     r'<(?:script|img|source|iframe|audio|video)\b[^>]*\bsrc="(https?:)?//[^"]*"'
     r'|<link\b(?![^>]*\brel="(?:canonical|alternate|prev|next)")[^>]*\bhref="(https?:)?//[^"]*"',
     re.IGNORECASE,
+)
+
+
+# Script files the archive may hold, besides the pages' reviewed scripts and
+# workers (guide/pages/csp.py): the search shim's frame script, the search
+# index as scripts (file:// cannot fetch), and the lunr files Material's own
+# worker may need (prune() drops them with the guide's worker).
+ARCHIVE_SCRIPTS = (
+    r"assets/vendor/iframe-worker/frame\.js",
+    r"search/search_index\.js",
+    r"search/[a-z]{2}/(meta|words|[kbs]/\d+)\.js",
+    r"assets/javascripts/lunr/(min/)?[\w.-]+\.js",
 )
 
 
@@ -111,6 +126,10 @@ def prune(site_dir: Path, search_langs: list[str]) -> int:
         drop(path)
     # Under file:// Material loads search/search_index.js (a script), never the JSON indexes.
     for path in list((site_dir / "search").glob("search_index*.json")):
+        drop(path)
+    # Theme partials MkDocs copies from overrides/ (search-lazy.js is included
+    # into the pages at build time; nothing loads the file).
+    for path in list((site_dir / "partials").rglob("*.js")) if (site_dir / "partials").is_dir() else []:
         drop(path)
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         for path in list(site_dir.rglob(name)):
@@ -186,6 +205,19 @@ def localize_pages(site_dir: Path) -> list[Path]:
     return pages
 
 
+def check_scripts(site_dir: Path) -> None:
+    """Every script file in the archive is a reviewed one (see ARCHIVE_SCRIPTS)."""
+    allowed = [*csp.REVIEWED_SCRIPTS, *map(re.escape, csp.LOADED_BY_SCRIPTS), re.escape(csp.GUIDE_WORKER),
+               csp.MATERIAL_WORKER, *ARCHIVE_SCRIPTS]
+    stray = [path.relative_to(site_dir).as_posix() for path in sorted(site_dir.rglob("*"))
+             if path.suffix.lower() in (".js", ".mjs") and path.is_file()
+             and not any(re.fullmatch(p, path.relative_to(site_dir).as_posix()) for p in allowed)]
+    if stray:
+        raise OfflineError(f"{stray[0]}: a script file that is not reviewed (guide/pages/csp.py REVIEWED_SCRIPTS, "
+                           f"guide/publish/offline.py ARCHIVE_SCRIPTS) would be in the archive"
+                           + (f" ({len(stray) - 1} more)" if len(stray) > 1 else ""))
+
+
 def write_version(site_dir: Path, stamp: dict, counts: dict) -> None:
     pages = ", ".join(f"{lang}: {n} pages" for lang, n in counts.items())
     (site_dir / "VERSION.txt").write_text(
@@ -232,6 +264,7 @@ def build_offline(out_dir: Path, budget_mb: float = BUDGET_MB, keep_site: Path |
         saved = prune(site_dir, search_langs)
         fonts_grown = inline_fonts(site_dir)
         localize_pages(site_dir)
+        check_scripts(site_dir)
         write_version(site_dir, stamp, counts)
         zip_path = out_dir / ARCHIVE
         write_zip(site_dir, zip_path, stamp)

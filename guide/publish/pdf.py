@@ -24,6 +24,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from guide.pages import csp
 from guide.publish import downloads
 from guide import siteconfig
 from guide.engine import build_site
@@ -261,13 +262,7 @@ def print_view(site_dir: Path, lang: dict, slugs: list[str], prefix: str, labels
     logo = site_dir / "assets" / "images" / "logo.svg"
     links = "\n".join(f'<link rel="stylesheet" href="{href}">' for href in stylesheet_links(site_dir))
     counter = "arabic-indic" if code == "ar" else "decimal"
-    document = f"""<!doctype html>
-<html lang="{code}" dir="{direction}">
-<head>
-<meta charset="utf-8">
-<title>{_html.escape(lang["site_name"])}</title>
-{links}
-<style>
+    style = f"""
 {font_css}
   /* Page numbers in the reader's digits; none on the cover. */
   @page {{ @bottom-center {{ content: counter(page, {counter}); font-family: var(--md-text-font); font-size: 9pt; color: #444; }} }}
@@ -275,7 +270,18 @@ def print_view(site_dir: Path, lang: dict, slugs: list[str], prefix: str, labels
   body {{ margin: 0; }}
   /* Code (file names...) in the site's own Latin face, not a system monospace. */
   :root {{ --md-code-font: "Noto Sans Runs", "Noto Sans"; }}
-</style>
+"""
+    # No script, no frame, no request but local styles, images and fonts
+    # (guide/pages/csp.py); render() refuses files outside the site.
+    policy = csp.print_policy([style])
+    document = f"""<!doctype html>
+<html lang="{code}" dir="{direction}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{policy}">
+<title>{_html.escape(lang["site_name"])}</title>
+{links}
+<style>{style}</style>
 </head>
 <body dir="{direction}">
 <div class="md-typeset print-view">
@@ -314,16 +320,48 @@ def chapter_pages(pdf_path: Path, slugs: list[str]) -> dict[str, int]:
     return pages
 
 
-def render(browser, html_file: Path, pdf_path: Path) -> None:
+def local_file(url: str, roots: list[Path]) -> bool:
+    """Whether ``url`` is a ``file:`` URL of a file under one of ``roots``
+    (symbolic links followed: a link inside the site to a file outside is outside)."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    try:
+        path = Path(unquote(parts.path)).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return any(path.is_relative_to(root.resolve()) for root in roots)
+
+
+def render(browser, html_file: Path, pdf_path: Path, roots: list[Path] | None = None) -> None:
+    """Print ``html_file``. Its browser loads files under ``roots`` (default:
+    the print view's folder, i.e. the site) and data: URLs, nothing else: no
+    other file of the machine, nothing from the network. A refused request
+    fails the print, naming it."""
+    roots = roots or [html_file.parent]
+    refused = []
+
+    def only_the_site(route):
+        url = route.request.url
+        if url.startswith("data:") or local_file(url, roots):
+            route.continue_()
+        else:
+            refused.append(url)
+            route.abort()
+
     context = browser.new_context()
-    # Everything the print view needs is local; nothing may come from the network.
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
-                  else route.abort())
-    page = context.new_page()
-    page.goto(html_file.as_uri(), wait_until="load")
-    page.evaluate("document.fonts.ready.then(() => document.fonts.status)")
-    page.pdf(path=str(pdf_path), prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
-    context.close()
+    try:
+        context.route("**/*", only_the_site)
+        page = context.new_page()
+        page.goto(html_file.as_uri(), wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => document.fonts.status)")
+        page.pdf(path=str(pdf_path), prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
+        if refused:  # (also what printing itself asked for, e.g. lazy images)
+            pdf_path.unlink(missing_ok=True)
+            raise PdfError(f"{html_file.name}: the print view asked for {refused[0][:120]} (outside the site; "
+                           f"refused{f', and {len(refused) - 1} more' if len(refused) > 1 else ''})")
+    finally:
+        context.close()
 
 
 def build_pdfs(out_dir: Path, site_dir: Path | None = None, only: list[str] | None = None,
@@ -373,6 +411,8 @@ def _print_all(browser, site_dir: Path, tmp: Path, out_dir: Path, langs: list[di
     from pypdf import PdfReader
 
     entries = []
+    # What the print view may load: the site and the print fonts made for it.
+    roots = [site_dir, Path(tmp) / "fonts"]
     for lang in langs:
         code = lang["locale"]
         prefix = "" if lang["default"] else f"{code}/"
@@ -383,11 +423,11 @@ def _print_all(browser, site_dir: Path, tmp: Path, out_dir: Path, langs: list[di
         try:
             document, _ = print_view(site_dir, lang, slugs, prefix, labels, stamp, None, font_css)
             html_file.write_text(document, encoding="utf-8")
-            render(browser, html_file, draft)
+            render(browser, html_file, draft, roots)
             numbers = chapter_pages(draft, slugs)
             document, _ = print_view(site_dir, lang, slugs, prefix, labels, stamp, numbers, font_css)
             html_file.write_text(document, encoding="utf-8")
-            render(browser, html_file, draft)
+            render(browser, html_file, draft, roots)
             if chapter_pages(draft, slugs) != numbers:
                 raise PdfError(f"guide-{code}.pdf: contents page numbers moved in the second pass")
         finally:

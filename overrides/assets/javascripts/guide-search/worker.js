@@ -686,8 +686,9 @@
     rootKeys: function (w) { var a = analyse(w); return a ? a.roots : []; }
   };
 
-  var inWorker = typeof WorkerGlobalScope !== "undefined" ||
-    (typeof parent !== "undefined" && parent !== root && "IFrameWorker" in parent);
+  // A worker, or offline (file://) the iframe that stands in for one
+  // (docs/assets/vendor/iframe-worker/frame.js marks it).
+  var inWorker = typeof WorkerGlobalScope !== "undefined" || root.guideFrameWorker === true;
   if (inWorker) {
     root.addEventListener("message", function (ev) {
       var seq = ev.data && ev.data.type === 2 ? ++latest : latest;
