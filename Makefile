@@ -27,6 +27,7 @@ VNU_STAMP := .tools/.npm-installed
 # the lock is complete), then our own packages, editable, built with the
 # locked setuptools. Re-made whenever the lock or pyproject.toml changes.
 $(STAMP): pyproject.toml $(LOCK)
+	@bash .ci/check-tree
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11, 5) and "Python 3.11.5 or newer is needed (set PYTHON=python3.x)")'
 	$(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
@@ -36,11 +37,14 @@ $(STAMP): pyproject.toml $(LOCK)
 install: $(STAMP)
 
 # Live preview of both languages at http://127.0.0.1:8000/ (Arabic) and /en/.
+# .ci/check-tree first, every time: nothing planted at the top may be imported.
 serve: $(STAMP)
+	@bash .ci/check-tree
 	$(PY) -m tools serve
 
 # Strict build into site/.
 build: $(STAMP)
+	@bash .ci/check-tree
 	$(PY) -m tools build
 
 # Debian packages the browser tests need (Chromium, PDF tools); needs root or sudo.
@@ -57,6 +61,7 @@ tools: $(VNU_STAMP)
 
 # The whole test suite: builds the site and drives it in headless Chromium.
 test: $(STAMP) system-deps tools
+	@bash .ci/check-tree
 	$(PY) -m pytest
 
 # Build time, bytes per first visit, search and offline sizes, Lighthouse

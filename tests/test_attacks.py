@@ -290,6 +290,19 @@ ATTACKS: list[Attack] = [
     A("symlink-data-file", "files", {CASES: Symlink("{canary}")}, "a symbolic link", line=1),
     A("symlink-git-config", "files", {"docs/assets/images/config.png": Symlink("../../../.git/config")},
       "a symbolic link", line=1),
+    # Found by the fresh-eyes round (S3-S6):
+    A("quadratic-brackets", "yaml", {EN: append("[" * 60_000)}, "a line of 60,000 characters", marker="[[[["),
+    A("long-link-name", "html", {EN: append("[x](" + "a" * 300 + ".md)")}, "no such page in this language",
+      marker="[x](aaaa"),
+    A("long-statement-word", "template", {EN: append("{% " + "a" * 4_000 + " %}")}, "is not allowed in pages",
+      marker="{% aaaa"),
+    A("long-cross-link", "html", {AR: append("[x](../en/" + "a" * 4_000 + ".md)")}, "another language's folder",
+      marker="[x](../en/aaaa"),
+    A("svg-xslt-stylesheet", "files", {"docs/assets/images/chart.svg": lambda _: (
+        '<?xml-stylesheet type="text/xsl" href="data:text/xml;base64,PHg+"?>'
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><path d="M0 0h10v10z"/></svg>\n')},
+      "processing instructions", line=1),
+    A("symlink-at-the-top", "files", {"notes.py": Symlink("docs/en/strategy.md")}, "a symbolic link", line=1),
     # --- published harmlessly: shown as text, never run ----------------------------------
     A("code-span-script", "harmless", {EN: append("Type `<script>" + js("code-span") + "</script>` to see nothing.")},
       pages=("en/strategy/",)),
@@ -543,3 +556,32 @@ def test_no_byte_from_outside_the_repository_reaches_the_output(harmless_tree):
         for name in archive.namelist():
             data = archive.read(name)
             assert not any(n in data for n in needles), name
+
+
+def test_a_module_planted_at_the_top_is_refused_before_python_runs(base_tree):
+    """A file or link named like a library (yaml.py) at the top of the checkout
+    would be imported by `python -m tools` before any check: .ci/check-tree,
+    plain bash, runs first in .ci/run, the Makefile and the workflows."""
+    tree = base_tree.parent / "planted-module"
+    shutil.copytree(base_tree, tree, symlinks=True)
+    (tree / "docs" / "en" / "notes.txt").write_text(f"open('{MARKS}/planted', 'w')\n", encoding="utf-8")
+    (tree / "yaml.py").symlink_to("docs/en/notes.txt")
+    subprocess.run(["git", "init", "-q"], cwd=tree, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tree, check=True)
+    proc = subprocess.run(["bash", ".ci/check-tree"], cwd=tree, capture_output=True, text=True, timeout=60)
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("ERROR")]
+    assert proc.returncode != 0 and errors and "yaml.py:1: a symbolic link" in errors[0], proc.stderr
+    (tree / "yaml.py").unlink()
+    (tree / "yaml.py").write_text("import os\n", encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=tree, check=True)
+    proc = subprocess.run(["bash", ".ci/check-tree"], cwd=tree, capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0 and "yaml.py:1: not one of the project's top-level files" in proc.stderr
+    assert not (MARKS / "planted").exists()
+    for runner in (ROOT / ".ci" / "run", ROOT / "Makefile"):
+        text = runner.read_text(encoding="utf-8")
+        assert "check-tree" in text.split("system-deps")[0] or runner.name == "Makefile", runner
+    for workflow in ("pr.yml", "deploy.yml"):
+        text = (ROOT / ".github" / "workflows" / workflow).read_text(encoding="utf-8")
+        assert text.index("bash .ci/check-tree") < min(i for i in (text.find("make install"), text.find("bash .ci/run"))
+                                                        if i >= 0), workflow
+

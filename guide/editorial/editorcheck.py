@@ -57,6 +57,17 @@ _BAD_SCHEME = re.compile(r"^(javascript|vbscript|data|livescript):", re.IGNORECA
 _OFFSITE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 
 
+# No line of prose is near this long; a longer one is a mistake or an attack
+# on the checks' time.
+MAX_LINE = 5_000
+# Messages quote editor text: cut so that one line stays one short line.
+MAX_MESSAGE = 400
+
+
+def short_message(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE - 41] + " … " + message[-38:]
+
+
 class EditorError(Exception):
     """One editor mistake; ``str()`` is the line shown: ``docs/en/x.md:12: ...``."""
 
@@ -167,9 +178,10 @@ def check_front_matter(path: Path, lines: list[str], rel: str, lang: str) -> dic
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9:-]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>?")
 _ATTR = re.compile(r"([^\s=/>\"']+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _ATTR_LIST = re.compile(r"\{:?((?:[^{}\"']|\"[^\"]*\"|'[^']*')*)\}")
-_MD_LINK = re.compile(r"(!?)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)")
+# Link text holds no "[" (no nesting): each "[" starts at most one linear scan.
+_MD_LINK = re.compile(r"(!?)\[(?:[^\[\]\\]|\\.)*\]\(\s*<?([^)\s>]*)")
 _REF_DEF = re.compile(r"^ {0,3}\[([^\]^]+)\]:\s*<?(\S+?)>?(?:\s|$)")
-_REF_IMAGE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]\[([^\]]*)\]")
+_REF_IMAGE = re.compile(r"!\[((?:[^\[\]\\]|\\.)*)\]\[([^\[\]]*)\]")
 
 
 def _url_problem(url: str, resource: bool) -> str | None:
@@ -272,7 +284,7 @@ def cross_language_links(prose: list[str], rel: str) -> None:
                               f"link to {name} (the same language); the language switcher handles languages")
 
 
-_LOCAL_LINK = re.compile(r"(?<!!)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)")
+_LOCAL_LINK = re.compile(r"(?<!!)\[(?:[^\[\]\\]|\\.)*\]\(\s*<?([^)\s>]*)")
 _HEADING_ID = re.compile(r"\{:?[^{}]*?(?<![\w&])#([A-Za-z][\w-]*)[^{}]*\}")
 # Anchors drawn by the boxes (guide/render/templates/): MkDocs checks those after rendering.
 _GENERATED_ANCHORS = ("case-", "term-", "questions-", "fn:", "fnref:")
@@ -282,6 +294,13 @@ def _page_ids(path: Path) -> set[str]:
     lines = path.read_text(encoding="utf-8").split("\n")
     body = _without_code(lines, front_matter_end(lines))
     return {m.group(1) for line in body for m in _HEADING_ID.finditer(line)}
+
+
+def _is_page(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system, say
+        return False
 
 
 def local_links(prose: list[str], rel: str, path: Path) -> None:
@@ -295,7 +314,7 @@ def local_links(prose: list[str], rel: str, path: Path) -> None:
             if file_part and not file_part.endswith(".md"):
                 continue
             linked = (path.parent / file_part).resolve() if file_part else path
-            if not linked.is_file():
+            if not _is_page(linked):
                 siblings = ", ".join(sorted(p.name for p in path.parent.glob("*.md")))
                 raise EditorError(f"{rel}:{number}: link to {file_part!r}: no such page in this language "
                                   f"(pages: {siblings})")
@@ -352,6 +371,10 @@ def check_page(path: Path, root: Path, data, docs_dir: Path) -> None:
     except yamlinput.YAMLInputError as error:
         raise EditorError(str(error)) from None
     lines = text.replace("\r\n", "\n").split("\n")
+    for number, line in enumerate(lines, 1):
+        if len(line) > MAX_LINE:
+            raise EditorError(f"{rel}:{number}: a line of {len(line):,} characters (at most {MAX_LINE:,}): "
+                              f"break it into shorter lines")
     check_front_matter(path, lines, rel, lang)
     start = front_matter_end(lines)
     # mkdocs-macros renders the whole body as Jinja, code included; the front
@@ -425,7 +448,7 @@ def first_problem(root: Path = ROOT) -> str | None:
     try:
         check_tree(root)
     except (EditorError, DataError) as error:
-        return str(error)
+        return short_message(str(error))
     return None
 
 

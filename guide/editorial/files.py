@@ -27,8 +27,8 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 MANIFEST = "reviewed-files.yml"
-# Folders and files the build reads (pages, data, templates, hooks, our code).
-INPUTS = ("docs", "data", "overrides", "hooks", "macros", "guide", "mkdocs.yml", "mkdocs.offline.yml", MANIFEST)
+# Made on the machine, never committed (.gitignore): not walked for links.
+LOCAL = {".git", ".tools", "site", "site-offline", "dist", "test-artifacts", "node_modules"}
 IMAGE_DIR = "assets/images"
 MAX_IMAGE_BYTES = 2_000_000
 _IMAGE_MAGIC = {
@@ -82,31 +82,38 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _local(folder: Path, name: str, root: Path) -> bool:
+    # Made on the machine and git-ignored: the top-level build and tool folders, caches anywhere.
+    top = folder == root and (name in LOCAL or name.startswith((".venv", ".site-")))
+    return top or name in ("__pycache__", ".pytest_cache")
+
+
 def no_symlinks(root: Path) -> None:
-    for name in INPUTS:
-        top = root / name
-        if top.is_symlink():
-            raise FileError(f"{name}:1: a symbolic link: the build's inputs are plain files (a link could "
-                            f"publish a file from outside the repository)")
-        if not top.is_dir():
-            continue
-        for folder, dirs, files in os.walk(top, followlinks=False):
-            for entry in sorted(dirs + files):
-                path = Path(folder) / entry
-                if path.is_symlink():
-                    rel = path.relative_to(root).as_posix()
-                    raise FileError(f"{rel}:1: a symbolic link: the build's inputs are plain files (a link could "
-                                    f"publish a file from outside the repository); commit the file itself")
-                if not path.is_dir() and not path.is_file():
-                    rel = path.relative_to(root).as_posix()
-                    raise FileError(f"{rel}:1: not a regular file (a device, pipe or socket): remove it")
+    """No symbolic link anywhere in the repository (a link at the top could even
+    shadow a Python module: .ci/check-tree refuses those before Python starts)."""
+    root = Path(root)
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        here = Path(folder)
+        for entry in sorted(dirs + names):
+            path = here / entry
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                raise FileError(f"{rel}:1: a symbolic link: the build's inputs are plain files (a link could "
+                                f"publish a file from outside the repository); commit the file itself")
+            if entry in names and not path.is_file():
+                raise FileError(f"{rel}:1: not a regular file (a device, pipe or socket): remove it")
+        dirs[:] = sorted(d for d in dirs if not _local(here, d, root))
 
 
 def svg_problem(raw: bytes) -> str | None:
     """Why an SVG is not plain drawing, or None."""
-    head = raw[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in raw.lower():
-        return "an SVG with a DOCTYPE or entities is not allowed: export a plain SVG"
+    # Markup the element tree does not show: a DOCTYPE and entities, processing
+    # instructions (<?xml-stylesheet?> runs XSLT, and so script), comments and
+    # CDATA. Only the XML declaration itself may open the file.
+    body = re.sub(rb"^\s*<\?xml\s[^?>]*\?>", b"", raw, count=1)
+    if b"<!" in body or b"<?" in body:
+        return ("an SVG with a DOCTYPE, entities, processing instructions (<?…?>), comments or CDATA is not "
+                "allowed: export a plain SVG")
     try:
         tree = ElementTree.fromstring(raw)
     except ElementTree.ParseError as error:

@@ -87,7 +87,7 @@ def calls(text: str, rel: str, macros: dict[str, Callable], first_line: int = 1)
                 if token == "comment_begin":
                     raise MacroCallError(f"{where(lineno)}: '{{#' in the text: {_comment_hint(line)}")
                 statement = re.search(r"\{%-?\+?\s*(\w*)", line[line.find("{%"):] if "{%" in line else line)
-                word = statement.group(1) if statement else ""
+                word = statement.group(1)[:20] if statement else ""
                 raise MacroCallError(f"{where(lineno)}: {{% {word} %}} is not allowed in pages: only macro calls "
                                      f"such as {{{{ chapter_ref(3) }}}}; {BRACES_HINT}")
         tree = _PARSER.parse(text)
