@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "offline": ("guide.publish.offline", "offline edition: dist/guide-offline.zip (+ .sha256) for file:// use"),
     "pdf": ("guide.publish.pdf", "one PDF per language: dist/guide-ar.pdf, dist/guide-en.pdf"),
     "epub": ("guide.publish.epub", "one EPUB 3 per language: dist/guide-ar.epub, dist/guide-en.epub (EPUBCheck-clean)"),
+    "epub-screenshot": ("tools.epub_screenshot", "the Arabic EPUB in Foliate under Xvfb, screenshots in test-artifacts/layout/"),
     "release": ("tools.release", "PDFs, EPUBs, offline archive and site with download links; reports sizes"),
     "zensical-report": ("tools.zensical_report", "what Zensical (newest release) builds of this site; writes docs-dev/zensical-readiness.md"),
     "bench": ("tools.bench", "figures: build time vs bare Material, bytes per first visit, search, Lighthouse"),

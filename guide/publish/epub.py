@@ -257,6 +257,8 @@ def _convert(node, ctx: PageContext) -> list:
         return [El("p", {"class": "guide-details__summary"}, [El("strong", {}, children)])]
     if node.tag not in ALLOWED:
         return children
+    if node.tag == "aside":  # a note box: some reading systems hide or pop up every <aside>
+        node = El("div", node.attrs, node.children)
     attrs = _attrs(node, ctx)
     if attrs is None:
         return [] if node.tag == "img" else children
@@ -442,7 +444,7 @@ def ui_strings(lang: str) -> dict:
 
     ui_file = ROOT / "data" / "ui.yml"
     keys = {"contents": "pdf.contents", "cover": "epub.cover", "landmarks": "epub.landmarks",
-            "start": "epub.start", "summary": "epub.accessibility"}
+            "start": "epub.start", "summary": "epub.accessibility", "publisher": "epub.publisher"}
     data = yaml.safe_load(ui_file.read_text(encoding="utf-8")) if ui_file.is_file() else None
     result, missing = {}, []
     for name, key in keys.items():
@@ -560,7 +562,7 @@ th, td {{ border: 1px solid #9bbcc0; padding: 0.2em 0.3em; vertical-align: top; 
 nav ol {{ list-style: none; padding-inline-start: 0; -webkit-padding-start: 0; }}
 nav ol ol {{ padding-inline-start: 1.2em; -webkit-padding-start: 1.2em; }}
 nav li {{ margin: 0.3em 0; }}
-"""
+""" + ("ol { list-style-type: arabic-indic; }\nnav ol { list-style: none; }\n" if arabic_first else "")
 
 
 # --- fonts -------------------------------------------------------------------------------
@@ -702,16 +704,21 @@ def embed_fonts(sources: list[tuple[str, Path]], chars: set[int], out_dir: Path,
 COVER_SIZE = (1200, 1800)
 
 
-def cover_html(site_dir: Path, lang: str, title: str, subtitle: str, edition: str) -> str:
+def cover_html(site_dir: Path, lang: str, title: str, subtitle: str, edition: str,
+               publisher: str = PUBLISHER) -> str:
+    """The cover drawn in the site's fonts (loaded before drawing: the site's
+    ``font-display: optional`` would let Chromium draw in a fallback font)."""
     direction = "rtl" if lang in RTL else "ltr"
     logo = (site_dir / "assets" / "images" / "logo.svg").read_text(encoding="utf-8")
-    fonts = (site_dir / "assets" / "stylesheets" / "fonts.css").as_uri()
+    faces = "\n".join(
+        f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); font-weight: 400 700; font-display: block; }}'
+        for family, path in font_sources(site_dir))
     family = '"Noto Naskh Arabic", "Noto Sans"' if lang in RTL else '"Noto Sans", "Noto Naskh Arabic"'
     width, height = COVER_SIZE
     return f"""<!doctype html>
 <html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">
-<link rel="stylesheet" href="{fonts}">
 <style>
+  {faces}
   html, body {{ margin: 0; width: {width}px; height: {height}px; }}
   body {{ box-sizing: border-box; padding: 150px 110px; display: flex; flex-direction: column;
          background: #0b5c66; color: #fff; font-family: {family}; }}
@@ -723,7 +730,7 @@ def cover_html(site_dir: Path, lang: str, title: str, subtitle: str, edition: st
 </style></head>
 <body><div class="logo">{logo}</div>
 <h1>{_html.escape(title)}</h1><p class="sub">{_html.escape(subtitle)}</p>
-<div class="foot">{_html.escape(PUBLISHER)}<br>{_html.escape(edition)}</div></body></html>"""
+<div class="foot">{_html.escape(publisher)}<br>{_html.escape(edition)}</div></body></html>"""
 
 
 def draw_cover(browser, html_file: Path, target: Path) -> None:
@@ -732,7 +739,17 @@ def draw_cover(browser, html_file: Path, target: Path) -> None:
                   else route.abort())
     page = context.new_page()
     page.goto(html_file.as_uri(), wait_until="load")
-    page.evaluate("document.fonts.ready.then(() => document.fonts.status)")
+    page.evaluate("""async () => {
+        for (const el of document.querySelectorAll("h1, p, div")) {
+            const cs = getComputedStyle(el);
+            await document.fonts.load(`${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`, el.textContent);
+        }
+        return document.fonts.ready;
+    }""")
+    missing = page.evaluate("""() => ['"Noto Naskh Arabic"', '"Noto Sans"'].filter(f =>
+        ![...document.fonts].some(face => face.family === f.slice(1, -1) && face.status === "loaded"))""")
+    if missing:
+        raise EpubError(f"cover: font(s) {missing} did not load")
     page.screenshot(path=str(target), type="jpeg", quality=82)
     context.close()
 
@@ -866,11 +883,14 @@ def build_book(site_dir: Path, lang: dict, slugs: list[str], config: dict, work:
     files[f"{OPS}/cover.xhtml"] = document(cover_body, labels["cover"], code).encode()
 
     # The cover image: Chromium draws the logo, title and edition date.
-    edition_label = downloads.localize_digits(edition, code)
+    from guide.pages.notices import format_date
+
+    edition_label = format_date(_dt.date.fromisoformat(edition), code)
     cover_page = site_dir / f".epub-cover-{code}.html"
     cover_jpg = work / f"cover-{code}.jpg"
     try:
-        cover_page.write_text(cover_html(site_dir, code, title, lang["site_description"], edition_label),
+        cover_page.write_text(cover_html(site_dir, code, title, lang["site_description"], edition_label,
+                                         labels["publisher"]),
                               encoding="utf-8")
         draw_cover(browser, cover_page, cover_jpg)
     finally:
