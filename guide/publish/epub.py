@@ -1020,8 +1020,8 @@ def epubcheck_command() -> list[str]:
     return [path]
 
 
-def check_epub(path: Path) -> list[dict]:
-    """EPUBCheck's messages for ``path``: [{severity, id, message, locations}] (INFO/USAGE included)."""
+def epubcheck_report(path: Path) -> dict:
+    """EPUBCheck's JSON report for ``path`` (``checker``, ``publication``, ``messages``...)."""
     with tempfile.TemporaryDirectory(prefix="epubcheck-") as tmp:
         report = Path(tmp) / "report.json"
         proc = subprocess.run([*epubcheck_command(), str(path), "--json", str(report)],
@@ -1029,13 +1029,21 @@ def check_epub(path: Path) -> list[dict]:
         if not report.is_file():
             raise EpubError(f"EPUBCheck did not run (exit {proc.returncode}): {proc.stderr[-2000:]}")
         data = json.loads(report.read_text(encoding="utf-8"))
+    data["exit"] = proc.returncode
+    data["stderr"] = proc.stderr
+    return data
+
+
+def check_epub(path: Path, report: dict | None = None) -> list[dict]:
+    """EPUBCheck's messages for ``path``: [{severity, id, message, locations}] (INFO/USAGE included)."""
+    data = report if report is not None else epubcheck_report(path)
     messages = []
     for m in data.get("messages", []):
         locations = [f"{loc.get('path')}:{loc.get('line')}:{loc.get('column')}" for loc in m.get("locations", [])]
         messages.append({"severity": m.get("severity"), "id": m.get("ID"), "message": m.get("message"),
                          "locations": locations})
-    if proc.returncode and not any(m["severity"] in ("ERROR", "FATAL") for m in messages):
-        raise EpubError(f"EPUBCheck failed (exit {proc.returncode}) without messages: {proc.stderr[-2000:]}")
+    if data["exit"] and not any(m["severity"] in ("ERROR", "FATAL") for m in messages):
+        raise EpubError(f"EPUBCheck failed (exit {data['exit']}) without messages: {data['stderr'][-2000:]}")
     return messages
 
 
