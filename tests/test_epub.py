@@ -9,6 +9,7 @@ epub-screenshot`` (pictures in test-artifacts/layout/)."""
 
 from __future__ import annotations
 
+import html as html_lib
 import io
 import re
 import uuid
@@ -385,3 +386,24 @@ def test_download_block_offers_the_epub_in_the_pages_language():
     assert [(i["file"], i["mime"]) for i in items] == [("guide-ar.pdf", "application/pdf"),
                                                        ("guide-ar.epub", "application/epub+zip")]
     assert items[1]["meta"] == "EPUB، ٢٥٠ KB"
+
+
+def test_site_lists_the_epub_of_each_language_in_the_download_block(books, tmp_path):
+    """A site built with the EPUBs' manifest offers each page's EPUB, with its type and size, and ships the file."""
+    import yaml
+
+    from guide.engine import build_site
+
+    ui = yaml.safe_load((ROOT / "data" / "ui.yml").read_text(encoding="utf-8"))
+    site = tmp_path / "site"
+    proc = build_site(site, env={"GUIDE_DIST_DIR": str(books["dir"])})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for lang, path in (("ar", "strategy/index.html"), ("en", "en/strategy/index.html")):
+        html = (site / path).read_text(encoding="utf-8")
+        block = re.search(r'<aside class="guide-downloads".*?</aside>', html, re.DOTALL).group(0)
+        links = re.findall(r'<a class="guide-downloads__link" href="([^"]+)"[^>]*type="([^"]+)"[^>]*>([^<]*)</a>', block)
+        assert [(h.rsplit("/", 1)[1], t) for h, t, _ in links] == [(f"guide-{lang}.epub", "application/epub+zip")]
+        assert html_lib.unescape(links[0][2]).strip() == ui["downloads.epub"][lang]
+        assert "EPUB" in block
+        target = (site / path).parent.joinpath(links[0][0]).resolve()
+        assert target.read_bytes() == (books["dir"] / f"guide-{lang}.epub").read_bytes()
