@@ -365,7 +365,8 @@ def test_footnotes_become_epub_noterefs_and_footnotes():
         back = note.find(".//x:a", NS)
         assert back.get("href")[1:] in ids  # the number links back to the reference
     assert ":" not in "".join(ids)
-    assert "The source." in text_of(notes[0]) and "Second note." in text_of(notes[1])
+    assert text_of(notes[0]).startswith("1. The source.") and text_of(notes[1]).startswith("2. Second note.")
+    assert notes[0].find("x:p/x:a", NS).get("href") == "#fnref-src"  # the number, inside the first paragraph
 
 
 def test_allowlist_drops_scripts_handlers_and_dead_links():

@@ -336,10 +336,10 @@ def _footnotes(div: El, ctx: PageContext) -> list:
         number += 1
         back = next((e.attrs["href"] for e in item.iter()
                      if e.tag == "a" and "footnote-backref" in e.classes() and e.attrs.get("href")), None)
-        content = _convert_children(item, ctx)
+        content = [c for c in _convert_children(item, ctx) if not (isinstance(c, str) and not c.strip())]
         marker = El("a", {"href": "#" + clean_id(unquote(back[1:]))}, [f"{number}."]) if back else f"{number}."
         if content and isinstance(content[0], El) and content[0].tag == "p":
-            content[0].children[:0] = [marker, " "]
+            content[0].children[:0] = [marker, " "]  # the number starts the note's first paragraph
         else:
             content[:0] = [marker, " "]
         notes.append(El("aside", {"epub:type": "footnote", "role": "doc-footnote", "id": clean_id(item.attrs["id"]),
