@@ -562,6 +562,8 @@ th, td {{ border: 1px solid #9bbcc0; padding: 0.2em 0.3em; vertical-align: top; 
 nav ol {{ list-style: none; padding-inline-start: 0; -webkit-padding-start: 0; }}
 nav ol ol {{ padding-inline-start: 1.2em; -webkit-padding-start: 1.2em; }}
 nav li {{ margin: 0.3em 0; }}
+nav a {{ text-decoration: none; }}
+nav > ol > li > a {{ font-weight: bold; }}
 """ + ("ol { list-style-type: arabic-indic; }\nnav ol { list-style: none; }\n" if arabic_first else "")
 
 
