@@ -131,6 +131,9 @@ def test_pages_in_nav_order_with_the_sites_titles(books, site_dir, slugs, lang):
             title = pdf.heading_text(pdf.article_html(site_page.read_text(encoding="utf-8"), str(site_page)))
             root = docs[f"OEBPS/{slug}.xhtml"]
             assert text_of(root.find(".//x:h1", NS)) == " ".join(title.split()), slug
+            # Front matter (about), body (chapters, conclusion), back matter (cases index, glossary).
+            part = {"about": "frontmatter", "cases": "backmatter", "glossary": "backmatter"}.get(slug, "bodymatter")
+            assert root.find("x:body", NS).get(EPUB_TYPE) == part, slug
 
 
 @pytest.mark.parametrize("lang", LANGS)

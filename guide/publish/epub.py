@@ -413,7 +413,7 @@ def document(body: str, title: str, lang: str, css: str = "book.css", body_type:
 # --- the book's parts ----------------------------------------------------------------
 
 # epub:type of each page's body and section (structural semantics vocabulary).
-def page_semantics(slug: str, slugs: list[str]) -> tuple[str, str]:
+def page_semantics(slug: str) -> tuple[str, str]:
     if slug == "about":
         return "frontmatter", "preface"
     if slug == "glossary":
@@ -850,8 +850,8 @@ def write_zip(target: Path, files: dict[str, bytes], when: tuple) -> None:
 
 # --- building -----------------------------------------------------------------------------------
 
-def build_book(site_dir: Path, lang: dict, slugs: list[str], config: dict, work: Path, browser,
-               stamp: dict) -> dict[str, bytes]:
+def build_book(site_dir: Path, lang: dict, slugs: list[str], config: dict, work: Path,
+               browser) -> dict[str, bytes]:
     """Every file of one language's EPUB (path inside the container -> bytes)."""
     code = lang["locale"]
     prefix = "" if lang["default"] else f"{code}/"
@@ -867,7 +867,7 @@ def build_book(site_dir: Path, lang: dict, slugs: list[str], config: dict, work:
         body = to_xhtml(article, ctx)
         images.update(ctx.images)
         title = _pdf.heading_text(article) or slug
-        body_type, section_type = page_semantics(slug, slugs)
+        body_type, section_type = page_semantics(slug)
         pages.append({"slug": slug, "file": f"{slug}.xhtml", "title": title, "body": body,
                       "body_type": body_type, "section_type": section_type, "sections": section_titles(body)})
     for page in pages:
@@ -979,7 +979,7 @@ def build_epubs(out_dir: Path, site_dir: Path | None = None, only: list[str] | N
 
         def run(chromium):
             for lang in langs:
-                files = build_book(site_dir, lang, slugs, config, work, chromium, stamp)
+                files = build_book(site_dir, lang, slugs, config, work, chromium)
                 target = out_dir / f"guide-{lang['locale']}.epub"
                 write_zip(target, files, when)
                 if check:
