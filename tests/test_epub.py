@@ -416,3 +416,18 @@ def test_site_lists_the_epub_of_each_language_in_the_download_block(books, tmp_p
         assert "EPUB" in block
         target = (site / path).parent.joinpath(links[0][0]).resolve()
         assert target.read_bytes() == (books["dir"] / f"guide-{lang}.epub").read_bytes()
+
+
+def test_local_raster_images_are_carried_and_others_left_out(tmp_path, capsys):
+    site = tmp_path / "site"
+    (site / "en" / "strategy").mkdir(parents=True)
+    (site / "assets").mkdir()
+    (site / "assets" / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (site / "assets" / "logo.svg").write_text("<svg/>")
+    ctx = epub.PageContext("strategy", (site / "en" / "strategy" / "index.html").as_uri(), {}, site_dir=site)
+    out = epub.to_xhtml('<p><img src="../../assets/map.png" alt="Map"><img src="../../assets/logo.svg" alt="">'
+                        '<img src="https://example.org/x.png" alt="x"></p>', ctx)
+    assert out == '<p><img src="images/fig-map.png" alt="Map"/></p>'
+    assert ctx.images == {"images/fig-map.png": site / "assets" / "map.png"}
+    err = capsys.readouterr().err
+    assert "logo.svg' left out" in err and "x.png' left out" in err

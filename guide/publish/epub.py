@@ -194,13 +194,17 @@ def _link(raw: str, ctx: PageContext) -> str | None:
 
 
 def _image(raw: str, ctx: PageContext) -> str | None:
+    """The book path of a local raster image (copied into the book), else None (left out, said on stderr)."""
     if _SCHEME.match(raw) or ctx.site_dir is None:
-        return None  # remote images would need the network: left out
+        print(f"epub: {ctx.slug}: image {raw!r} left out (remote images would need the network)", file=sys.stderr)
+        return None
     parts = urlsplit(urljoin(ctx.page_url, raw))
     source = Path(unquote(parts.path))
     if source.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif") or not source.is_file():
-        return None  # SVG and other formats are not carried over (see the module docs)
-    name = f"images/{source.stem}{source.suffix.lower()}"
+        # SVG would need its own cleaning for EPUB; no page has an image today.
+        print(f"epub: {ctx.slug}: image {raw!r} left out (only PNG, JPEG and GIF files are carried)", file=sys.stderr)
+        return None
+    name = f"images/fig-{source.stem}{source.suffix.lower()}"  # "fig-": never the cover's name
     ctx.images[name] = source
     return name
 
