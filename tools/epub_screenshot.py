@@ -61,7 +61,7 @@ def add_arguments(parser) -> None:
                         help="'cover', a page (file name without .xhtml), or page:class (the first box with that "
                              "class); repeatable (default: cover, strategy, strategy:guide-mandates, strategy:guide-questions)")
     parser.add_argument("--out-dir", default=str(OUT), help="where the PNGs go (default: test-artifacts/layout)")
-    parser.add_argument("--wait", type=float, default=12.0, help="seconds to let Foliate open and lay out the book")
+    parser.add_argument("--wait", type=float, default=20.0, help="seconds to let Foliate open and lay out the book")
 
 
 def book_facts(epub: Path) -> tuple[str, str, list[str]]:
@@ -94,7 +94,7 @@ def box_steps(epub: Path, name: str, css_class: str) -> str:
     raise RuntimeError(f"{name}: no element with class {css_class!r} in its section")
 
 
-def screenshot(epub: Path, place: str, target: Path, wait: float = 12.0) -> Path:
+def screenshot(epub: Path, place: str, target: Path, wait: float = 20.0) -> Path:
     for tool in ("foliate", "xvfb-run", "dbus-run-session", "gjs"):
         if not shutil.which(tool):
             raise RuntimeError(f"{tool} not found: apt-get install foliate xvfb dbus")
