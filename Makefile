@@ -15,7 +15,7 @@ LOCK := requirements/site.txt
 ENGINE ?= $(or $(GUIDE_ENGINE),mkdocs)
 export GUIDE_ENGINE := $(ENGINE)
 
-.PHONY: serve build test install system-deps tools bench offline pdf release clean lock lock-upgrade zensical-report
+.PHONY: serve build test install system-deps tools bench offline pdf epub release clean lock lock-upgrade zensical-report
 
 # Node tools the tests use, locked with integrity hashes in
 # requirements/npm/package-lock.json, installed into .tools/ (gitignored) with
@@ -78,7 +78,12 @@ offline: $(STAMP) system-deps
 pdf: $(STAMP) system-deps
 	$(PY) -m tools pdf
 
-# Everything a release needs: PDFs, offline archive, then site/ with the
+# One EPUB 3 per language: dist/guide-ar.epub, dist/guide-en.epub, checked by
+# EPUBCheck (no error, no warning). Read them with any e-book reader app.
+epub: $(STAMP) system-deps
+	$(PY) -m tools epub
+
+# Everything a release needs: PDFs, EPUBs, offline archive, then site/ with the
 # download links (dist/downloads.json); prints the sizes.
 release: $(STAMP) system-deps
 	$(PY) -m tools release

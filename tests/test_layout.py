@@ -196,6 +196,13 @@ def write_sheet(directory: Path) -> Path:
             else:
                 cells.append("<td>(not taken)</td>")
         rows.append(f"<tr><th>{html.escape(lang)}<br>{html.escape(path or '/')}</th>{''.join(cells)}</tr>")
+    # The Arabic EPUB in a reading system (Foliate), when `python -m tools epub-screenshot` has run.
+    epub_shots = sorted(directory.glob("epub-*.png"))
+    if epub_shots:
+        cells = "".join(f'<td><a href="{s.name}"><img src="{s.name}" loading="lazy" alt="{html.escape(s.stem)}" '
+                        f'width="320"></a><br>{html.escape(s.stem)}</td>' for s in epub_shots)
+        rows.append(f"<tr><th>EPUB in Foliate<br>(tools/epub_screenshot.py)</th><td colspan=2><table><tr>{cells}"
+                    "</tr></table></td></tr>")
     out = directory / "index.html"
     out.write_text(
         "<!doctype html><html lang=en><meta charset=utf-8><title>Contact sheet: every page at 390 and 1366 px</title>"

@@ -19,6 +19,8 @@ each budget from issue 6 next to the measured figure:
 * search: index sizes per language (raw, gzip) and everything downloaded
   from opening the Arabic strategy chapter to its first search result.
 * offline: size of the archive ``python -m tools offline`` makes.
+* EPUBs: bytes of each language's EPUB (``python -m tools epub``) and the
+  seconds to make both. Budget: each EPUB <= 1 MB (issue 22).
 * Lighthouse (mobile, default throttling) per page, when
   ``.tools/node_modules/.bin/lighthouse`` exists (``npm install --prefix .tools
   lighthouse``) or $LIGHTHOUSE points at one; Chromium from $CHROME_PATH or
@@ -65,6 +67,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--pages", default=None,
                         help="comma-separated page slugs to measure (default: every page in the nav)")
     parser.add_argument("--no-offline", action="store_true", help="skip the offline archive")
+    parser.add_argument("--no-epub", action="store_true", help="skip the EPUBs")
+    parser.add_argument("--epub-only", action="store_true", help="only the EPUB figures (sizes, time to make)")
     parser.add_argument("--json", default=None, help="also write all figures to this JSON file")
     parser.add_argument("--search-only", action="store_true",
                         help="only the search figures (index sizes, first search per language)")
@@ -467,9 +471,30 @@ def lighthouse(binary: str, url: str) -> dict:
 
 # --- main --------------------------------------------------------------------
 
+def epub_figures(site_dir: Path | None = None) -> dict:
+    """Make both EPUBs (from ``site_dir``, else a fresh build) and print their sizes against the budget."""
+    from guide.publish import epub
+
+    with tempfile.TemporaryDirectory(prefix="guide-bench-epub-") as out:
+        start = time.perf_counter()
+        entries = epub.build_epubs(Path(out), site_dir=site_dir)
+        seconds = time.perf_counter() - start
+    figures = {"seconds": round(seconds, 2), "bytes": {e["lang"]: e["bytes"] for e in entries}}
+    print(f"\nEPUBs (made in {seconds:.1f} s, both languages)")
+    for lang, size in figures["bytes"].items():
+        verdict = "OK" if size <= epub.BUDGET_BYTES else "OVER"
+        print(f"  guide-{lang}.epub: {size:,} bytes ({size / 1e6:.2f} MB)  budget <= 1 MB: {verdict}")
+    return figures
+
+
 def main(args) -> int:
     from playwright.sync_api import sync_playwright
 
+    if args.epub_only:
+        figures = {"epub": epub_figures()}
+        if args.json:
+            Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+        return 0
     if args.grow:
         return run_grow(args.grow, args)
     if args.search_only:
@@ -578,6 +603,10 @@ def main(args) -> int:
                     entry = build_offline(Path(out))
                     figures["offline_zip_bytes"] = entry["bytes"]
                     print(f"\nOffline archive: {entry['bytes']:,} bytes ({entry['bytes'] / 1e6:.2f} MB)")
+
+        # 7. EPUBs, from the site built above
+        if not args.no_epub:
+            figures["epub"] = epub_figures(site_dir)
 
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,8 +1,10 @@
 """Everything a release needs, in order, with sizes reported.
 
 1. ``pdf``: dist/guide-ar.pdf, dist/guide-en.pdf (recorded in dist/downloads.json);
-2. ``offline``: dist/guide-offline.zip (+ .sha256), which includes the PDFs;
-3. the site build (strict), which reads the manifest: every page links the
+2. ``epub``: dist/guide-ar.epub, dist/guide-en.epub, each checked by EPUBCheck
+   (any error or warning stops the release);
+3. ``offline``: dist/guide-offline.zip (+ .sha256), which includes the PDFs and EPUBs;
+4. the site build (strict), which reads the manifest: every page links the
    downloads with their sizes and the files are copied to ``downloads/``.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from guide.publish import downloads, offline, pdf
+from guide.publish import downloads, epub, offline, pdf
 from guide.engine import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,8 +28,9 @@ def main(args) -> int:
     out_dir = downloads.dist_dir()
     try:
         pdf.build_pdfs(out_dir)
+        epub.build_epubs(out_dir, check=True)
         offline.build_offline(out_dir, args.budget_mb)
-    except (pdf.PdfError, offline.OfflineError, downloads.ManifestError) as exc:
+    except (pdf.PdfError, epub.EpubError, offline.OfflineError, downloads.ManifestError) as exc:
         print(f"release: error: {exc}", file=sys.stderr)
         return 1
     proc = build_site(ROOT / args.site_dir, env={"GUIDE_DIST_DIR": str(out_dir)})

@@ -1,6 +1,6 @@
 """The downloads manifest (``dist/downloads.json``) and the download block's data.
 
-Plain logic, no MkDocs: ``guide.publish.offline`` and ``guide.publish.pdf`` record what they
+Plain logic, no MkDocs: ``guide.publish.offline``, ``guide.publish.pdf`` and ``guide.publish.epub`` record what they
 built here; the site build (hook ``hooks/downloads.py``) reads it so each
 page can offer the files with their sizes, and copies them into the site.
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_NAME = "downloads.json"
-KINDS = ("pdf", "offline")  # also the order the download block lists them in
+KINDS = ("pdf", "epub", "offline")  # also the order the download block lists them in
 _ARABIC_INDIC = str.maketrans("0123456789.", "٠١٢٣٤٥٦٧٨٩٫")
 
 
@@ -144,13 +144,13 @@ def human_size(n: int, lang: str, units: dict) -> str:
 def block_items(entries: list[dict] | None, lang: str, labels: dict, offline_edition: bool) -> list[dict]:
     """What the download block shows on a page in ``lang``.
 
-    The reader's language's PDF and the offline archive (omitted inside the
-    archive itself). ``labels`` are that language's UI strings: ``pdf``,
-    ``offline``, ``kb``, ``mb``.
+    The reader's language's PDF and EPUB, and the offline archive (omitted
+    inside the archive itself). ``labels`` are that language's UI strings:
+    ``pdf``, ``epub``, ``offline``, ``kb``, ``mb``.
     """
     items = []
     for entry in entries or []:
-        if entry["kind"] == "pdf" and entry.get("lang") != lang:
+        if entry["kind"] in ("pdf", "epub") and entry.get("lang") != lang:
             continue
         if entry["kind"] == "offline" and offline_edition:
             continue
@@ -158,13 +158,17 @@ def block_items(entries: list[dict] | None, lang: str, labels: dict, offline_edi
             "file": entry["file"], "kind": entry["kind"],
             "label": labels[entry["kind"]],
             "size": human_size(entry["bytes"], lang, labels),
-            "type": "PDF" if entry["kind"] == "pdf" else "ZIP",
+            "type": TYPES[entry["kind"]][0],
+            "mime": TYPES[entry["kind"]][1],
         })
         items[-1]["meta"] = ("، " if lang == "ar" else ", ").join((items[-1]["type"], items[-1]["size"]))
     return items
 
 
-LABEL_KEYS = {"heading": "downloads.heading", "pdf": "downloads.pdf", "offline": "downloads.offline",
+TYPES = {"pdf": ("PDF", "application/pdf"), "epub": ("EPUB", "application/epub+zip"),
+         "offline": ("ZIP", "application/zip")}
+LABEL_KEYS = {"heading": "downloads.heading", "pdf": "downloads.pdf", "epub": "downloads.epub",
+              "offline": "downloads.offline",
               "kb": "downloads.kb", "mb": "downloads.mb"}
 
 
