@@ -120,13 +120,14 @@
     busy = true;
     return ask({ type: "remove", lang: lang }).then(function (reply) {
       render(reply.state);
+      // Nothing saved any more: no service worker either.
+      return Object.keys(reply.state.langs).length ? null
+        : sw.getRegistration(root).then(function (r) { return r && r.unregister(); });
+    }).then(function () {
+      busy = false;
       say(ui["offline.removed"]);
       box.setAttribute("data-state", "removed");
-      // Nothing saved any more: no service worker either.
-      if (!Object.keys(reply.state.langs).length) {
-        return sw.getRegistration(root).then(function (r) { return r && r.unregister(); });
-      }
-    }).then(function () { busy = false; }, function (error) {
+    }, function (error) {
       busy = false;
       say(fill("offline.failed", { reason: error.message }));
     });

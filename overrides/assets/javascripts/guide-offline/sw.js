@@ -99,6 +99,20 @@ function fetchList(lang) {
   });
 }
 
+// The file as the list describes it (its hash), or an error.
+function fetchChecked(url, file, mode) {
+  return fetch(url, { cache: mode, credentials: "same-origin" }).then(function (response) {
+    if (!response.ok) throw new Error("HTTP " + response.status + " " + file.path);
+    var type = response.headers.get("Content-Type") || "";
+    return response.arrayBuffer().then(function (body) {
+      return crypto.subtle.digest("SHA-256", body).then(function (digest) {
+        if (hex(digest).slice(0, 16) !== file.hash) throw new Error("changed during the download: " + file.path);
+        return new Response(body, { headers: { "Content-Type": type } });
+      });
+    });
+  });
+}
+
 // Store every file of `list` in the cache of its version; files whose hash
 // is unchanged are copied from `previous` (an earlier saved version).
 function download(lang, list, previous, progress) {
@@ -123,16 +137,11 @@ function download(lang, list, previous, progress) {
         var copy = old && oldHashes[file.path] === file.hash ? old.match(url) : Promise.resolve(null);
         return copy.then(function (response) {
           if (response) return cache.put(url, response);
-          return fetch(url, { cache: "no-cache", credentials: "same-origin" }).then(function (response) {
-            if (!response.ok) throw new Error("HTTP " + response.status + " " + file.path);
-            var type = response.headers.get("Content-Type") || "";
-            return response.arrayBuffer().then(function (body) {
-              return crypto.subtle.digest("SHA-256", body).then(function (digest) {
-                if (hex(digest).slice(0, 16) !== file.hash) throw new Error("changed during the download: " + file.path);
-                return cache.put(url, new Response(body, { headers: { "Content-Type": type } }));
-              });
-            });
-          });
+          // Revalidated with the server; a copy that is not this build's (an
+          // older one the HTTP cache kept, say) is fetched once more bypassing it.
+          return fetchChecked(url, file, "no-cache").catch(function () {
+            return fetchChecked(url, file, "reload");
+          }).then(function (response) { return cache.put(url, response); });
         });
       }).then(function () {
         done += 1;
@@ -186,7 +195,9 @@ function remove(lang) {
   return serial(function () {
     return readState().then(function (state) {
       delete state.langs[lang];
-      return writeState(state).then(function () { return dropCaches(lang, []); }).then(function () {
+      // Nothing saved any more: no state either (save.js then unregisters the worker).
+      var stored = Object.keys(state.langs).length ? writeState(state) : caches.delete(STATE_CACHE);
+      return stored.then(function () { return dropCaches(lang, []); }).then(function () {
         return { type: "removed", lang: lang, state: state };
       });
     });
@@ -198,12 +209,12 @@ function remove(lang) {
 function check(lang, force) {
   var now = Date.now();
   if (!force && lastCheck[lang] && now - lastCheck[lang] < CHECK_EVERY_MS) return readState().then(status);
-  lastCheck[lang] = now;
   return serial(function () {
     return readState().then(function (state) {
       var current = state.langs[lang];
       if (!current) return state;
       return fetchList(lang).then(function (list) {
+        lastCheck[lang] = now; // a check that reached the server (offline ones are retried)
         if (list.version === current.version) {
           if (!current.next) return state;
           delete current.next; // the server went back to the saved build
