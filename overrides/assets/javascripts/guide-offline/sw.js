@@ -153,7 +153,7 @@ function download(lang, list, previous, progress) {
       if (next >= files.length) return Promise.resolve();
       return one(files[next++]).then(worker);
     }
-    return Promise.all([worker(), worker(), worker(), worker()]);
+    return Promise.all([worker(), worker(), worker(), worker(), worker(), worker()]);
   }).then(function () {
     // The list last: a cache with its list is complete.
     return cache.put(listUrl(lang), new Response(JSON.stringify(list), { headers: { "Content-Type": "application/json" } }));
