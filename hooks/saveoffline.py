@@ -50,8 +50,7 @@ def on_post_build(config):
     stylesheets = sorted(p.relative_to(site_dir).as_posix() for p in (site_dir / "assets/stylesheets").glob("main.*.min.css"))
     stylesheets += [str(css) for css in config.extra_css]
     # Our scripts without their comments, before they are listed and hashed.
-    minify.minify_scripts(site_dir, ["assets/javascripts/guide-offline/boot.js",
-                                     "assets/javascripts/guide-offline/save.js"])
+    minify.minify_scripts(site_dir, ["assets/javascripts/guide-offline/save.js"])
     try:
         ui = notices.load_ui(data_dir / "ui.yml")
         saveoffline.write_all(site_dir, root / "overrides" / saveoffline.SW_SOURCE, prefixes, default, ui,

@@ -1,5 +1,5 @@
 /* "Save this guide for offline reading": the page's side, loaded on demand by
-   boot.js (a tap on the block's button, or a page a saved copy serves).
+   the part in language-switch.js (a tap on the block's button, or a page a saved copy serves).
    Registers the site's service worker (sw.js at the site's root) when the
    reader asks to save, and talks to it: save this language (with progress),
    show what is saved and of which date, offer a new edition the worker has
@@ -13,8 +13,11 @@
   var lang = box.getAttribute("data-lang");
   var root = new URL(box.getAttribute("data-script"), location.href).href
     .replace(/assets\/javascripts\/guide-offline\/save\.js.*$/, "");
-  var status = box.querySelector(".guide-offline__status");
   var actions = box.querySelector(".guide-offline__actions");
+  var status = document.createElement("p");
+  status.className = "guide-offline__status";
+  status.setAttribute("role", "status");
+  actions.parentNode.appendChild(status);
   var saveButton = box.querySelector("[data-action=save]");
   var sizeNote = saveButton.nextElementSibling;
   var progress = document.createElement("progress");
