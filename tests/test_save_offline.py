@@ -309,3 +309,14 @@ def test_save_read_offline_update_and_remove(deploys, browser, where, tmp_path):
     finally:
         deploy.down = False
         context.close()
+
+
+@pytest.mark.parametrize("taken", ["offline/ar.json", "manifest.webmanifest", "en/manifest.webmanifest"])
+def test_the_builds_own_paths_cannot_come_from_docs(tmp_path, taken):
+    site = tmp_path / "site"
+    (site / taken).parent.mkdir(parents=True, exist_ok=True)
+    (site / taken).write_text("{}", encoding="utf-8")
+    ui = {key: {"ar": "نص", "en": "text"} for key in saveoffline.UI_KEYS}
+    with pytest.raises(saveoffline.SaveOfflineError, match=f"docs/{taken.split('/')[0]}"):
+        saveoffline.write_all(site, ROOT / "overrides" / saveoffline.SW_SOURCE, {"ar": "", "en": "en/"}, "ar", ui,
+                              "", "/", [])

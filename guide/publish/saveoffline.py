@@ -243,8 +243,14 @@ def write_all(site_dir: Path, sw_source: Path, prefixes: dict[str, str], default
     missing = [k for k in UI_KEYS for lang in prefixes if not (ui.get(k) or {}).get(lang)]
     if missing:
         raise SaveOfflineError(f"data/ui.yml: missing {missing[0]} (every key in both languages)")
+    # The build's own paths: a file of the same name from docs/ would be silently replaced.
+    taken = [p for p in [LIST_DIR, *(prefix + MANIFEST_NAME for prefix in prefixes.values())]
+             if (site_dir / p).exists()]
+    if taken:
+        raise SaveOfflineError(f"docs/{taken[0]}: this path is the build's own (save for offline reading); "
+                               "rename or remove it")
     write_sw(site_dir, sw_source, prefixes, default)
-    (site_dir / LIST_DIR).mkdir(exist_ok=True)
+    (site_dir / LIST_DIR).mkdir()
     built = build_date()
     lists = {}
     for lang in prefixes:
@@ -256,7 +262,10 @@ def write_all(site_dir: Path, sw_source: Path, prefixes: dict[str, str], default
     for lang in prefixes:
         pages = pages_of(site_dir, lang, prefixes, default)
         first = build_list(site_dir, lang, prefixes, default, ui, built)
-        fill_sizes(site_dir, lang, pages, human_size(first["transfer"], lang, ui))
+        # Rounded up to 100 kB: a new build that changes a few pages leaves the
+        # others byte-identical (so a saved copy's update fetches only those).
+        shown = -(-first["transfer"] // 100_000) * 100_000
+        fill_sizes(site_dir, lang, pages, human_size(shown, lang, ui))
         lists[lang] = build_list(site_dir, lang, prefixes, default, ui, built)
         (site_dir / LIST_DIR / f"{lang}.json").write_text(
             json.dumps(lists[lang], ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
