@@ -206,7 +206,7 @@ def _save(page, lang: str, listed: dict) -> None:
 
 def _read_every_page(page, deploy, lang: str, site: Path) -> None:
     for slug in PAGES:
-        page.goto(deploy.url + page_path(lang, slug))
+        page.goto(deploy.url + page_path(lang, slug), wait_until="domcontentloaded")
         assert page.evaluate("document.documentElement.lang") == lang
         assert " ".join(page.locator("h1").first.inner_text().replace("¶", "").split()) == _h1(site, lang, slug), (lang, slug)
     page.goto(deploy.url + page_path(lang, "strategy"))
@@ -236,6 +236,18 @@ def test_save_read_offline_update_and_remove(deploys, browser, where, tmp_path):
         page.wait_for_timeout(300)
         assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
         assert _caches(page) == []
+
+        # Installable in the page's language: Chromium reads the language's manifest without errors.
+        for lang in ("ar", "en"):
+            page.goto(deploy.url + page_path(lang, "index"))
+            cdp = context.new_cdp_session(page)
+            manifest = cdp.send("Page.getAppManifest")
+            assert manifest["url"] == deploy.url + ("" if lang == "ar" else "en/") + saveoffline.MANIFEST_NAME and not manifest["errors"], manifest
+            parsed = json.loads(manifest["data"])
+            assert parsed["lang"] == lang and parsed["start_url"] == "./"
+            assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+            cdp.detach()
+        page.goto(deploy.url)
 
         # Save Arabic; read every Arabic page and search with the network off.
         _save(page, "ar", _list(site_a, "ar"))
