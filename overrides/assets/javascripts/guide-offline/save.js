@@ -103,7 +103,7 @@
 
   function save() {
     busy = true;
-    saveButton.disabled = true;
+    saveButton.disabled = saveButton.hidden = true;
     progress.hidden = false;
     progress.removeAttribute("value");
     return ask({ type: "save", lang: lang }, true).then(function (reply) {
@@ -116,6 +116,7 @@
     }).then(function () {
       busy = false;
       saveButton.disabled = false;
+      saveButton.hidden = box.getAttribute("data-state") === "saved";
     });
   }
 
