@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
 import re
 import shutil
 import socketserver
 import subprocess
-import sys
 import tempfile
 import threading
-from html import unescape
 from concurrent.futures import ThreadPoolExecutor
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -154,6 +152,14 @@ def test_lists_manifests_and_worker_are_built(deploys):
     # The worker is written at the root from overrides/, and nowhere else.
     assert (site_a / "sw.js").is_file() and not (site_a / saveoffline.SW_SOURCE).exists()
     assert '"prefixes":{"ar":"","en":"en/"}' in (site_a / "sw.js").read_text(encoding="utf-8")
+    # Both scripts ship without comments and still parse (a "/*" in a string would have cut code).
+    node = shutil.which("node")
+    for built in (site_a / "sw.js", site_a / "assets/javascripts/guide-offline/save.js"):
+        text = built.read_text(encoding="utf-8")
+        assert "/*" not in text and not re.search(r"^\s*//", text, re.MULTILINE), built.name
+        if node:
+            proc = subprocess.run([node, "--check", str(built)], capture_output=True, text=True)
+            assert proc.returncode == 0, f"{built.name}: {proc.stderr}"
 
 
 def test_icons_are_drawn_from_the_logo():
