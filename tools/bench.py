@@ -46,7 +46,7 @@ import yaml
 
 from guide.engine import build_site, engine_command
 from guide.siteconfig import load_config, nav_slugs
-from tools.webserve import serve
+from tools.webserve import Throttle, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = {"ar": "", "en": "en/"}
@@ -54,6 +54,8 @@ CHROMIUM = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bi
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage"]
 FIRST_VISIT_BUDGET_KB = {"ar": 120}
+SAVE_BUDGET_BYTES = 1.5e6  # a saved language (issue 22), transferred
+SAVE_LINK_BPS, SAVE_LATENCY_S = 1.6e6, 0.15  # Lighthouse's "slow 4G": 1.6 Mbps down, 150 ms
 BUILD_RATIO_BUDGET = 1.5
 LIGHTHOUSE_BUDGET = {"performance": 0.98, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
 KB = 1000  # figures in kB (10^3), as browsers' devtools show them
@@ -70,6 +72,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--no-epub", action="store_true", help="skip the EPUBs")
     parser.add_argument("--epub-only", action="store_true", help="only the EPUB figures (sizes, time to make)")
     parser.add_argument("--json", default=None, help="also write all figures to this JSON file")
+    parser.add_argument("--save-only", action="store_true",
+                        help="only the save-for-offline figures (bytes and seconds per language at 1.6 Mbps)")
     parser.add_argument("--search-only", action="store_true",
                         help="only the search figures (index sizes, first search per language)")
     parser.add_argument("--grow", type=int, default=0, metavar="N",
@@ -487,6 +491,48 @@ def epub_figures(site_dir: Path | None = None) -> dict:
     return figures
 
 
+def save_offline(browser, site_dir: Path) -> dict:
+    """Per language: a reader taps "Save this guide for offline reading" on the
+    language's home page; bytes the server sent (gzip, headers included) and
+    seconds until the block says it is saved, over a 1.6 Mbps link with 150 ms
+    latency (the server throttles, shared by all connections, since the
+    browser's CDP throttling does not reach the service worker's requests;
+    the page's own requests are throttled with CDP too)."""
+    result = {}
+    for lang, prefix in LANGUAGES.items():
+        log: list = []
+        with serve(site_dir, transfer_log=log, throttle=Throttle(SAVE_LINK_BPS, SAVE_LATENCY_S)) as base:
+            context = browser.new_context()
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": SAVE_LATENCY_S * 1000,
+                                                         "downloadThroughput": SAVE_LINK_BPS / 8,
+                                                         "uploadThroughput": 750e3 / 8})
+            page.goto(base + prefix, wait_until="load")
+            page.locator("#guide-offline [data-action=save]").wait_for(state="visible")
+            del log[:]
+            start = time.monotonic()
+            page.click("#guide-offline [data-action=save]")
+            page.wait_for_function("() => document.getElementById('guide-offline').dataset.state === 'saved'",
+                                   timeout=300000)
+            seconds = time.monotonic() - start
+            listed = json.loads((site_dir / "offline" / f"{lang}.json").read_text(encoding="utf-8"))
+            context.close()
+        result[lang] = {"bytes": sum(n for _, n in log), "seconds": round(seconds, 2), "requests": len(log),
+                        "files": len(listed["files"]), "raw_bytes": listed["bytes"]}
+    return result
+
+
+def print_save(figures: dict) -> None:
+    print(f"\nSave for offline reading ({SAVE_LINK_BPS / 1e6:.1f} Mbps, {SAVE_LATENCY_S * 1000:.0f} ms latency; "
+          "transferred bytes, gzip, headers included; seconds from the tap to 'saved')")
+    for lang, v in figures.items():
+        ok = "OK" if v["bytes"] <= SAVE_BUDGET_BYTES else "OVER"
+        print(f"  {lang}: {v['bytes']:,} bytes in {v['requests']} requests, {v['seconds']:.1f} s "
+              f"({v['files']} files, {v['raw_bytes']:,} bytes stored)  budget <= {SAVE_BUDGET_BYTES / 1e6:.1f} MB: {ok}")
+
+
 def main(args) -> int:
     from playwright.sync_api import sync_playwright
 
@@ -497,6 +543,20 @@ def main(args) -> int:
         return 0
     if args.grow:
         return run_grow(args.grow, args)
+    if args.save_only:
+        with tempfile.TemporaryDirectory(prefix="guide-bench-") as tmp, sync_playwright() as pw:
+            site_dir = Path(tmp) / "site"
+            proc = build_site(site_dir)
+            if proc.returncode:
+                print(proc.stderr[-3000:], file=sys.stderr)
+                return 1
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            figures = {"save_offline": save_offline(browser, site_dir)}
+            browser.close()
+        print_save(figures["save_offline"])
+        if args.json:
+            Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+        return 0
     if args.search_only:
         with tempfile.TemporaryDirectory(prefix="guide-bench-") as tmp, sync_playwright() as pw:
             log: list = []
@@ -566,6 +626,9 @@ def main(args) -> int:
                 # 4. first search, per language
                 figures["first_search"] = {lang: first_search(browser, base, log, lang) for lang in LANGUAGES}
                 print_search(figures["first_search"])
+                # 5. save for offline reading, per language, over a slow link
+                figures["save_offline"] = save_offline(browser, site_dir)
+                print_save(figures["save_offline"])
                 browser.close()
 
             # 5. Lighthouse

@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("guide.editorial.editorcheck", "editor input only (data, front matter, HTML policy, macros): one line per mistake"),
     "reviewed-files": ("guide.editorial.files", "the file allowlist: check docs/ and data/; --add/--update pins reviewed files"),
     "serve": ("tools.serve", "strict build, then live preview at http://127.0.0.1:8000/ (ar) and /en/"),
+    "icons": ("guide.publish.icons", "re-draw the web app icons (overrides/assets/images/icon-192.png, -512) from logo.svg"),
     "fonts": ("guide.publish.fonts", "re-make the subset woff2 fonts from the @fontsource packages"),
     "schema": ("tools.schema", "write data/schema/*.schema.json from the data models (--check: fail if stale)"),
     "parity": ("guide.editorial.parity", "check that both languages of every page have the same structure"),

@@ -13,6 +13,7 @@ import os
 import http.server
 import socketserver
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,26 +49,59 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         self._header_bytes = sum(len(h) for h in getattr(self, "_headers_buffer", []))
         super().flush_headers()
 
+    throttle: "Throttle | None" = None
+
     def do_GET(self):
         self._gzip_body = None
         self._header_bytes = 0
         body = 0
+        if self.throttle:
+            time.sleep(self.throttle.latency_s)
         f = self.send_head()
         if self._gzip_body is not None:
-            self.wfile.write(self._gzip_body)
+            self._send(self._gzip_body)
             body = len(self._gzip_body)
         elif f:
             try:
                 body = os.fstat(f.fileno()).st_size
-                self.copyfile(f, self.wfile)
+                self._send(f.read())
             finally:
                 f.close()
         if self.transfer_log is not None:
             self.transfer_log.append((self.path, self._header_bytes + body))
 
 
+    def _send(self, data: bytes) -> None:
+        if not self.throttle:
+            self.wfile.write(data)
+            return
+        for start in range(0, len(data), 16384):
+            chunk = data[start:start + 16384]
+            self.throttle.wait(len(chunk))
+            self.wfile.write(chunk)
+
+
+class Throttle:
+    """One link of ``bits_per_s`` shared by every connection (a token bucket:
+    parallel requests share the bandwidth, as on a phone), and ``latency_s``
+    before each answer. The browser's own throttling (CDP) does not reach the
+    requests a service worker makes, so the bench throttles at the server."""
+
+    def __init__(self, bits_per_s: float, latency_s: float = 0.15):
+        self.rate, self.latency_s = bits_per_s / 8, latency_s
+        self._lock, self._free_at = threading.Lock(), 0.0
+
+    def wait(self, n: int) -> None:
+        with self._lock:
+            start = max(time.monotonic(), self._free_at)
+            self._free_at = start + n / self.rate
+            until = self._free_at
+        time.sleep(max(0.0, until - time.monotonic()))
+
+
 @contextmanager
-def serve(directory: Path, gzip_enabled: bool = True, transfer_log: list | None = None):
+def serve(directory: Path, gzip_enabled: bool = True, transfer_log: list | None = None,
+          throttle: Throttle | None = None):
     """Serve ``directory`` on 127.0.0.1 (free port); yield the base URL.
 
     ``directory`` may not exist yet (build into it after the server is up, so
@@ -84,6 +118,7 @@ def serve(directory: Path, gzip_enabled: bool = True, transfer_log: list | None 
             pass
 
     Handler.transfer_log = transfer_log
+    Handler.throttle = throttle
     httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
