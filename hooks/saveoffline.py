@@ -54,6 +54,6 @@ def on_post_build(config):
     try:
         ui = notices.load_ui(data_dir / "ui.yml")
         saveoffline.write_all(site_dir, root / "overrides" / saveoffline.SW_SOURCE, prefixes, default, ui,
-                              csp.policy([]), base, stylesheets)
+                              csp.policy([], site_url=config.site_url or ""), base, stylesheets)
     except (OSError, notices.UIError, saveoffline.SaveOfflineError) as exc:
         raise PluginError(f"guide: {exc}") from exc

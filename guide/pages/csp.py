@@ -80,6 +80,7 @@ REVIEWED_SCRIPTS = {
 # Script files that reviewed scripts load themselves (not in the page's HTML).
 LOADED_BY_SCRIPTS = (
     "assets/javascripts/search-counts.js",  # overrides/partials/search-counts.html, when search opens
+    "assets/javascripts/guide-offline/save.js",  # language-switch.js, when a reader saves the guide
 )
 # Workers: the guide's search worker (overrides/partials/search-lazy.js starts
 # it), Material's (named in the page's __config, checked against the pattern)
