@@ -16,7 +16,7 @@ from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from guide.editorial import editorcheck
+from guide.editorial import editorcheck, files
 from guide.pages import a11yfix, csp, htmlpolicy, gitdates, langparts, minify, navlegend, notices, pagemeta, safelinks, tablecards
 from guide.search import searchindex
 
@@ -25,6 +25,12 @@ log = logging.getLogger("mkdocs.hooks.guide")
 
 @event_priority(100)
 def on_config(config):
+    # The file allowlist on every build, pre-pass or not (it is fast): no
+    # symbolic link or unreviewed file is ever read or published.
+    try:
+        files.check(Path(config.config_file_path).resolve().parent)
+    except files.FileError as exc:
+        raise PluginError(str(exc)) from None
     # Editor input (guide/editorial/editorcheck.py) before any page is rendered, for
     # `mkdocs build`/`serve` too; `python -m tools build` ran it already.
     if not os.environ.get("GUIDE_EDITOR_CHECKED") and not getattr(config, "_guide_editor_checked", False):
@@ -132,14 +138,17 @@ def _check_content(html, page) -> None:
     if finding is None:
         return
     rel = f"docs/{page.file.src_uri}"
-    where = finding.source_file or rel
-    path = Path(config_root(page)) / where if finding.source_file else Path(page.file.abs_src_path)
+    # A box names its data file (data/<kind>.yml, checked by the allowlist);
+    # never open a path an editor could have written.
+    source = finding.source_file if finding.source_file and htmlpolicy.is_data_file(finding.source_file) else None
+    where = source or rel
+    path = Path(config_root(page)) / "data" / Path(source).name if source else Path(page.file.abs_src_path)
     try:
         line = htmlpolicy.source_line(path.read_text(encoding="utf-8").split("\n"), finding)
     except OSError:
         line = None
     log.error(f"{where}:{line or 1}: {htmlpolicy.message(finding)}"
-              + (f" (in a box on {rel})" if finding.source_file else ""))
+              + (f" (in a box on {rel})" if source else ""))
     # One line, no traceback (MkDocs would wrap a PluginError in "Error reading page").
     raise SystemExit(1)
 

@@ -21,11 +21,14 @@ from __future__ import annotations
 import functools
 import logging
 
+from pathlib import Path
+
 from jinja2 import StrictUndefined
+from jinja2.runtime import missing
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from mkdocs.exceptions import PluginError
 
-from guide.editorial import macrocalls
+from guide.editorial import editorcheck, macrocalls
 from guide.render import boxes as render
 from guide.data.loader import DataError, load_all
 from guide.render.locale import page_language
@@ -80,18 +83,43 @@ def define_env(env):
     env.variables["guide_data"] = data
 
 
+class _MacrosOnly(ImmutableSandboxedEnvironment):
+    """A sandbox in which a page can do one thing: call the guide's macros.
+    Names other than the macros resolve to nothing (mkdocs-macros passes its
+    whole context: config, page, plugin, …), no attribute or item of anything
+    can be read, and nothing but the macros can be called."""
+
+    def __init__(self, macros: dict, **options):
+        super().__init__(**options)
+        self.globals.clear()
+        self.globals.update(macros)
+        self.filters.clear()
+        self.tests.clear()
+        self._callables = {id(function) for function in macros.values()}
+        macro_names = set(macros)
+
+        class Context(self.context_class):
+            def resolve_or_missing(self, key):
+                return super().resolve_or_missing(key) if key in macro_names else missing
+
+        self.context_class = Context
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        return False
+
+    def is_safe_callable(self, obj) -> bool:
+        return id(obj) in self._callables
+
+
 def _sandbox(env) -> None:
     # mkdocs-macros builds its Environment after define_env and exposes it
     # only as the read-only property `env` over `_env`: this is the one place
     # that knows, and it fails the build if that ever changes.
-    if isinstance(env.env, ImmutableSandboxedEnvironment):
+    if isinstance(env.env, _MacrosOnly):
         return
-    sandbox = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                            keep_trailing_newline=env.env.keep_trailing_newline)
-    sandbox.globals.clear()
-    sandbox.globals.update({function.__name__: env.macros[function.__name__] for function in render.MACROS})
-    sandbox.filters.clear()
-    sandbox.tests.clear()
+    macros = {function.__name__: env.macros[function.__name__] for function in render.MACROS}
+    sandbox = _MacrosOnly(macros, undefined=StrictUndefined, autoescape=False,
+                          keep_trailing_newline=env.env.keep_trailing_newline)
     env._env = sandbox
     if env.env is not sandbox:
         raise PluginError("guide: could not sandbox mkdocs-macros' Jinja environment (its internals changed: "
@@ -102,24 +130,12 @@ def on_pre_page_macros(env):
     _sandbox(env)
     page = env.page
     rel = f"docs/{page.file.src_uri}"
-    source = ""
-    if page.file.abs_src_path:
-        with open(page.file.abs_src_path, encoding="utf-8", errors="replace") as handle:
-            source = handle.read().replace("\r\n", "\n")
-    # The body mkdocs-macros renders is the file after its front matter: count
-    # the lines before it so messages give the file's true line.
-    body = env.markdown
-    offset = source.find(body) if body and body in source else -1
-    first_line = source.count("\n", 0, offset) + 1 if offset >= 0 else 1
     problem = None
     if macrocalls.has_template_syntax(page.title or ""):
-        line = next((n for n, text in enumerate(source.split("\n"), 1) if text.startswith("title:")), 1)
-        problem = f"{rel}:{line}: front matter: field 'title': template syntax ({{{{, {{% or {{#) is not allowed in a title"
-    else:
-        try:
-            macrocalls.calls(body, rel, {f.__name__: f for f in render.MACROS}, first_line=first_line)
-        except macrocalls.MacroCallError as error:
-            problem = str(error)
+        problem = f"{rel}:1: front matter: field 'title': template syntax ({{{{, {{% or {{#) is not allowed in a title"
+    elif page.file.abs_src_path:
+        problem = editorcheck.engine_problem(Path(page.file.abs_src_path), rel, env.markdown,
+                                             {f.__name__: f for f in render.MACROS})
     if problem:
         log.error(problem)
         raise SystemExit(1)

@@ -303,6 +303,26 @@ ATTACKS: list[Attack] = [
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><path d="M0 0h10v10z"/></svg>\n')},
       "processing instructions", line=1),
     A("symlink-at-the-top", "files", {"notes.py": Symlink("docs/en/strategy.md")}, "a symbolic link", line=1),
+    A("cdata-differential-refresh", "html", {EN: append(
+        '<![CDATA[ hidden >`<meta http-equiv="refresh" content="3;url=https://example.org/cdata">` ]]>')},
+      "<meta> is not allowed", marker="<![CDATA["),
+    A("source-file-attribute", "html", {EN: append('<div data-source-file="/dev/zero"><p class="md-typeset">x</p></div>')},
+      "data-source-file", marker="data-source-file"),
+    A("markup-inside-attribute", "html", {AR: append(
+        "<div>\n<span title=x'y aria-label=\"Hi `<meta http-equiv=refresh content=0;url=https://example.org/x>`\">ع</span>\n</div>")},
+      "is not allowed", marker="<span title=x'y"),
+    A("word-as-acronym", "data", {GLOSSARY: replace("    abbr: GMF\n", "    abbr: The\n")},
+      "should match pattern", where=GLOSSARY, marker="abbr: The"),
+    A("bidi-override-in-page", "html", {EN: append("Visit [\u202egro.krowtenseitic gnorts](https://example.org/) now.")},
+      "U+202E", marker="Visit ["),
+    A("zero-width-in-heading", "html", {EN: append("## Strat\u200begy {: #strat-zw }")}, "U+200B", marker="## Strat"),
+    A("status-breakout", "front-matter", {EN: replace("\nstatus: summary", "\nstatus: 'summary\" data-x=\"1\"><meta "
+                                                      "http-equiv=\"refresh\" content=\"0;url=https://example.org/s\">'")},
+      "field 'status'", marker="status:", engine=True),
+    A("title-markup", "front-matter", {EN: title("\"Chapter 3<meta http-equiv=refresh content='0;url=https://example.org/t'>\"")},
+      "the character '<' is not allowed", marker="title:", engine=True),
+    A("symlink-engine-alone", "files", {"docs/assets/images/passwd.png": Symlink("/etc/passwd")}, "a symbolic link",
+      line=1, engine=True),
     # --- published harmlessly: shown as text, never run ----------------------------------
     A("code-span-script", "harmless", {EN: append("Type `<script>" + js("code-span") + "</script>` to see nothing.")},
       pages=("en/strategy/",)),
@@ -446,7 +466,8 @@ def test_the_engine_refuses_it_without_the_pre_pass(attack, refused_results):
     errors = [line for line in engine.stderr.splitlines() if line.startswith("ERROR")]
     assert engine.returncode != 0, f"{attack.id}: MkDocs built it"
     assert "Traceback" not in engine.stderr, engine.stderr[-2000:]
-    assert errors and "docs/en/strategy.md:" in errors[0], errors
+    where = attack.where or next(iter(attack.edits))
+    assert errors and f"{where}:" in errors[0], errors
     # MkDocs alone writes pages as it goes (python -m tools build stages them); the
     # attacked page itself is never written.
     assert not (refused_results[attack.id]["tree"] / "engine-out" / "en" / "strategy" / "index.html").exists()
@@ -455,7 +476,10 @@ def test_the_engine_refuses_it_without_the_pre_pass(attack, refused_results):
 
 def test_the_sandbox_blocks_python_internals_if_the_allowlist_had_a_hole():
     """Defence in depth: the environment mkdocs-macros renders with after
-    macros/__init__.py swapped it refuses attribute access to internals."""
+    macros/__init__.py swapped it can call the guide's macros and nothing
+    else, even with mkdocs-macros' whole context (config, page, …) passed in."""
+    from types import SimpleNamespace
+
     from jinja2 import Environment
     from jinja2.exceptions import SecurityError, UndefinedError
 
@@ -466,12 +490,19 @@ def test_the_sandbox_blocks_python_internals_if_the_allowlist_had_a_hole():
         env = property(lambda self: self._env)
 
     plugin = Plugin()
-    plugin._env, plugin.macros = Environment(), {f.__name__: f for f in boxes.MACROS}
+    plugin._env = Environment()
+    plugin.macros = {f.__name__: (lambda *args, _name=f.__name__: f"{_name}{args}") for f in boxes.MACROS}
     macros._sandbox(plugin)
-    for source in ("{{ cycler.__init__.__globals__ }}", "{{ chapter_ref.__globals__ }}",
-                   "{{ ''.__class__.__mro__ }}", "{{ lipsum }}"):
+    unsandboxed = Environment()
+    context = {"config": SimpleNamespace(theme=SimpleNamespace(get_env=lambda: unsandboxed), site_url="x"),
+               "environment": {"system": "Linux"}, "page": SimpleNamespace(title="t")}
+    assert plugin.env.from_string("{{ chapter_ref(3) }}").render(**context) == "chapter_ref(3,)"
+    for source in ("{{ cycler.__init__.__globals__ }}", "{{ chapter_ref.__globals__ }}", "{{ ''.__class__ }}",
+                   "{{ lipsum }}", "{{ config.site_url }}", "{{ environment }}",
+                   "{{ config.theme.get_env().from_string('{{ 7 * 7 }}').render() }}",
+                   "{{ chapter_ref(3).upper() }}", "{{ range(3) }}"):
         with pytest.raises((SecurityError, UndefinedError)):
-            plugin.env.from_string(source).render()
+            plugin.env.from_string(source).render(**context)
 
 
 # --- harmless: one build, read online, offline and in print ---------------------------

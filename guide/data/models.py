@@ -262,7 +262,9 @@ class QuestionsFile(Strict):
 
 # --- glossary.yml ----------------------------------------------------------
 
-Abbreviation = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z][A-Za-z/&.]*[A-Za-z]$")]
+# An acronym (NLC, P/CVE, OSCE): capitals, with / & . between them; never an
+# ordinary word (every "The" on every page would get the term's tooltip).
+Abbreviation = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z][A-Z/&.]*[A-Z]$", max_length=12)]
 
 
 class Term(Strict):

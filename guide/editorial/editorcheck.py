@@ -119,6 +119,51 @@ def _prose(lines: list[str]) -> list[str]:
     return text.split("\n")
 
 
+# --- characters ----------------------------------------------------------------------
+
+# Invisible characters a page may hold: the joiners of Arabic and Persian spelling
+# and the direction marks; never overrides or isolates (U+202A-202E,
+# U+2066-2069), which make text read differently from what reviewers saw.
+_ALLOWED_FORMAT = {"\u200c", "\u200d", "\u200e", "\u200f", "\u061c"}
+
+
+def text_characters(lines: list[str], rel: str) -> None:
+    import unicodedata
+
+    for number, line in enumerate(lines, 1):
+        for char in line:
+            category = unicodedata.category(char)
+            if char == "\t":
+                continue
+            if category in ("Cc", "Cs", "Co", "Cn") or (category == "Cf" and char not in _ALLOWED_FORMAT) \
+                    or char in "\u2028\u2029":
+                raise EditorError(f"{rel}:{number}: invisible or control character U+{ord(char):04X} in the text: "
+                                  f"delete it (direction overrides and zero-width characters hide what a page says)")
+
+
+def engine_problem(path: Path, rel: str, body: str, macros: dict) -> str | None:
+    """What the engine itself checks on a page it is about to render, whether
+    or not the pre-pass ran: the file's front matter, its characters, and the
+    template code of exactly the text it renders."""
+    try:
+        text = yamlinput.decode(Path(path).read_bytes(), rel)
+    except (OSError, yamlinput.YAMLInputError) as error:
+        return short_message(str(error))
+    lines = text.replace("\r\n", "\n").split("\n")
+    try:
+        check_front_matter(Path(path), lines, rel, "")
+        text_characters(lines, rel)
+    except EditorError as error:
+        return short_message(str(error))
+    offset = text.find(body) if body and body in text else -1
+    first_line = text.count("\n", 0, offset) + 1 if offset >= 0 else 1
+    try:
+        macrocalls.calls(body, rel, macros, first_line=first_line)
+    except macrocalls.MacroCallError as error:
+        return short_message(str(error))
+    return None
+
+
 # --- front matter ------------------------------------------------------------------
 
 def check_front_matter(path: Path, lines: list[str], rel: str, lang: str) -> dict:
@@ -376,6 +421,7 @@ def check_page(path: Path, root: Path, data, docs_dir: Path) -> None:
             raise EditorError(f"{rel}:{number}: a line of {len(line):,} characters (at most {MAX_LINE:,}): "
                               f"break it into shorter lines")
     check_front_matter(path, lines, rel, lang)
+    text_characters(lines, rel)
     start = front_matter_end(lines)
     # mkdocs-macros renders the whole body as Jinja, code included; the front
     # matter holds no template syntax either (its text model refuses braces),

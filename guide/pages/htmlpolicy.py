@@ -58,6 +58,7 @@ _CLASS = re.compile(r"^(?:guide-[a-z0-9_-]+|admonition(?:-title)?|headerlink|foo
                     r"example|quote|[a-z]{1,2}[0-9]?)$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 _TOKEN = re.compile(r"^[\w./:-]{0,100}$")
+_DATA_FILE = re.compile(r"^data/[a-z]+\.yml$")
 _IMAGE_SRC = re.compile(r"^(?:\.\./)*assets/images/[A-Za-z0-9][A-Za-z0-9._-]*$")
 _HOST = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?:\.(?!-)[a-z0-9-]{1,63})+$")
 _VALUES = {
@@ -108,6 +109,13 @@ def url_problem(value: str, resource: bool) -> str | None:
 
 
 def _attribute_ok(tag: str, name: str, value: str) -> bool:
+    # No < or > in any value: the published HTML then holds them only as tags,
+    # so the page rewriters after this check (guide/pages/langparts.py, …)
+    # cannot mistake an attribute's text for markup.
+    if "<" in value or ">" in value:
+        return False
+    if name == "data-source-file":
+        return bool(_DATA_FILE.match(value))
     if name == "id":
         return bool(_ID.match(value))
     if name == "class":
@@ -125,6 +133,10 @@ def _attribute_ok(tag: str, name: str, value: str) -> bool:
     if (name.startswith("data-") and name != "data-label") or name == "aria-labelledby":
         return bool(_TOKEN.match(value))
     return True  # free text: title, alt, aria-label, data-label (attribute values are text)
+
+
+def is_data_file(value: str) -> bool:
+    return bool(_DATA_FILE.match(value))
 
 
 def _filter(tag: str, name: str, value: str) -> str | None:
@@ -254,6 +266,10 @@ def message(finding: Finding) -> str:
         hint = "ids are letters, digits, - _ : . and never start with __"
     elif name == "class":
         hint = "classes are the guide's own (guide-…) and Markdown's"
+    elif "<" in value or ">" in value:
+        hint = "no < or > inside an attribute's value"
+    elif name in ATTRIBUTES.get(finding.tag, ATTRIBUTES["*"]):
+        hint = f"not a value {name}= may have here" + (" (it names a box's data file)" if name == "data-source-file" else "")
     else:
         hint = "the guide's pages do not use this attribute"
     return f"{text} (HTML allowlist: {hint})"
