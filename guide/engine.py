@@ -105,6 +105,9 @@ def build_site(site_dir: Path, config: str = "mkdocs.yml", env: dict | None = No
     if problem:
         return subprocess.CompletedProcess([], 1, "", f"ERROR    -  {problem}\n")
     command = engine_command(["build", "--strict", "--clean", "--config-file", str(ROOT / config)], engine, env)
+    if Path(site_dir).is_symlink():  # replacing it would delete whatever it points to
+        return subprocess.CompletedProcess([], 1, "", f"ERROR    -  {site_dir.name}:1: the output folder is a symbolic "
+                                                      f"link: remove it (the build replaces the folder)\n")
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))

@@ -142,8 +142,10 @@ ATTACKS: list[Attack] = [
       "'config' between {{ }} is not a macro call", marker="config.extra"),
     A("keyword-expression", "template", {EN: append('{{ mandates_table(region=cycler.__init__) }}')},
       "argument region= must be quoted", marker="region=cycler"),
-    A("huge-argument", "template", {EN: append('{{ case_box("' + "a" * 300_000 + '") }}')},
+    A("huge-argument", "template", {EN: append('{{ case_box("' + "a" * 4_000 + '") }}')},
       "is not an id", marker='{{ case_box("aaaa'),
+    A("huge-line", "template", {EN: append('{{ case_box("' + "a" * 300_000 + '") }}')},
+      "a line of 300,018 characters", marker='{{ case_box("aaaa'),
     A("jinja-comment", "template", {EN: append("{# hidden #}")}, "'{#' in the text", marker="{# hidden"),
     A("code-fence-template", "template", {EN: append(
         "```\n{{ cycler.__init__.__globals__.os.system('" + shell("code-fence-template") + "') }}\n```")},
@@ -323,6 +325,10 @@ ATTACKS: list[Attack] = [
       "the character '<' is not allowed", marker="title:", engine=True),
     A("symlink-engine-alone", "files", {"docs/assets/images/passwd.png": Symlink("/etc/passwd")}, "a symbolic link",
       line=1, engine=True),
+    A("yaml-merge-key", "yaml", {CASES: replace("    source: seed-ch3\n", "    <<: {year: 2001}\n    source: seed-ch3\n")},
+      "merge key", where=CASES, marker="<<:"),
+    A("hundreds-of-macro-calls", "template", {EN: append("{{chapter_ref(3)}}" * 250 + "\n\n" + "{{chapter_ref(4)}}" * 250)},
+      "more than 300 macro calls", marker="{{chapter_ref(4)}}{{chapter_ref(4)}}"),
     # --- published harmlessly: shown as text, never run ----------------------------------
     A("code-span-script", "harmless", {EN: append("Type `<script>" + js("code-span") + "</script>` to see nothing.")},
       pages=("en/strategy/",)),

@@ -100,7 +100,8 @@ def test_a_script_file_must_be_reviewed():
     policy = directives(csp.policy([], site_url=site, scripts=["assets/javascripts/language-switch.js"],
                                    workers=[csp.GUIDE_WORKER]))
     assert policy["script-src"] == [site + "assets/javascripts/language-switch.js",
-                                    site + "assets/javascripts/search-counts.js"]
+                                    site + "assets/javascripts/search-counts.js",
+                                    site + "assets/javascripts/guide-offline/save.js"]
     assert policy["worker-src"] == [site + csp.GUIDE_WORKER]
     with pytest.raises(csp.CSPError, match="not an http"):
         csp.policy([], site_url="")

@@ -113,6 +113,9 @@ def _reject_duplicate_keys(node: yaml.Node, name: str, first_line: int) -> None:
         if isinstance(current, yaml.MappingNode):
             seen: dict[str, int] = {}
             for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag == "tag:yaml.org,2002:merge":
+                    raise YAMLInputError(f"{name}:{key.start_mark.line + first_line}: the YAML merge key << is not "
+                                         f"allowed: write each value out in full")
                 if isinstance(key, yaml.ScalarNode):
                     line = key.start_mark.line + first_line
                     if key.value in seen:

@@ -61,7 +61,7 @@ _OFFSITE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 # on the checks' time.
 MAX_LINE = 5_000
 # Messages quote editor text: cut so that one line stays one short line.
-MAX_MESSAGE = 400
+MAX_MESSAGE = 360  # with the "ERROR    -  " in front, under 400
 
 
 def short_message(message: str) -> str:
@@ -398,7 +398,7 @@ def check_macros(text_lines: list[str], rel: str, data, src_uri: str, docs_dir: 
         found = macrocalls.calls("\n".join(text_lines), rel, known)
     except macrocalls.MacroCallError as error:
         raise EditorError(str(error)) from None
-    for call in found:
+    for call in {(c.name, c.args, tuple(sorted(c.kwargs.items()))): c for c in reversed(found)}.values():
         try:
             known[call.name](data, PageInfo(src_uri=src_uri, docs_dir=docs_dir), *call.args, **call.kwargs)
         except MacroError as error:

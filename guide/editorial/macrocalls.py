@@ -28,6 +28,7 @@ BRACES_HINT = "to show braces as text write &#123; and &#125; (HTML character re
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID = 64
 MAX_NUMBER = 99
+MAX_CALLS = 300  # the longest page has about 40
 # Tokens that open anything but an expression: statements, comments, raw blocks.
 _OPENERS = {"block_begin": "{%", "raw_begin": "{% raw %}", "comment_begin": "{#",
             "linestatement_begin": "#", "linecomment_begin": "##"}
@@ -103,6 +104,7 @@ def calls(text: str, rel: str, macros: dict[str, Callable], first_line: int = 1)
         raise MacroCallError(f"{where(lineno)}: macro syntax error: {_short(error.message or '', 80)}; {hint}") from None
 
     found: list[MacroCall] = []
+    calls_seen = 0
     for output in tree.body:
         if not isinstance(output, nodes.Output):  # statements were refused by the lexer pass
             raise MacroCallError(f"{where(output.lineno)}: only macro calls such as {{{{ chapter_ref(3) }}}} are "
@@ -110,6 +112,10 @@ def calls(text: str, rel: str, macros: dict[str, Callable], first_line: int = 1)
         for node in output.nodes:
             if isinstance(node, nodes.TemplateData):
                 continue
+            calls_seen += 1
+            if calls_seen > MAX_CALLS:
+                raise MacroCallError(f"{where(node.lineno)}: more than {MAX_CALLS} macro calls in one page: "
+                                     f"split the page")
             found.append(_call(node, where, macros, known))
     return found
 

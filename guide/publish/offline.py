@@ -131,6 +131,15 @@ def prune(site_dir: Path, search_langs: list[str]) -> int:
     # into the pages at build time; nothing loads the file).
     for path in list((site_dir / "partials").rglob("*.js")) if (site_dir / "partials").is_dir() else []:
         drop(path)
+    # Save-for-offline (service worker, its lists and fallback pages, web app
+    # manifests) serves the web site only: the archive is already offline.
+    for path in [site_dir / "sw.js", *site_dir.rglob("manifest.webmanifest")]:
+        if path.is_file():
+            drop(path)
+    for folder in (site_dir / "offline", site_dir / "assets" / "javascripts" / "guide-offline"):
+        for path in list(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                drop(path)
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         for path in list(site_dir.rglob(name)):
             drop(path)
