@@ -478,7 +478,8 @@ def check_tree(root: Path = ROOT, data_dir: Path | None = None) -> None:
         files.check(root)
     except files.FileError as error:
         raise EditorError(str(error)) from None
-    data = load_all(data_dir)
+    # Another tree's own data (a copy under test), unless GUIDE_DATA_DIR points elsewhere.
+    data = load_all(data_dir or (None if Path(root).resolve() == ROOT else Path(root) / "data"))
     docs_dir = root / "docs"
     missing_pages(docs_dir, root)
     check_nav(root, docs_dir)
