@@ -119,3 +119,26 @@ def test_the_opened_result_marks_the_words_on_its_page(browser, server_url, lang
         page.wait_for_timeout(300)
         marked = page.eval_on_selector_all("article mark[data-md-highlight]", "els => els.map(e => e.textContent)")
         assert marked, f"{target['href']}: nothing marked on the page"
+
+
+@pytest.mark.parametrize("lang, query", [
+    ("en", "trusted partners"),
+    ("en", "polarisation"),
+    ("ar", "المدينة"),
+    ("ar", "الاستقطاب المجتمعي"),
+])
+def test_every_result_link_carries_the_words(browser, server_url, lang, query):
+    """Each result's links, the page's as well as its sections', carry the
+    words to mark (?h=): a page that only its sections matched got an empty
+    ?h= and the opened page marked nothing (issue 19)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    with searched(browser, server_url, lang, query) as (page, _, _):
+        links = page.eval_on_selector_all("a.md-search-result__link", "els => els.map(e => e.href)")
+        assert len({h.split("#")[0].split("?")[0] for h in links}) >= 3, links
+        empty = [h for h in links if not parse_qs(urlsplit(h).query).get("h", [""])[0].strip()]
+        assert not empty, f"{len(empty)} of {len(links)} links mark nothing: {empty[:3]}"
+        # The page link of a later group opens a page with the words marked.
+        later = [h for h in links if "#" not in h][1]
+        page.goto(later, wait_until="networkidle")
+        page.wait_for_function("() => document.querySelector('article mark[data-md-highlight]')", timeout=5000)

@@ -590,6 +590,26 @@
     return item;
   }
 
+  // A page entry that only stands in its group as the heading (its sections
+  // matched, not the page): its link gets its sections' words, so the page it
+  // opens marks them (Material builds every link's ?h= from its own entry's
+  // terms; an empty one marked nothing), and its "Missing" line the words no
+  // section has.
+  function pageTerms(group, list) {
+    group.forEach(function (entry) {
+      if (!entry.heading) return;
+      delete entry.heading;
+      group.forEach(function (other) {
+        if (other === entry) return;
+        Object.keys(other.terms).forEach(function (t) { if (other.terms[t]) entry.terms[t] = true; });
+      });
+      list.forEach(function (w) {
+        var missing = group.every(function (other) { return other === entry || other.terms[w.typed] === false; });
+        if (missing && !(w.typed in entry.terms)) entry.terms[w.typed] = false;
+      });
+    });
+  }
+
   var TEASED = 5;
 
   // The text files of an item's pieces (an entry's pieces are numbered from
@@ -623,7 +643,7 @@
         var page = pageOf(group[0].location);
         if (group.some(function (i) { return i.location === page; })) return;
         for (var d = 0; d < meta.docs.length; d++) {
-          if (meta.docs[d][0] === page) { group.push(item(d, 0, null)); break; }
+          if (meta.docs[d][0] === page) { var head = item(d, 0, null); head.heading = true; group.push(head); break; }
         }
       });
       // Material gives each group a teaser for its best sections (those
@@ -646,7 +666,10 @@
       return load(need)
         .then(function () {
           shown.forEach(function (i) { i.teased = true; });
-          groups.forEach(function (group) { group.forEach(function (i) { finish(i, list); }); });
+          groups.forEach(function (group) {
+            group.forEach(function (i) { finish(i, list); });
+            pageTerms(group, list);
+          });
           return { items: groups };
         });
     });
