@@ -33,6 +33,7 @@
   var ROOT = T.root;
   var ARABIC = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
   var MARKS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]/g;
+  var ACRONYM = /(?<![A-Za-z0-9])[A-Z]{1,6}(?:[\/.][A-Z]{1,6})+(?![A-Za-z0-9])/;
   var EDGES = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}%]+$|(?<!\p{N})%+$/gu;
   function set(list) { var s = Object.create(null); list.forEach(function (w) { s[w] = true; }); return s; }
   var STOP_AR = set(T.stopAr), STOP_EN = set(T.stopEn);
@@ -83,15 +84,25 @@
   function taMarbutaStem(word) {
     for (var i = 0; i < T.pronouns.length; i++) {
       var s = T.pronouns[i], rest = word.slice(0, -s.length);
-      if (word.slice(-s.length) !== s || rest.length < 4 || rest.slice(-1) !== "\u062A") continue;
+      if (word.slice(-s.length) !== s || rest.length < 3 || rest.slice(-1) !== "\u062A") continue;
       if (rest.slice(-2, -1) === "\u0627") return "";
       return stemArabic(rest.slice(0, -1) + "\u0647");
     }
     return "";
   }
+  // فُعَلاء → فعيل: خبراء → خبير (the root √خبر is shared by many words).
+  function brokenSingular(stem) {
+    if (stem.length === 5 && stem.slice(-2) === "\u0627\u0621" && stem.charAt(0) !== "\u0627" &&
+        "\u0627\u0648\u064A".indexOf(stem.charAt(2)) < 0)
+      return stemArabic(stem.slice(0, 2) + "\u064A" + stem.charAt(2));
+    return "";
+  }
   function stemsArabic(word) {
-    var stem = stemArabic(word), other = taMarbutaStem(word);
-    return other && other !== stem ? [stem, other] : [stem];
+    var stems = [stemArabic(word)];
+    [taMarbutaStem(word), brokenSingular(stems[0])].forEach(function (other) {
+      if (other && stems.indexOf(other) < 0) stems.push(other);
+    });
+    return stems;
   }
   function dropInnerVowel(w) {
     if (w.length <= 3) return w;
@@ -496,7 +507,18 @@
       if (!m[0].length) separator.lastIndex++;
     }
     word(text.length);
-    return found;
+    // An acronym typed plainly (PCVE) meets the page's P/CVE as a whole.
+    var acronym = new RegExp(ACRONYM.source, "g");
+    while ((m = acronym.exec(text))) {
+      var start = m.index, end = start + m[0].length;
+      if (found.some(function (r) { return r[0] < end && r[1] > start; })) continue;
+      var keys = keysOf(m[0].replace(/[\/.]/g, "").toLowerCase());
+      list.forEach(function (w, i) {
+        var s = strength(w, keys);
+        if (s) found.push([start, end, i, s]);
+      });
+    }
+    return found.sort(function (a, b) { return a[0] - b[0]; });
   }
 
   // Ranges to mark: for each query word, its own forms where the texts have
