@@ -358,3 +358,14 @@ def test_plurals_of_the_pattern_fuala_meet_their_singular(analyser, word, typed)
     assert set(keys) & set(typed_keys), f"{typed!r} -> {typed_keys}, {word!r} indexed as {keys}"
     # Other five-letter words ending in اء are left alone.
     assert analyser.evaluate("w => guideAnalysis.queryKeys(w)", "الأعداء") == ["اعداء"]
+
+
+@pytest.mark.parametrize("word, typed", [("modelling", "modeling"), ("labelled", "labeling"), ("travellers", "traveling"),
+                                         ("fuelled", "fueled"), ("counselling", "counseling"), ("tell", "telling"),
+                                         ("spelling", "spell")])
+def test_single_and_double_l_spellings_meet(analyser, word, typed):
+    """American single-l forms meet British double-l ones; a one-syllable word
+    keeps its ll (telling is tell, not «tel»)."""
+    keys = analyser.evaluate("w => guideAnalysis.indexKeys(w)", word)
+    key = analyser.evaluate("w => guideAnalysis.queryKey(w)", typed)
+    assert key in keys, f"{typed!r} -> {key!r}, {word!r} indexed as {keys}"

@@ -271,7 +271,8 @@ _ENGLISH_RULES = [
     (re.compile(r"ys(e|es|ed|ing)$"), r"yz\1"),
     (re.compile(r"^([a-z]{3,})our(s|ed|ing|hood|hoods|able|ite|ites)?$"), r"\1or\2"),
     (re.compile(r"^([a-z]{2,}[tb])re(s|d)?$"), r"\1er\2"),
-    (re.compile(r"ell(ing|ed|er|ers|or|ors)$"), r"el\1"),
+    # counselling/counseling, modelled/modeled; not a one-syllable word (telling, spelling: tell, spell).
+    (re.compile(r"^([a-z]*[aeiou][a-z]*)ell(ing|ed|er|ers|or|ors)$"), r"\1el\2"),
 ]
 
 

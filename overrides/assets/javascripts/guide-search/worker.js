@@ -165,7 +165,7 @@
     [/ys(e|es|ed|ing)$/, "yz$1"],
     [/^([a-z]{3,})our(s|ed|ing|hood|hoods|able|ite|ites)?$/, "$1or$2"],
     [/^([a-z]{2,}[tb])re(s|d)?$/, "$1er$2"],
-    [/ell(ing|ed|er|ers|or|ors)$/, "el$1"]
+    [/^([a-z]*[aeiou][a-z]*)ell(ing|ed|er|ers|or|ors)$/, "$1el$2"]
   ];
   function canonicalEnglish(word) {
     var w = word.toLowerCase().normalize("NFD").replace(/[\u0300-\u036F]/g, "")
