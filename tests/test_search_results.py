@@ -142,3 +142,15 @@ def test_every_result_link_carries_the_words(browser, server_url, lang, query):
         later = [h for h in links if "#" not in h][1]
         page.goto(later, wait_until="networkidle")
         page.wait_for_function("() => document.querySelector('article mark[data-md-highlight]')", timeout=5000)
+
+
+def test_straight_and_curly_apostrophes_find_each_other(browser, server_url):
+    """English pages show city’s (the build curls quotes); a reader types
+    city's or city’s, and finds the same pages, with the word marked."""
+    found = {}
+    for query in ("city's mandate", "city\u2019s mandate"):
+        with searched(browser, server_url, "en", query) as (page, hrefs, _):
+            found[query] = [h.split("?")[0] for h in hrefs]
+            marks = [m for r in _results(page) for m in r["marks"]]
+            assert any("\u2019" in m for m in marks), marks
+    assert found["city's mandate"] and found["city's mandate"] == found["city\u2019s mandate"], found
