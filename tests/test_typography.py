@@ -109,3 +109,18 @@ def test_search_teasers_are_big_enough_on_a_phone(phone, server_url, lang, query
       meta: parseFloat(getComputedStyle(document.querySelector('.md-search-result__meta')).fontSize)})""")
     assert sizes["teaser"] and min(sizes["teaser"]) >= READING_MIN - 0.05, sizes
     assert sizes["meta"] >= LABEL_MIN - 0.05, sizes
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("slug", ["strategy", "cases", "glossary"])
+def test_card_labels_have_one_style(phone, server_url, lang, slug):
+    """Every field name of a phone card ends with a colon, the last one (on a
+    line of its own) too (issue 19: "Region:", "Type of mandate:", "In brief")."""
+    phone.goto(server_url + page_path(lang, slug), wait_until="networkidle")
+    labels = phone.evaluate("""() => [...document.querySelectorAll('article table[data-cards] td[data-label]')]
+      .filter(td => td.getBoundingClientRect().height > 0)
+      .map(td => [td.dataset.label, getComputedStyle(td, '::before').content])""")
+    assert labels, f"{lang}/{slug}: no cards"
+    shown = {content for _, content in labels}
+    wrong = sorted({f"{label} -> {content}" for label, content in labels if content != f'"{label}:"'})
+    assert not wrong, f"{lang}/{slug}: labels not in the one style (name and colon): {wrong}; all: {sorted(shown)}"
