@@ -124,3 +124,131 @@ def test_card_labels_have_one_style(phone, server_url, lang, slug):
     shown = {content for _, content in labels}
     wrong = sorted({f"{label} -> {content}" for label, content in labels if content != f'"{label}:"'})
     assert not wrong, f"{lang}/{slug}: labels not in the one style (name and colon): {wrong}; all: {sorted(shown)}"
+
+
+# --- Mixed-direction phrases ---------------------------------------------------
+
+# Lines a piece of text is drawn on: the distinct tops of its range's boxes.
+LINES_JS = """
+window.__lines = (node, start, end) => {
+  const r = document.createRange();
+  if (node.nodeType === 3) { r.setStart(node, start || 0); r.setEnd(node, end === undefined ? node.length : end); }
+  else r.selectNodeContents(node);
+  const rects = [...r.getClientRects()].filter(b => b.width > 0.5);
+  // Boxes of one line overlap vertically (a space drawn in another font has
+  // another top and height); boxes of two lines do not.
+  const lines = [];
+  for (const b of rects) {
+    const same = lines.find(l => Math.min(l.bottom, b.bottom) - Math.max(l.top, b.top) > 0.5 * Math.min(l.bottom - l.top, b.height));
+    if (same) { same.top = Math.min(same.top, b.top); same.bottom = Math.max(same.bottom, b.bottom); }
+    else lines.push({top: b.top, bottom: b.bottom});
+  }
+  return {lines: lines.length, width: rects.reduce((s, b) => s + b.width, 0),
+          rects: rects.map(b => [b.left, b.right, (b.top + b.bottom) / 2])};
+};
+"""
+
+# Foreign runs that fit a line but are drawn on two or more: [[text, lines, width, room]].
+SPLIT_RUNS = """(selector) => {
+  const out = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (!el.getBoundingClientRect().height) continue;
+    const block = el.closest('p, li, dd, dt, td, th, h1, h2, h3, h4, caption') || el.parentElement;
+    const cs = getComputedStyle(block);
+    const room = block.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    const m = window.__lines(el);
+    if (m.lines > 1 && m.width < room - 8) out.push([el.textContent.trim(), m.lines, Math.round(m.width), Math.round(room)]);
+  }
+  return out;
+}"""
+
+# Brackets of isolated Latin runs in Arabic text: each beside its word, on its
+# line, in the run's order: [[problem, run]].
+BRACKETS = """() => {
+  const out = [];
+  const article = document.querySelector('article.md-content__inner');
+  for (const span of article.querySelectorAll('[lang="en"]')) {
+    const text = span.textContent;
+    if (!span.getBoundingClientRect().height || !/^\\(.*\\)$/.test(text)) continue;
+    const walker = document.createTreeWalker(span, NodeFilter.SHOW_TEXT);
+    const nodes = []; for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+    const chars = nodes.flatMap(n => [...n.nodeValue].map((_, i) => [n, i]));  // (text node, offset) of each character
+    const box = k => window.__lines(chars[k][0], chars[k][1], chars[k][1] + 1).rects[0];
+    const open = box(0), afterOpen = box(1), close = box(chars.length - 1), beforeClose = box(chars.length - 2);
+    if (!open || !afterOpen || !close || !beforeClose) { out.push(['not measured', text]); continue; }
+    if (Math.abs(open[2] - afterOpen[2]) > 6 || Math.abs(open[1] - afterOpen[0]) > 2) out.push(['( apart from its word', text]);
+    if (Math.abs(close[2] - beforeClose[2]) > 6 || Math.abs(beforeClose[1] - close[0]) > 2) out.push([') apart from its word', text]);
+  }
+  // A bracket left outside an isolated run (the old markup: «(<span>Shared Endeavour Fund</span>)»).
+  for (const span of article.querySelectorAll('span[lang="en"]')) {
+    const before = span.previousSibling, after = span.nextSibling;
+    if (before && before.nodeType === 3 && /\\($/.test(before.nodeValue) && after && after.nodeType === 3 && /^\\)/.test(after.nodeValue))
+      out.push(['brackets outside the isolated run', span.textContent]);
+  }
+  return out;
+}"""
+
+
+@pytest.fixture
+def narrow(browser, request):
+    width = request.param
+    context = browser.new_context(viewport={"width": width, "height": 800}, device_scale_factor=1)
+    context.add_init_script(LINES_JS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("narrow", [390, 320], indirect=True)
+@pytest.mark.parametrize("slug", ["glossary", "strategy", "cases", "introduction"])
+def test_arabic_pages_keep_english_phrases_whole(narrow, server_url, slug):
+    """On Arabic pages an English phrase that fits a line is drawn on one
+    («… ASD — Alliance» / "for Securing Democracy" on the glossary), two-word
+    chapter links too (الفصل | الأول), and brackets sit beside their words in
+    the run's order ("Shared)" / "(Endeavour Fund" on the case cards)."""
+    narrow.goto(server_url + page_path("ar", slug), wait_until="networkidle")
+    narrow.evaluate("document.fonts.ready.then(() => true)")
+    split = narrow.evaluate(SPLIT_RUNS, "article [lang='en'], article a.guide-chapter-ref, article .guide-glossary__other")
+    assert not split, f"ar/{slug}: phrases split although they fit a line: {split[:5]}"
+    brackets = narrow.evaluate(BRACKETS)
+    assert not brackets, f"ar/{slug}: {brackets[:5]}"
+
+
+@pytest.mark.parametrize("narrow", [390, 320], indirect=True)
+def test_english_glossary_keeps_arabic_terms_whole(narrow, server_url):
+    narrow.goto(server_url + page_path("en", "glossary"), wait_until="networkidle")
+    split = narrow.evaluate(SPLIT_RUNS, "article [lang='ar'], article a.guide-chapter-ref")
+    assert not split, f"en/glossary: Arabic terms split although they fit a line: {split[:5]}"
+
+
+def _drawn_in(page, selector: str) -> dict[str, int]:
+    """The fonts Chromium drew an element's text with (DevTools' "Rendered
+    Fonts"), with their glyph counts."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return {f["familyName"]: f["glyphCount"] for f in fonts}
+
+
+def test_arabic_in_english_pages_is_naskh_at_the_arabic_size(phone, server_url):
+    """«العربية» in the English language menu and the glossary's Arabic terms
+    are drawn in the site's Naskh, larger than the Latin around them (Naskh
+    reads smaller at one size), not in the phone's own font."""
+    phone.goto(server_url + page_path("en", "glossary"), wait_until="networkidle")
+    phone.click(".md-select > button")  # opens the menu (focus-within)
+    phone.wait_for_timeout(400)
+    phone.evaluate("document.fonts.ready.then(() => true)")
+    menu = 'html[lang="en"] .md-select__link[hreflang="ar"]'
+    assert _drawn_in(phone, menu) == {"Noto Naskh Arabic": len("العربية")}
+    sizes = phone.evaluate("""() => [...document.querySelectorAll('.md-select__link')].map(a => parseFloat(getComputedStyle(a).fontSize))""")
+    assert sizes[0] >= 1.1 * sizes[1], sizes  # العربية, English
+    term = "article .guide-glossary__other[lang='ar']"
+    letters = phone.evaluate(f"""() => document.querySelector("{term}").textContent.replace(/[^\\u0600-\\u06FF]/g, '').length""")
+    drawn = _drawn_in(phone, term)  # the spaces may come from Noto Sans
+    assert drawn.get("Noto Naskh Arabic", 0) >= letters and set(drawn) <= {"Noto Naskh Arabic", "Noto Sans"}, drawn
+    ratio = phone.evaluate(f"""() => {{ const el = document.querySelector("{term}");
+      return parseFloat(getComputedStyle(el).fontSize) / parseFloat(getComputedStyle(el.parentElement).fontSize); }}""")
+    assert ratio >= 1.1, ratio
