@@ -252,3 +252,53 @@ def test_arabic_in_english_pages_is_naskh_at_the_arabic_size(phone, server_url):
     ratio = phone.evaluate(f"""() => {{ const el = document.querySelector("{term}");
       return parseFloat(getComputedStyle(el).fontSize) / parseFloat(getComputedStyle(el.parentElement).fontSize); }}""")
     assert ratio >= 1.1, ratio
+
+
+# --- The header's title and heading weights ---------------------------------------
+
+# Each header topic: its text, and how much of it is drawn inside the topic's
+# box: [[text, shown prefix]], for those cut inside a word.
+HEADER_CUT = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.md-header__topic > .md-ellipsis')) {
+    const node = [...el.childNodes].find(n => n.nodeType === 3 && n.nodeValue.trim());
+    if (!node) continue;
+    const box = el.getBoundingClientRect(), text = node.nodeValue, r = document.createRange();
+    let shown = 0;
+    for (let i = 0; i < text.length; i++) {
+      r.setStart(node, i); r.setEnd(node, i + 1);
+      const b = r.getBoundingClientRect();
+      if (!b.width) { if (shown === i) shown = i + 1; continue; }
+      const inside = b.left >= box.left - 1 && b.right <= box.right + 1 && b.top >= box.top - 1 && b.bottom <= box.bottom + 1;
+      if (!inside) break;
+      shown = i + 1;
+    }
+    const head = text.slice(0, shown);
+    const cut = shown < text.trim().length + (text.length - text.trimStart().length) && !/\\s$/.test(head) && !/^\\s/.test(text.slice(shown));
+    if (cut || !head.trim()) out.push([text.trim(), head.trim()]);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("narrow", [390, 320], indirect=True)
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("slug", ["index", "sensitive-issues"])
+def test_header_title_is_cut_at_a_word(narrow, server_url, lang, slug):
+    """The header shows whole words of the guide's name (and of the page's
+    title, once scrolled), never a word cut short («الكراهي…»)."""
+    narrow.goto(server_url + page_path(lang, slug), wait_until="networkidle")
+    narrow.evaluate("document.fonts.ready.then(() => true)")
+    cut = narrow.evaluate(HEADER_CUT)
+    assert not cut, f"{lang}/{slug}: header title cut inside a word: {cut}"
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_headings_use_weights_the_fonts_have(phone, server_url, lang):
+    """Noto Sans and Noto Naskh Arabic come in 400-700 (fonts.css); a heading
+    asking for 300 gets whatever the browser substitutes."""
+    phone.goto(server_url + page_path(lang, "strategy"), wait_until="networkidle")
+    weights = phone.evaluate("""() => [...document.querySelectorAll('h1, h2, h3, h4, .md-header__topic')]
+      .map(h => [h.tagName, +getComputedStyle(h).fontWeight])""")
+    wrong = [w for w in weights if not 400 <= w[1] <= 700]
+    assert weights and not wrong, wrong
