@@ -191,7 +191,7 @@
 
   // --- the index ---------------------------------------------------------------
 
-  var base = "", version = "", meta = null, keep = null, names = null, shards = Object.create(null), pairs = Object.create(null),
+  var base = "", version = "", lang = "", meta = null, keep = null, names = null, shards = Object.create(null), pairs = Object.create(null),
     texts = Object.create(null), words = null, sections = null;
 
   // The registration calls the index files make (see guide/search/prebuilt.py).
@@ -605,7 +605,10 @@
             if (r[2] === i && forms.indexOf(form) < 0) forms.push(form);
           });
         });
-        (forms.length ? forms : [w.typed]).forEach(function (f) { item.terms[f] = true; });
+        // The word as typed, when the result shows no form of it; English
+        // pages show curly apostrophes (guide/pages/quotes.py): city's → city’s.
+        if (!forms.length) forms = lang === "en" && w.typed.indexOf("'") >= 0 ? [w.typed.replace(/'/g, "\u2019")] : [w.typed];
+        forms.forEach(function (f) { item.terms[f] = true; });
       });
     }
     delete item.doc; delete item.hits; delete item.teased; delete item.pieces;
@@ -709,6 +712,7 @@
       var data = message.data || {}, where = data.guide || {}, index = ((data.config || {}).guide || {})[where.lang];
       if (!where.root || !index) return Promise.reject(new Error("no pre-built index for this page"));
       base = where.root + "search/" + index.dir + "/";
+      lang = where.lang;
       version = index.v;
       return load(["meta.js"]).then(function () { return { type: 1 }; });
     }
