@@ -137,6 +137,8 @@ def _english_h1_id(page) -> str | None:
 def on_post_page(output, page, config):
     # Material puts dir= on <body> only; the document element should carry it too.
     output = pagemeta.set_html_dir(output, config.theme["language"])
+    # The header's titles: the part after the colon goes whole or not at all on a phone.
+    output = pagemeta.split_header_titles(output)
     # English: curly quotes in the rest of the page too (titles, navigation, interface strings).
     if config.theme["language"] == "en":
         output = quotes.curl_html(output)

@@ -154,3 +154,13 @@ def test_search_dialog_gets_the_search_box_name():
     assert '<div class="md-search" data-md-component="search" role="dialog" aria-label="بحث">' in out
     assert a11yfix.name_search_dialog(out) == out  # once only
     assert a11yfix.name_search_dialog("<p>no search</p>") == "<p>no search</p>"
+
+
+def test_header_titles_keep_what_follows_the_colon_apart():
+    from guide.pages import pagemeta
+
+    html = ('<div class="md-header__topic">\n<span class="md-ellipsis">\nA Guide for Cities: Preventing Hate\n</span>\n</div>'
+            '<div class="md-header__topic" data-md-component="header-topic">\n<span class="md-ellipsis">\nHome\n</span>\n</div>')
+    out = pagemeta.split_header_titles(html)
+    assert 'A Guide for Cities<span class="guide-header-rest">: Preventing Hate</span>' in out
+    assert "\nHome\n" in out  # no colon: unchanged

@@ -166,6 +166,7 @@ SPLIT_RUNS = """(selector) => {
 # line, in the run's order: [[problem, run]].
 BRACKETS = """() => {
   const out = [];
+  let checked = 0;
   const article = document.querySelector('article.md-content__inner');
   for (const span of article.querySelectorAll('[lang="en"]')) {
     const text = span.textContent;
@@ -175,6 +176,7 @@ BRACKETS = """() => {
     const chars = nodes.flatMap(n => [...n.nodeValue].map((_, i) => [n, i]));  // (text node, offset) of each character
     const box = k => window.__lines(chars[k][0], chars[k][1], chars[k][1] + 1).rects[0];
     const open = box(0), afterOpen = box(1), close = box(chars.length - 1), beforeClose = box(chars.length - 2);
+    checked++;
     if (!open || !afterOpen || !close || !beforeClose) { out.push(['not measured', text]); continue; }
     if (Math.abs(open[2] - afterOpen[2]) > 6 || Math.abs(open[1] - afterOpen[0]) > 2) out.push(['( apart from its word', text]);
     if (Math.abs(close[2] - beforeClose[2]) > 6 || Math.abs(beforeClose[1] - close[0]) > 2) out.push([') apart from its word', text]);
@@ -185,7 +187,7 @@ BRACKETS = """() => {
     if (before && before.nodeType === 3 && /\\($/.test(before.nodeValue) && after && after.nodeType === 3 && /^\\)/.test(after.nodeValue))
       out.push(['brackets outside the isolated run', span.textContent]);
   }
-  return out;
+  return {problems: out, checked};
 }"""
 
 
@@ -211,7 +213,9 @@ def test_arabic_pages_keep_english_phrases_whole(narrow, server_url, slug):
     split = narrow.evaluate(SPLIT_RUNS, "article [lang='en'], article a.guide-chapter-ref, article .guide-glossary__other")
     assert not split, f"ar/{slug}: phrases split although they fit a line: {split[:5]}"
     brackets = narrow.evaluate(BRACKETS)
-    assert not brackets, f"ar/{slug}: {brackets[:5]}"
+    assert not brackets["problems"], f"ar/{slug}: {brackets['problems'][:5]}"
+    if slug in ("strategy", "cases"):  # «(Shared Endeavour Fund)», «(OVPTR)» …
+        assert brackets["checked"] >= 2, brackets
 
 
 @pytest.mark.parametrize("narrow", [390, 320], indirect=True)
@@ -261,20 +265,23 @@ def test_arabic_in_english_pages_is_naskh_at_the_arabic_size(phone, server_url):
 HEADER_CUT = """() => {
   const out = [];
   for (const el of document.querySelectorAll('.md-header__topic > .md-ellipsis')) {
-    const node = [...el.childNodes].find(n => n.nodeType === 3 && n.nodeValue.trim());
-    if (!node) continue;
-    const box = el.getBoundingClientRect(), text = node.nodeValue, r = document.createRange();
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const chars = [];  // (text node, offset) of each character, in order
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) for (let i = 0; i < n.length; i++) chars.push([n, i]);
+    if (!chars.length) continue;
+    const box = el.getBoundingClientRect(), text = chars.map(([n, i]) => n.nodeValue[i]).join(''), r = document.createRange();
     let shown = 0;
     for (let i = 0; i < text.length; i++) {
-      r.setStart(node, i); r.setEnd(node, i + 1);
+      r.setStart(chars[i][0], chars[i][1]); r.setEnd(chars[i][0], chars[i][1] + 1);
       const b = r.getBoundingClientRect();
       if (!b.width) { if (shown === i) shown = i + 1; continue; }
       const inside = b.left >= box.left - 1 && b.right <= box.right + 1 && b.top >= box.top - 1 && b.bottom <= box.bottom + 1;
       if (!inside) break;
       shown = i + 1;
     }
-    const head = text.slice(0, shown);
-    const cut = shown < text.trim().length + (text.length - text.trimStart().length) && !/\\s$/.test(head) && !/^\\s/.test(text.slice(shown));
+    const head = text.slice(0, shown), rest = text.slice(shown);
+    // Inside a word: a letter (or digit, or mark) on both sides of the cut.
+    const cut = /[\\p{L}\\p{N}\\p{M}]$/u.test(head) && /^[\\p{L}\\p{N}\\p{M}]/u.test(rest);
     if (cut || !head.trim()) out.push([text.trim(), head.trim()]);
   }
   return out;
