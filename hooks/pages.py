@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from guide.editorial import editorcheck, files
-from guide.pages import a11yfix, csp, htmlpolicy, gitdates, langparts, minify, navlegend, notices, pagemeta, safelinks, tablecards
+from guide.pages import a11yfix, csp, gitdates, htmlpolicy, langparts, minify, navlegend, notices, pagemeta, quotes, safelinks, tablecards
 from guide.search import searchindex
 
 log = logging.getLogger("mkdocs.hooks.guide")
@@ -130,6 +130,9 @@ def on_page_content(html, page, config, files):
         for item in page.toc.items:
             if item.id == old:
                 item.id = _english_h1_id(page)
+    # English: curly quotes and apostrophes (here, so the search index has them too).
+    if config.theme["language"] == "en":
+        html = quotes.curl_html(html)
     return html
 
 
@@ -173,6 +176,11 @@ def _english_h1_id(page) -> str | None:
 def on_post_page(output, page, config):
     # Material puts dir= on <body> only; the document element should carry it too.
     output = pagemeta.set_html_dir(output, config.theme["language"])
+    # The header's titles: the part after the colon goes whole or not at all on a phone.
+    output = pagemeta.split_header_titles(output)
+    # English: curly quotes in the rest of the page too (titles, navigation, interface strings).
+    if config.theme["language"] == "en":
+        output = quotes.curl_html(output)
     # Language of parts: Latin runs in Arabic articles get lang="en", and the reverse.
     output = langparts.mark_language_runs(output, config.theme["language"])
     # The navigation's ⓘ marker for summary pages, explained under the navigation.

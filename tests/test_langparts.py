@@ -20,20 +20,21 @@ def page(body: str, before: str = "<header>NLC</header>") -> str:
 def test_latin_runs_in_arabic_text_get_lang_en():
     out = langparts.mark_fragment("<p>يعمل المجلس NLC مع Strong Cities Network في المدينة.</p>", "ar")
     assert '<span lang="en" dir="ltr">NLC</span>' in out
-    assert '<span lang="en" dir="ltr">Strong Cities Network</span>' in out
+    # A short phrase is kept on one line (site.css .guide-whole).
+    assert '<span lang="en" dir="ltr" class="guide-whole">Strong Cities Network</span>' in out
     assert "المدينة.</p>" in out  # sentence punctuation stays outside
 
 
 def test_acronyms_with_slash_and_names_with_diacritics_stay_whole():
     out = langparts.mark_fragment("<p>برامج P/CVE في Dąbrowa Górnicza وGdańsk</p>", "ar")
-    assert '<span lang="en" dir="ltr">P/CVE</span>' in out
-    assert '<span lang="en" dir="ltr">Dąbrowa Górnicza</span>' in out
+    assert '<span lang="en" dir="ltr" class="guide-whole">P/CVE</span>' in out
+    assert '<span lang="en" dir="ltr" class="guide-whole">Dąbrowa Górnicza</span>' in out
 
 
 def test_arabic_runs_in_english_text_get_lang_ar():
     out = langparts.mark_fragment("<p>The word <em>بلدية</em> means municipality, as in مجلس المدينة.</p>", "en")
     assert '<em><span lang="ar" dir="rtl">بلدية</span></em>' in out
-    assert '<span lang="ar" dir="rtl">مجلس المدينة</span>.' in out
+    assert '<span lang="ar" dir="rtl" class="guide-whole">مجلس المدينة</span>.' in out
     assert "municipality" in out and 'lang="en"' not in out
 
 
@@ -48,8 +49,26 @@ def test_attributes_code_scripts_and_explicit_lang_are_untouched():
 def test_entities_are_never_split():
     out = langparts.mark_fragment("<p>مثال Tom &amp; Jerry و&nbsp;&#x27;x&#39; &lt;b&gt;</p>", "ar")
     assert "&amp;" in out and "&#x27;" in out and "&lt;" in out and "&gt;" in out and "&nbsp;" in out
-    assert '<span lang="en" dir="ltr">Tom &amp; Jerry</span>' in out
+    assert '<span lang="en" dir="ltr" class="guide-whole">Tom &amp; Jerry</span>' in out
     assert "&<span" not in out and "#<span" not in out
+
+
+def test_brackets_go_into_the_run_they_enclose():
+    """«صندوق (Shared Endeavour Fund)» broke as "Shared)" / "(Endeavour Fund":
+    isolated with their words, the brackets stay beside them (issue 19)."""
+    out = langparts.mark_fragment("<p>صندوق (Shared Endeavour Fund) ومكتب (OVPTR) و(انظر NLC)</p>", "ar")
+    assert '<span lang="en" dir="ltr" class="guide-whole">(Shared Endeavour Fund)</span>' in out
+    assert '<span lang="en" dir="ltr">(OVPTR)</span>' in out
+    assert '(انظر <span lang="en" dir="ltr">NLC</span>)' in out  # a bracket around Arabic stays Arabic
+    out = langparts.mark_fragment("<p>the term (بلدية) here</p>", "en")
+    assert '<span lang="ar" dir="rtl">(بلدية)</span>' in out
+
+
+def test_only_short_phrases_are_kept_whole():
+    """A long run wraps between its words; a single word needs no rule."""
+    long = "Institute for Strategic Dialogue and partners"
+    out = langparts.mark_fragment(f"<p>قال {long} إن NLC</p>", "ar")
+    assert f'<span lang="en" dir="ltr">{long}</span>' in out and '<span lang="en" dir="ltr">NLC</span>' in out
 
 
 def test_only_the_article_is_annotated():
@@ -135,3 +154,13 @@ def test_search_dialog_gets_the_search_box_name():
     assert '<div class="md-search" data-md-component="search" role="dialog" aria-label="بحث">' in out
     assert a11yfix.name_search_dialog(out) == out  # once only
     assert a11yfix.name_search_dialog("<p>no search</p>") == "<p>no search</p>"
+
+
+def test_header_titles_keep_what_follows_the_colon_apart():
+    from guide.pages import pagemeta
+
+    html = ('<div class="md-header__topic">\n<span class="md-ellipsis">\nA Guide for Cities: Preventing Hate\n</span>\n</div>'
+            '<div class="md-header__topic" data-md-component="header-topic">\n<span class="md-ellipsis">\nHome\n</span>\n</div>')
+    out = pagemeta.split_header_titles(html)
+    assert 'A Guide for Cities<span class="guide-header-rest">: Preventing Hate</span>' in out
+    assert "\nHome\n" in out  # no colon: unchanged

@@ -123,14 +123,14 @@ def test_page_href(current, target, directory_urls, expected):
 
 def test_chapter_ref_is_a_markdown_link_to_the_source_file(data):
     # Link text that reads mid-sentence; the full title is the link's title.
-    assert render.chapter_ref(data, page("ar"), 3) == '[الفصل الثالث](strategy.md "الفصل ٣: الاستراتيجية")'
-    assert render.chapter_ref(data, page("ar"), 8) == '[الفصل الثامن](sensitive-issues.md "الفصل ٨: التعامل مع القضايا الحساسة")'
-    assert render.chapter_ref(data, page("en"), 3) == '[Chapter 3](strategy.md "Chapter 3: Strategy")'
+    assert render.chapter_ref(data, page("ar"), 3) == '[الفصل الثالث](strategy.md "الفصل ٣: الاستراتيجية"){: .guide-chapter-ref }'
+    assert render.chapter_ref(data, page("ar"), 8) == '[الفصل الثامن](sensitive-issues.md "الفصل ٨: التعامل مع القضايا الحساسة"){: .guide-chapter-ref }'
+    assert render.chapter_ref(data, page("en"), 3) == '[Chapter 3](strategy.md "Chapter 3: Strategy"){: .guide-chapter-ref }'
     # The pages that are not numbered chapters have their own short names.
-    assert render.chapter_ref(data, page("en", "index"), 0) == '[About this guide](about.md "About this guide")'
-    assert render.chapter_ref(data, page("ar"), 0) == '[صفحة التعريف بالدليل](about.md "حول هذا الدليل")'
-    assert render.chapter_ref(data, page("ar"), 9) == '[الخاتمة](conclusion.md "خاتمة")'
-    assert render.chapter_ref(data, page("en"), 9) == '[Conclusion](conclusion.md "Conclusion")'
+    assert render.chapter_ref(data, page("en", "index"), 0) == '[About this guide](about.md "About this guide"){: .guide-chapter-ref }'
+    assert render.chapter_ref(data, page("ar"), 0) == '[صفحة التعريف بالدليل](about.md "حول هذا الدليل"){: .guide-chapter-ref }'
+    assert render.chapter_ref(data, page("ar"), 9) == '[الخاتمة](conclusion.md "خاتمة"){: .guide-chapter-ref }'
+    assert render.chapter_ref(data, page("en"), 9) == '[Conclusion](conclusion.md "Conclusion"){: .guide-chapter-ref }'
 
 
 @pytest.mark.parametrize("bad", [10, -1, "3", True, None])
@@ -144,7 +144,7 @@ def test_chapter_ref_escapes_markdown_and_html(data):
     chapter = data.chapters[3].model_copy(update={"title": data.chapters[3].title.model_copy(
         update={"en": "A [b] <i>*c*</i>"})})
     tampered = data.__class__(**{**data.__dict__, "chapters": [*data.chapters[:3], chapter, *data.chapters[4:]]})
-    assert render.chapter_ref(tampered, page("en"), 3) == r'[Chapter 3](strategy.md "A \[b\] &lt;i&gt;\*c\*&lt;/i&gt;")'
+    assert render.chapter_ref(tampered, page("en"), 3) == r'[Chapter 3](strategy.md "A \[b\] &lt;i&gt;\*c\*&lt;/i&gt;"){: .guide-chapter-ref }'
     ref = chapter.model_copy(update={"ref": chapter.title.model_copy(update={"en": '*x* "y"'})})
     tampered = data.__class__(**{**data.__dict__, "chapters": [*data.chapters[:3], ref, *data.chapters[4:]]})
     assert render.chapter_ref(tampered, page("en"), 3).startswith(r'[\*x\* &#34;y&#34;](strategy.md "A ')
@@ -492,9 +492,9 @@ def test_define_env_registers_exactly_the_api():
     assert sorted(env.macros) == sorted(["chapter_list", "chapter_ref", "mandates_table", "case_box",
                                          "key_questions", "glossary", "cases_index", "termbase"])
     env.page = _Page("en/strategy.md")
-    assert env.macros["chapter_ref"](3) == '[Chapter 3](strategy.md "Chapter 3: Strategy")'
+    assert env.macros["chapter_ref"](3) == '[Chapter 3](strategy.md "Chapter 3: Strategy"){: .guide-chapter-ref }'
     env.page = _Page("ar/strategy.md")
-    assert env.macros["chapter_ref"](3) == '[الفصل الثالث](strategy.md "الفصل ٣: الاستراتيجية")'
+    assert env.macros["chapter_ref"](3) == '[الفصل الثالث](strategy.md "الفصل ٣: الاستراتيجية"){: .guide-chapter-ref }'
     assert "٨٠٠٬٠٠٠" in env.macros["case_box"]("london-shared-endeavour-fund")
     assert rows(env.macros["mandates_table"](region="africa")) == ["kenya"]
 

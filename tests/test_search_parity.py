@@ -30,6 +30,7 @@ EDGE_CASES = [
     "قدراتهم", "الأطفال", "النساء", "المرأة", "یک", "کتاب", "والكراهية", "وبالمدينة", "للشباب",
     "polarisation;", "Centre", "counselling", "behaviour", "analysed", "programmes", "city's",
     "München", "Dąbrowa", "Górnicza", "Łódź", "Brčko", "Æsop", "ß", "x", "2019", "the", "",
+    "قصته", "ضفتي", "خبراء", "الشركاء", "خبرائها", "الأعداء", "PCVE", "telling", "spelling", "compelling", "modelled", "labeling", "city’s", "‘Why", "cities?”",
 ]
 
 

@@ -119,3 +119,42 @@ def test_the_opened_result_marks_the_words_on_its_page(browser, server_url, lang
         page.wait_for_timeout(300)
         marked = page.eval_on_selector_all("article mark[data-md-highlight]", "els => els.map(e => e.textContent)")
         assert marked, f"{target['href']}: nothing marked on the page"
+
+
+@pytest.mark.parametrize("lang, query", [
+    ("en", "trusted partners"),
+    ("en", "polarisation"),
+    ("ar", "المدينة"),
+    ("ar", "الاستقطاب المجتمعي"),
+])
+def test_every_result_link_carries_the_words(browser, server_url, lang, query):
+    """Each result's links, the page's as well as its sections', carry the
+    words to mark (?h=): a page that only its sections matched got an empty
+    ?h= and the opened page marked nothing (issue 19)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    with searched(browser, server_url, lang, query) as (page, _, _):
+        links = page.eval_on_selector_all("a.md-search-result__link", "els => els.map(e => e.href)")
+        assert len({h.split("#")[0].split("?")[0] for h in links}) >= 3, links
+        empty = [h for h in links if not parse_qs(urlsplit(h).query).get("h", [""])[0].strip()]
+        assert not empty, f"{len(empty)} of {len(links)} links mark nothing: {empty[:3]}"
+        # The page link of a later group opens a page with the words marked.
+        later = [h for h in links if "#" not in h][1]
+        page.goto(later, wait_until="networkidle")
+        page.wait_for_function("() => document.querySelector('article mark[data-md-highlight]')", timeout=5000)
+
+
+def test_straight_and_curly_apostrophes_find_each_other(browser, server_url):
+    """English pages show city’s (the build curls quotes); a reader types
+    city's or city’s, and finds the same pages, with the word marked."""
+    found = {}
+    for query in ("city's mandate", "city\u2019s mandate"):
+        with searched(browser, server_url, "en", query) as (page, hrefs, _):
+            found[query] = [h.split("?")[0] for h in hrefs]
+            marks = [m for r in _results(page) for m in r["marks"]]
+            assert any("\u2019" in m for m in marks), marks
+            # Links mark the page's own form, also where the result showed none.
+            from urllib.parse import parse_qs, urlsplit
+            highlights = [parse_qs(urlsplit(r["href"]).query).get("h", [""])[0] for r in _results(page)]
+            assert highlights and not [h for h in highlights if "'" in h], highlights
+    assert found["city's mandate"] and found["city's mandate"] == found["city\u2019s mandate"], found

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from guide.search import prebuilt, searchindex
+from guide.search import analysis, prebuilt, searchindex
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = {"ar": "", "en": "en/"}
@@ -148,3 +148,14 @@ def test_a_long_section_is_fetched_in_pieces_and_postings_name_the_piece():
     meta = prebuilt.read_script_text(files["meta.js"])[2]
     assert meta["docs"][0][2:] == [0, 3] and files["s/2.js"].count("omega") == 1
     assert prebuilt.split_pieces(["a" * 2000, "b", "c"]) == [["a" * 2000], ["b", "c"]]
+
+
+def test_an_acronym_with_inner_punctuation_is_also_indexed_joined():
+    """P/CVE is cut into p and cve by the separator; a reader who types PCVE
+    (issue 19: nothing found) meets it on the joined key, and P/CVE still
+    finds p and cve."""
+    assert analysis.acronyms("local P/CVE work, U.N. and AT&T") == [(6, 11, "PCVE"), (18, 21, "UN")]
+    built = prebuilt.Built([{"location": "x/", "title": "T", "text": "<p>Local P/CVE work</p>"}],
+                           r"[\s/]+|\.(?!\d)", {"title": 1000})
+    keys = {k for n, t in built.files().items() if n.startswith("k/") for k in prebuilt.read_script_text(t)[2]}
+    assert {"pcve", "cve", "p"} <= keys

@@ -42,12 +42,34 @@ FOREIGN = {
     "ar": (LATIN_RUN, 'lang="en" dir="ltr"'),
     "en": (ARABIC_RUN, 'lang="ar" dir="rtl"'),
 }
+# A run between brackets takes its brackets into its span: isolated with the
+# words they enclose, they stay beside them, in the run's own direction, when
+# the line breaks («صندوق (Shared Endeavour Fund)» split "Shared)" from
+# "(Endeavour Fund" at a line end).
+_BRACKETED = {lang: re.compile(rf"\((?:{pattern.pattern})\)|(?:{pattern.pattern})") for lang, (pattern, _) in FOREIGN.items()}
+# A run of several words this short (visible characters) is kept on one line
+# (site.css, .guide-whole: white-space nowrap): it fits a 320 px line, and a
+# phrase of another script broken at a line end reads in the wrong order.
+# Longer runs wrap between their words.
+WHOLE_CHARS = 25
+_ENTITY = re.compile(r"&[A-Za-z0-9#]+;")
+_BREAKS = re.compile(r"(?:\s|&nbsp;|&#160;|[-–—/])")
+
+
+def run_span(attrs: str, inner: str) -> str:
+    """The span around one foreign run (``inner`` is HTML: escaped text, maybe
+    an <abbr>), marked whole when it is a short phrase that could break."""
+    text = _ENTITY.sub("x", re.sub(r"<[^>]*>", "", inner))
+    whole = len(text) <= WHOLE_CHARS and _BREAKS.search(re.sub(r"<[^>]*>", "", inner).strip())
+    extra = ' class="guide-whole"' if whole else ""
+    return f"<span {attrs}{extra}>{inner}</span>"
 
 
 def mark_text(text: str, page_lang: str) -> str:
     """Wrap the foreign-script runs of one text node (already HTML-escaped)."""
-    pattern, attrs = FOREIGN[page_lang.split("-")[0]]
-    return pattern.sub(lambda m: f"<span {attrs}>{m.group(0)}</span>", text)
+    lang = page_lang.split("-")[0]
+    attrs = FOREIGN[lang][1]
+    return _BRACKETED[lang].sub(lambda m: run_span(attrs, m.group(0)), text)
 
 
 def mark_fragment(html: str, page_lang: str) -> str:

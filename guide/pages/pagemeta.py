@@ -73,3 +73,18 @@ def readable_h1_id(html: str, new_id: str | None) -> tuple[str, str | None]:
     html = html.replace(f'<h1 id="{old}"', f'<h1 id="{new_id}"', 1)
     html = html.replace(f'href="#{old}"', f'href="#{new_id}"', 1)
     return html, old
+
+
+_HEADER_TOPIC = re.compile(
+    r'(<div class="md-header__topic"[^>]*>\s*<span class="md-ellipsis">\s*)([^<]*?\S)(: )([^<]*?)(\s*</span>)')
+
+
+def split_header_titles(html: str) -> str:
+    """The header's titles («دليل للمدن: الوقاية …», "Chapter 8: Navigating
+    Sensitive Issues") with what follows their colon in a span of its own, so
+    a phone header that cannot show the whole title shows the part before the
+    colon, not a fragment ending on "for" or «من» (site.css: the span is an
+    inline block, on the title's first line whole or not at all)."""
+    return _HEADER_TOPIC.sub(
+        lambda m: f'{m.group(1)}{m.group(2)}<span class="guide-header-rest">{m.group(3)}{m.group(4)}</span>{m.group(5)}',
+        html)

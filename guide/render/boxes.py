@@ -180,7 +180,8 @@ def chapter_ref(data: GuideData, page: PageInfo, number) -> str:
     chapter = data.chapter(number)
     label = chapter.ref.get(page.lang) if chapter.ref else locale.chapter_label(number, page.lang)
     title = chapter.title.get(page.lang).replace('"', "”")
-    return f'[{_markdown_text(label)}]({chapter.slug}.md "{_markdown_text(title)}")'
+    # .guide-chapter-ref keeps «الفصل الأول» on one line (site.css).
+    return f'[{_markdown_text(label)}]({chapter.slug}.md "{_markdown_text(title)}"){{: .guide-chapter-ref }}'
 
 
 def _unknown(macro: str, what: str, value, known) -> MacroError:

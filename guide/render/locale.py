@@ -6,6 +6,8 @@ import re
 
 from markupsafe import Markup, escape
 
+from guide.pages import langparts
+
 LANGUAGES = ("ar", "en")
 DEFAULT_LANGUAGE = "ar"
 
@@ -88,9 +90,13 @@ def isolate_latin(text: str, lang: str, abbreviations: dict[str, str] | None = N
     out, pos = [], 0
     for match in _LATIN_RUN.finditer(text):
         run = match.group(0).rstrip(".-")
-        end = match.start() + len(run)
-        out.append(str(escape(text[pos:match.start()])))
-        out.append(f'<span lang="en" dir="ltr">{_abbr_words(str(escape(run)), abbreviations)}</span>')
+        start, end = match.start(), match.start() + len(run)
+        inner = _abbr_words(str(escape(run)), abbreviations)
+        # A run between brackets takes them into its span (guide/pages/langparts.py).
+        if start > pos and text[start - 1] == "(" and text[end:end + 1] == ")":
+            start, end, inner = start - 1, end + 1, f"({inner})"
+        out.append(str(escape(text[pos:start])))
+        out.append(langparts.run_span('lang="en" dir="ltr"', inner))
         pos = end
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))

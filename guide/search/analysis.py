@@ -16,6 +16,7 @@ Keys of a word:
   English: lower case, diacritics folded (München → munchen), British and
            American spellings made one (-ise/-ize, -our/-or, -tre/-ter,
            -lling/-ling, a few words), stop words dropped, Porter stem;
+           an acronym with inner punctuation (P/CVE) also joined (pcve);
   numbers: "5%" and "٥٪" stay "5%", so they do not match a bare 5.
 
 Plain Python: no MkDocs import.
@@ -166,7 +167,7 @@ def ta_marbuta_stem(word: str) -> str:
     """استراتيجيتها → the stem of استراتيجية (an extra key, never the only one)."""
     for s in PRONOUNS:
         rest = word[: -len(s)]
-        if not word.endswith(s) or len(rest) < 4 or rest[-1] != "\u062A":
+        if not word.endswith(s) or len(rest) < 3 or rest[-1] != "\u062A":
             continue
         if rest[-2] == "\u0627":
             return ""  # ات: a plural, stemmed already
@@ -174,9 +175,22 @@ def ta_marbuta_stem(word: str) -> str:
     return ""
 
 
+def broken_singular(stem: str) -> str:
+    """The singular of a plural of the pattern فُعَلاء (خبراء → خبير, شركاء →
+    شريك, وزراء → وزير), stemmed; "" for any other word. The root key (√خبر)
+    also reaches خبر and خبرة, which many pages have: the singular's own key
+    ranks the page with the plural first."""
+    if len(stem) == 5 and stem.endswith("\u0627\u0621") and stem[0] != "\u0627" and stem[2] not in "\u0627\u0648\u064A":
+        return stem_arabic(stem[:2] + "\u064A" + stem[2])
+    return ""
+
+
 def stems_arabic(word: str) -> list[str]:
-    stem, other = stem_arabic(word), ta_marbuta_stem(word)
-    return [stem, other] if other and other != stem else [stem]
+    stems = [stem_arabic(word)]
+    for other in (ta_marbuta_stem(word), broken_singular(stems[0])):
+        if other and other not in stems:
+            stems.append(other)
+    return stems
 
 
 def _drop_inner_vowel(w: str) -> str:
@@ -257,7 +271,8 @@ _ENGLISH_RULES = [
     (re.compile(r"ys(e|es|ed|ing)$"), r"yz\1"),
     (re.compile(r"^([a-z]{3,})our(s|ed|ing|hood|hoods|able|ite|ites)?$"), r"\1or\2"),
     (re.compile(r"^([a-z]{2,}[tb])re(s|d)?$"), r"\1er\2"),
-    (re.compile(r"ell(ing|ed|er|ers|or|ors)$"), r"el\1"),
+    # counselling/counseling, modelled/modeled; not a one-syllable word (telling, spelling: tell, spell).
+    (re.compile(r"^([a-z]*[aeiou][a-z]*)ell(ing|ed|er|ers|or|ors)$"), r"\1el\2"),
 ]
 
 
@@ -282,6 +297,17 @@ def stem_english(w: str) -> str:
     if re.match("[0-9]", w) or len(w) < 3:
         return w
     return porter_stem(w)
+
+
+# An acronym written with inner punctuation (P/CVE, U.N.): the separator cuts
+# it into letters, and a reader types it plainly (PCVE) too.
+ACRONYM = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,6}(?:[/.][A-Z]{1,6})+(?![A-Za-z0-9])")
+
+
+def acronyms(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, joined)`` of each punctuated acronym of a text:
+    "P/CVE" -> ``(i, i + 5, "PCVE")``; its keys are the joined word's."""
+    return [(m.start(), m.end(), re.sub("[/.]", "", m.group(0))) for m in ACRONYM.finditer(text)]
 
 
 def index_keys(word: str) -> list[str]:

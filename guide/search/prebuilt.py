@@ -140,6 +140,12 @@ class Built:
                         for _, k in recent:
                             self.pairs[k + " " + keys[0]].add(d)
                         recent.append((position, keys[0]))
+                    # P/CVE is the words p and cve, and also pcve (a reader types it plainly).
+                    for _, _, joined in analysis.acronyms(text):
+                        for key in analysis.index_keys(joined):
+                            counts[key] += 1
+                            if field == "text" and d not in self.first_piece[key]:
+                                self.first_piece[key][d] = piece_of_block[b]
                 fields[field] = counts
                 lengths[field].append(n)
             tf.append(fields)

@@ -33,6 +33,7 @@
   var ROOT = T.root;
   var ARABIC = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
   var MARKS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]/g;
+  var ACRONYM = /(?<![A-Za-z0-9])[A-Z]{1,6}(?:[\/.][A-Z]{1,6})+(?![A-Za-z0-9])/;
   var EDGES = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}%]+$|(?<!\p{N})%+$/gu;
   function set(list) { var s = Object.create(null); list.forEach(function (w) { s[w] = true; }); return s; }
   var STOP_AR = set(T.stopAr), STOP_EN = set(T.stopEn);
@@ -83,15 +84,25 @@
   function taMarbutaStem(word) {
     for (var i = 0; i < T.pronouns.length; i++) {
       var s = T.pronouns[i], rest = word.slice(0, -s.length);
-      if (word.slice(-s.length) !== s || rest.length < 4 || rest.slice(-1) !== "\u062A") continue;
+      if (word.slice(-s.length) !== s || rest.length < 3 || rest.slice(-1) !== "\u062A") continue;
       if (rest.slice(-2, -1) === "\u0627") return "";
       return stemArabic(rest.slice(0, -1) + "\u0647");
     }
     return "";
   }
+  // فُعَلاء → فعيل: خبراء → خبير (the root √خبر is shared by many words).
+  function brokenSingular(stem) {
+    if (stem.length === 5 && stem.slice(-2) === "\u0627\u0621" && stem.charAt(0) !== "\u0627" &&
+        "\u0627\u0648\u064A".indexOf(stem.charAt(2)) < 0)
+      return stemArabic(stem.slice(0, 2) + "\u064A" + stem.charAt(2));
+    return "";
+  }
   function stemsArabic(word) {
-    var stem = stemArabic(word), other = taMarbutaStem(word);
-    return other && other !== stem ? [stem, other] : [stem];
+    var stems = [stemArabic(word)];
+    [taMarbutaStem(word), brokenSingular(stems[0])].forEach(function (other) {
+      if (other && stems.indexOf(other) < 0) stems.push(other);
+    });
+    return stems;
   }
   function dropInnerVowel(w) {
     if (w.length <= 3) return w;
@@ -154,7 +165,7 @@
     [/ys(e|es|ed|ing)$/, "yz$1"],
     [/^([a-z]{3,})our(s|ed|ing|hood|hoods|able|ite|ites)?$/, "$1or$2"],
     [/^([a-z]{2,}[tb])re(s|d)?$/, "$1er$2"],
-    [/ell(ing|ed|er|ers|or|ors)$/, "el$1"]
+    [/^([a-z]*[aeiou][a-z]*)ell(ing|ed|er|ers|or|ors)$/, "$1el$2"]
   ];
   function canonicalEnglish(word) {
     var w = word.toLowerCase().normalize("NFD").replace(/[\u0300-\u036F]/g, "")
@@ -180,7 +191,7 @@
 
   // --- the index ---------------------------------------------------------------
 
-  var base = "", version = "", meta = null, keep = null, names = null, shards = Object.create(null), pairs = Object.create(null),
+  var base = "", version = "", lang = "", meta = null, keep = null, names = null, shards = Object.create(null), pairs = Object.create(null),
     texts = Object.create(null), words = null, sections = null;
 
   // The registration calls the index files make (see guide/search/prebuilt.py).
@@ -496,7 +507,18 @@
       if (!m[0].length) separator.lastIndex++;
     }
     word(text.length);
-    return found;
+    // An acronym typed plainly (PCVE) meets the page's P/CVE as a whole.
+    var acronym = new RegExp(ACRONYM.source, "g");
+    while ((m = acronym.exec(text))) {
+      var start = m.index, end = start + m[0].length;
+      if (found.some(function (r) { return r[0] < end && r[1] > start; })) continue;
+      var keys = keysOf(m[0].replace(/[\/.]/g, "").toLowerCase());
+      list.forEach(function (w, i) {
+        var s = strength(w, keys);
+        if (s) found.push([start, end, i, s]);
+      });
+    }
+    return found.sort(function (a, b) { return a[0] - b[0]; });
   }
 
   // Ranges to mark: for each query word, its own forms where the texts have
@@ -583,11 +605,34 @@
             if (r[2] === i && forms.indexOf(form) < 0) forms.push(form);
           });
         });
-        (forms.length ? forms : [w.typed]).forEach(function (f) { item.terms[f] = true; });
+        // The word as typed, when the result shows no form of it; English
+        // pages show curly apostrophes (guide/pages/quotes.py): city's → city’s.
+        if (!forms.length) forms = lang === "en" && w.typed.indexOf("'") >= 0 ? [w.typed.replace(/'/g, "\u2019")] : [w.typed];
+        forms.forEach(function (f) { item.terms[f] = true; });
       });
     }
     delete item.doc; delete item.hits; delete item.teased; delete item.pieces;
     return item;
+  }
+
+  // A page entry that only stands in its group as the heading (its sections
+  // matched, not the page): its link gets its sections' words, so the page it
+  // opens marks them (Material builds every link's ?h= from its own entry's
+  // terms; an empty one marked nothing), and its "Missing" line the words no
+  // section has.
+  function pageTerms(group, list) {
+    group.forEach(function (entry) {
+      if (!entry.heading) return;
+      delete entry.heading;
+      group.forEach(function (other) {
+        if (other === entry) return;
+        Object.keys(other.terms).forEach(function (t) { if (other.terms[t]) entry.terms[t] = true; });
+      });
+      list.forEach(function (w) {
+        var missing = group.every(function (other) { return other === entry || other.terms[w.typed] === false; });
+        if (missing && !(w.typed in entry.terms)) entry.terms[w.typed] = false;
+      });
+    });
   }
 
   var TEASED = 5;
@@ -623,7 +668,7 @@
         var page = pageOf(group[0].location);
         if (group.some(function (i) { return i.location === page; })) return;
         for (var d = 0; d < meta.docs.length; d++) {
-          if (meta.docs[d][0] === page) { group.push(item(d, 0, null)); break; }
+          if (meta.docs[d][0] === page) { var head = item(d, 0, null); head.heading = true; group.push(head); break; }
         }
       });
       // Material gives each group a teaser for its best sections (those
@@ -646,7 +691,10 @@
       return load(need)
         .then(function () {
           shown.forEach(function (i) { i.teased = true; });
-          groups.forEach(function (group) { group.forEach(function (i) { finish(i, list); }); });
+          groups.forEach(function (group) {
+            group.forEach(function (i) { finish(i, list); });
+            pageTerms(group, list);
+          });
           return { items: groups };
         });
     });
@@ -664,6 +712,7 @@
       var data = message.data || {}, where = data.guide || {}, index = ((data.config || {}).guide || {})[where.lang];
       if (!where.root || !index) return Promise.reject(new Error("no pre-built index for this page"));
       base = where.root + "search/" + index.dir + "/";
+      lang = where.lang;
       version = index.v;
       return load(["meta.js"]).then(function () { return { type: 1 }; });
     }

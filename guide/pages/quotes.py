@@ -1,0 +1,132 @@
+"""Typographic quotes on English pages: "Why cities?" → “Why cities?”, city's → city’s.
+
+Editors type straight quotes and apostrophes (pages, data, front matter, UI
+strings); readers get curly ones. Done once on the rendered HTML, so the page
+text, the data boxes, titles and interface strings are treated alike, and the
+texts stay as written. Only text between tags changes: never markup,
+attribute values, or the inside of code, pre, kbd, samp, script, style,
+textarea or any element that states another ``lang`` (an Arabic run keeps its
+own punctuation). Quote characters written as entities (``&quot;``, ``&#39;``,
+as Jinja escapes them) count too.
+
+Which quote: a ``"`` after the start, a space, an opening bracket, a dash or a
+slash opens (“), otherwise closes (”); a ``'`` between letters or digits, or
+after a letter, digit or closing punctuation, is an apostrophe or a closing
+quote (’), one before a digit after a space is an elision (’90s), otherwise it
+opens (‘). The character before a quote is looked for across tags
+(``"<em>Why</em>"``). Search folds ’ into ' (guide/search/analysis.py), so
+city's and city’s find each other.
+
+Plain Python (regular expressions over the serialised page), no MkDocs import.
+"""
+
+from __future__ import annotations
+
+import re
+
+SKIP = {"code", "pre", "kbd", "samp", "script", "style", "textarea", "svg", "math", "template"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_TAG = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<!(?:[^>])*>|<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+                  re.DOTALL)
+_LANG = re.compile(r"\s(?:xml:)?lang\s*=\s*[\"']?([A-Za-z-]+)", re.IGNORECASE)
+# A text node's pieces: a quote (as a character or an entity), another
+# entity (one character as far as the neighbours go), or any other character.
+_PIECE = re.compile(r"&(?:quot|#34|#x22|apos|#39|#x27);|&[A-Za-z0-9#]+;|.", re.DOTALL | re.IGNORECASE)
+_DOUBLE = {'"', "&quot;", "&#34;", "&#x22;"}
+_SINGLE = {"'", "&apos;", "&#39;", "&#x27;"}
+_OPENS_AFTER = set(" \t\r\n\u00a0([{<\u2014\u2013-/\u201c\u2018\u00ab")
+_BLOCKS = {"p", "li", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "article",
+           "header", "footer", "nav", "ul", "ol", "dl", "table", "tr", "caption", "blockquote", "figure",
+           "figcaption", "title", "body", "head", "html", "main", "aside", "label", "button", "option", "br"}
+
+
+def _char(piece: str) -> str:
+    """The character an entity stands for, as far as quoting goes."""
+    if len(piece) == 1:
+        return piece
+    if piece.lower() in ("&nbsp;", "&#160;", "&#xa0;"):
+        return " "
+    return "x"  # &amp; and friends: a visible character, not a space
+
+
+def curl(text: str, before: str = " ", after: str = " ") -> tuple[str, str]:
+    """``text`` (one text node, HTML-escaped) with curly quotes; and its last
+    character, for the next node. ``before``: the character before it (a
+    space at the start of a block); ``after``: the one after it."""
+    pieces = _PIECE.findall(text)
+    out = []
+    prev = before
+    for i, piece in enumerate(pieces):
+        low = piece.lower()
+        nxt = _char(pieces[i + 1]) if i + 1 < len(pieces) else after
+        if low in _DOUBLE:
+            out.append("\u201c" if prev in _OPENS_AFTER else "\u201d")
+            prev = out[-1]
+            continue
+        if low in _SINGLE:
+            if prev.isalnum() or prev in ".,;:!?)]}\u201d\u2019%":
+                out.append("\u2019")  # city's, cities', 'Why?'
+            elif nxt.isdigit():
+                out.append("\u2019")  # '90s
+            else:
+                out.append("\u2018")
+            prev = out[-1]
+            continue
+        out.append(piece)
+        prev = _char(piece)
+    return "".join(out), prev
+
+
+def curl_html(html: str) -> str:
+    """Curl the quotes of every text node of ``html`` (a page or a fragment)
+    outside the elements in SKIP and those of another language."""
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (tag, skipping its content)
+    pos = 0
+    last = " "  # the last visible character so far in the current block
+    matches = list(_TAG.finditer(html))
+    for index, match in enumerate(matches):
+        text = html[pos:match.start()]
+        skipping = bool(stack) and stack[-1][1]
+        if text and not skipping and ('"' in text or "'" in text or "&" in text):
+            following = _next_char(html, match.end(), matches, index)
+            curled, last = curl(text, last, following)
+            out.append(curled)
+        else:
+            out.append(text)
+            if text.strip() and not skipping:
+                last = _char(_PIECE.findall(text)[-1])
+            elif text and not skipping and text[-1:].isspace():
+                last = " "
+        out.append(match.group(0))
+        pos = match.end()
+        closing, name, attrs = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""
+        if name in _BLOCKS:
+            last = " "
+        if not name or name in VOID or attrs.rstrip().endswith("/"):
+            continue
+        if closing:
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i][0] == name:
+                    del stack[i:]
+                    break
+        else:
+            lang = _LANG.search(attrs)
+            foreign = bool(lang) and not lang.group(1).lower().startswith("en") and name != "html"
+            stack.append((name, (bool(stack) and stack[-1][1]) or name in SKIP or foreign))
+    tail = html[pos:]
+    if tail and not (stack and stack[-1][1]):
+        tail, _ = curl(tail, last)
+    out.append(tail)
+    return "".join(out)
+
+
+def _next_char(html: str, start: int, matches: list, index: int) -> str:
+    """The first character of the text after the tag at ``index`` (across
+    inline tags), or a space."""
+    for j in range(index + 1, min(index + 4, len(matches))):
+        gap = html[start:matches[j].start()]
+        if gap:
+            return _char(_PIECE.match(gap).group(0))
+        start = matches[j].end()
+    return " "
