@@ -329,6 +329,10 @@ ATTACKS: list[Attack] = [
       "merge key", where=CASES, marker="<<:"),
     A("hundreds-of-macro-calls", "template", {EN: append("{{chapter_ref(3)}}" * 250 + "\n\n" + "{{chapter_ref(4)}}" * 250)},
       "more than 300 macro calls", marker="{{chapter_ref(4)}}{{chapter_ref(4)}}"),
+    A("svg-utf16-xslt", "files", {"docs/assets/images/chart.svg": lambda _: (
+        '<?xml version="1.0" encoding="UTF-16"?><?xml-stylesheet type="text/xsl" href="data:text/xml;base64,PHg+"?>'
+        '<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0h10v10z"/></svg>').encode("utf-16").decode(
+            "utf-8", "surrogateescape")}, "UTF-8", line=1),
     # --- published harmlessly: shown as text, never run ----------------------------------
     A("code-span-script", "harmless", {EN: append("Type `<script>" + js("code-span") + "</script>` to see nothing.")},
       pages=("en/strategy/",)),

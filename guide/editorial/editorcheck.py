@@ -64,6 +64,10 @@ MAX_LINE = 5_000
 MAX_MESSAGE = 360  # with the "ERROR    -  " in front, under 400
 
 
+def _short(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[:limit - 1] + "…"
+
+
 def short_message(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE - 41] + " … " + message[-38:]
 
@@ -324,8 +328,8 @@ def cross_language_links(prose: list[str], rel: str) -> None:
     for number, line in enumerate(prose, 1):
         for match in _CROSS_LINK.finditer(line):
             target = match.group(1)
-            name = target.rsplit("/", 1)[-1]
-            raise EditorError(f"{rel}:{number}: link to {target!r} points into another language's folder: "
+            name = _short(target.rsplit("/", 1)[-1])
+            raise EditorError(f"{rel}:{number}: link to {_short(target)!r} points into another language's folder: "
                               f"link to {name} (the same language); the language switcher handles languages")
 
 
@@ -361,10 +365,10 @@ def local_links(prose: list[str], rel: str, path: Path) -> None:
             linked = (path.parent / file_part).resolve() if file_part else path
             if not _is_page(linked):
                 siblings = ", ".join(sorted(p.name for p in path.parent.glob("*.md")))
-                raise EditorError(f"{rel}:{number}: link to {file_part!r}: no such page in this language "
+                raise EditorError(f"{rel}:{number}: link to {_short(file_part)!r}: no such page in this language "
                                   f"(pages: {siblings})")
             if anchor and not anchor.startswith(_GENERATED_ANCHORS) and anchor not in _page_ids(linked):
-                raise EditorError(f"{rel}:{number}: link to {target!r}: {linked.name} has no heading "
+                raise EditorError(f"{rel}:{number}: link to {_short(target)!r}: {linked.name} has no heading "
                                   f"{{: #{anchor} }}; use one of its heading IDs")
 
 
@@ -377,7 +381,7 @@ def latin_digits(lines: list[str], rel: str) -> None:
             token = run.group(0).rstrip("./_+-")
             if re.search(r"[0-9]", token) and not re.search(r"[A-Za-z]", token):
                 fixed = token.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
-                raise EditorError(f"{rel}:{number}: Latin digits {token!r} in Arabic text: write {fixed!r} "
+                raise EditorError(f"{rel}:{number}: Latin digits {_short(token)!r} in Arabic text: write {_short(fixed)!r} "
                                   f"(Arabic-Indic digits; only code, URLs and Latin names keep 0-9)")
 
 

@@ -110,8 +110,17 @@ def svg_problem(raw: bytes) -> str | None:
     # Markup the element tree does not show: a DOCTYPE and entities, processing
     # instructions (<?xml-stylesheet?> runs XSLT, and so script), comments and
     # CDATA. Only the XML declaration itself may open the file.
-    body = re.sub(rb"^\s*<\?xml\s[^?>]*\?>", b"", raw, count=1)
-    if b"<!" in body or b"<?" in body:
+    # UTF-8 only (a UTF-16 file would hide "<?" from a byte search), read as text.
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "an SVG must be UTF-8 text: export it again as UTF-8"
+    declaration = re.match(r"\s*<\?xml\s([^?>]*)\?>", text)
+    if text.startswith("\ufeff") or "\x00" in text or (declaration and re.search(
+            r"encoding\s*=\s*[\"'](?!utf-8[\"'])", declaration.group(1), re.IGNORECASE)):
+        return "an SVG must be UTF-8 text without a byte-order mark: export it again as UTF-8"
+    body = text[declaration.end():] if declaration else text
+    if "<!" in body or "<?" in body:
         return ("an SVG with a DOCTYPE, entities, processing instructions (<?…?>), comments or CDATA is not "
                 "allowed: export a plain SVG")
     try:
