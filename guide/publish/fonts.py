@@ -15,6 +15,7 @@ for it; a tarball with other bytes stops the tool before anything is written.
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import shutil
 import subprocess
@@ -24,9 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools import subset
+from fontTools.designspaceLib import AxisDescriptor, DesignSpaceDocument, SourceDescriptor
 from fontTools.merge import Merger
 from fontTools.ttLib import TTFont
+from fontTools.varLib import build as build_variable_font
 from fontTools.varLib import instancer
+
+from guide.publish.pdffonts import compose_dotted_letters
 
 ROOT = Path(__file__).resolve().parents[2]
 FONT_DIR = ROOT / "docs" / "assets" / "fonts"
@@ -60,6 +65,8 @@ class FontSpec:
     # More characters from other files of the same package (fontsource slices
     # a font by script), merged into this one face: (file, unicodes) pairs.
     merge: tuple[tuple[str, str], ...] = ()
+    # Pre-compose dotted letters (see precompose_dotted_letters).
+    compose: bool = False
 
     @property
     def unicode_range(self) -> str:
@@ -90,6 +97,7 @@ ARABIC = FontSpec(
     licence="OFL-noto-naskh-arabic.txt",
     unicodes="U+0020,U+00A0,U+060C,U+061B,U+061F,U+0621-063A,U+0640-0652,U+0660-066C,U+200C-200E",
     features=("ccmp", "isol", "init", "medi", "fina", "rlig", "liga", "calt", "mark", "mkmk", "curs", "kern"),
+    compose=True,
 )
 
 # Basic Latin and Latin-1 and common typography. The letters of the European
@@ -168,8 +176,55 @@ def _subset(source: Path, spec: FontSpec, unicodes: str) -> TTFont:
     return font
 
 
+def precompose_dotted_letters(font: TTFont) -> TTFont:
+    """The font with each dotted letter drawn as one glyph.
+
+    Noto Naskh Arabic 2.x builds a dotted letter from two glyphs: ``ccmp``
+    splits e.g. YEH into a dotless shape and a "two dots below" mark, which
+    GPOS then places. WebKit (WebKitGTK 2.50, so likely Safari) draws those
+    dots detached and shifted, and the words' baselines drift; Chromium and
+    HarfBuzz place them right. The fix is the PDF fonts' one
+    (guide/publish/pdffonts.py): a composite glyph per (shape, dots) pair GSUB
+    can produce, dots where GPOS puts them, and a last ``rlig`` lookup that
+    swaps the pair for it; diacritics an editor types stay GPOS marks (they
+    attach to the composite as to its shape). A variable font is composed at
+    each end of its one ``wght`` axis and re-built from those two masters
+    (the source has one region, 400 to 700, so this interpolates as it did).
+    tests/test_webkit.py measures the result in WebKit.
+    """
+    if "fvar" not in font:
+        font.flavor = None
+        compose_dotted_letters(font, typed_marks=False, only_produced=True)
+        return font
+    axes = font["fvar"].axes
+    if [axis.axisTag for axis in axes] != ["wght"] or axes[0].defaultValue != axes[0].minValue:
+        raise FontsError("precompose_dotted_letters: expects one wght axis whose default is its minimum")
+    axis = axes[0]
+    document = DesignSpaceDocument()
+    descriptor = AxisDescriptor()
+    descriptor.tag, descriptor.name = "wght", "Weight"
+    descriptor.minimum, descriptor.default, descriptor.maximum = axis.minValue, axis.defaultValue, axis.maxValue
+    document.addAxis(descriptor)
+    for value in (axis.minValue, axis.maxValue):
+        master = instancer.instantiateVariableFont(copy.deepcopy(font), {"wght": value})
+        master.flavor = None
+        compose_dotted_letters(master, typed_marks=False, only_produced=True)
+        source = SourceDescriptor()
+        source.font, source.name, source.location = master, f"wght{value:g}", {"Weight": value}
+        document.addSource(source)
+    composed, _, _ = build_variable_font(document)
+    for tag in ("name", "fvar", "STAT"):  # the source's names, axis and instances
+        if tag in font:
+            composed[tag] = font[tag]
+    composed["head"].created, composed["head"].modified = font["head"].created, font["head"].modified
+    composed.recalcTimestamp = False
+    return composed
+
+
 def subset_font(package_dir: Path, spec: FontSpec, output: Path) -> int:
     font = _subset(package_dir / spec.source, spec, spec.unicodes)
+    if spec.compose:
+        font = precompose_dotted_letters(font)
     if spec.merge:
         with tempfile.TemporaryDirectory() as tmp:
             parts = [font, *(_subset(package_dir / source, spec, unicodes) for source, unicodes in spec.merge)]

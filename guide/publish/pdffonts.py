@@ -143,12 +143,57 @@ def _add_pass(font: TTFont, offsets: dict, markbase: list, rlig: list, tag: str)
     return len(composites)
 
 
-def compose_dotted_letters(font: TTFont) -> int:
+def dot_pairs(font: TTFont) -> set[tuple[str, str]]:
+    """The (letter shape, dots) pairs GSUB can produce: each letter's bare
+    shape as ``ccmp`` splits it off, then every form the joining and ligature
+    lookups can turn that shape into, with the dots split off the letter."""
+    gsub, classes = font["GSUB"].table, font["GDEF"].table.GlyphClassDef.classDefs
+    successors: dict[str, set[str]] = {}
+    splits: dict[str, list[str]] = {}
+    for lookup in gsub.LookupList.Lookup:
+        kind = _lookup_type(lookup)
+        for st in _subtables(lookup):
+            if kind == 1:
+                for a, b in st.mapping.items():
+                    successors.setdefault(a, set()).add(b)
+            elif kind == 2:
+                for a, sequence in st.mapping.items():
+                    splits[a] = sequence
+                    # A later lookup may re-form the shape (YEH's split-off
+                    # shape is ALEF MAKSURA, whose own lookup maps it on).
+                    successors.setdefault(a, set()).update(g for g in sequence if classes.get(g) != MARK_CLASS)
+            elif kind == 3:
+                for a, alternates in st.alternates.items():
+                    successors.setdefault(a, set()).update(alternates)
+            elif kind == 4:
+                for first, ligatures in st.ligatures.items():
+                    for ligature in ligatures:
+                        for g in (first, *ligature.Component):
+                            successors.setdefault(g, set()).add(ligature.LigGlyph)
+    pairs = set()
+    for sequence in splits.values():
+        shapes, todo = set(), [sequence[0]]
+        while todo:
+            glyph = todo.pop()
+            if glyph not in shapes:
+                shapes.add(glyph)
+                todo.extend(successors.get(glyph, ()))
+        for mark in sequence[1:]:
+            if classes.get(mark) == MARK_CLASS:
+                pairs.update((shape, mark) for shape in shapes if classes.get(shape) != MARK_CLASS)
+    return pairs
+
+
+def compose_dotted_letters(font: TTFont, typed_marks: bool = True, only_produced: bool = False) -> int:
     """Make each Arabic letter one glyph; return how many composites were added.
 
     Pass 1: bare letter shape + the dots GSUB split off it. Pass 2: the result
     + a diacritic typed by the author (shadda, fatha...), which would otherwise
-    be a second glyph in the letter's cluster too.
+    be a second glyph in the letter's cluster too. ``typed_marks=False`` stops
+    after pass 1 (the web font: typed diacritics stay GPOS marks, which every
+    engine places; pass 2 multiplies the glyph count by the diacritics).
+    ``only_produced``: compose only the pairs GSUB can produce (:func:`dot_pairs`),
+    not every (base, dots) pair GPOS has anchors for: a sixth of the glyphs.
     """
     if not all(tag in font for tag in ("GSUB", "GPOS", "GDEF", "glyf")):
         return 0
@@ -170,7 +215,12 @@ def compose_dotted_letters(font: TTFont) -> int:
     if "post" in font:
         font["post"].formatType = 3.0  # no glyph names to keep in sync
     offsets, markbase = _offsets(gpos, split_marks)
+    if only_produced:
+        produced = dot_pairs(font)
+        offsets = {pair: offset for pair, offset in offsets.items() if pair in produced}
     added = _add_pass(font, offsets, markbase, rlig, "dots") if offsets else 0
+    if not typed_marks:
+        return added
     cmap = font.getBestCmap() or {}
     typed = {g for cp, g in cmap.items() if classes.get(g) == MARK_CLASS} - split_marks
     offsets, markbase = _offsets(gpos, typed)
