@@ -25,16 +25,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools import subset
+from fontTools.ttLib.woff2 import WOFF2FlavorData
 from fontTools.designspaceLib import AxisDescriptor, DesignSpaceDocument, SourceDescriptor
 from fontTools.merge import Merger
 from fontTools.ttLib import TTFont
 from fontTools.varLib import build as build_variable_font
 from fontTools.varLib import instancer
 
-from guide.publish.pdffonts import compose_dotted_letters
+from guide.publish.pdffonts import compose_dotted_letters, drop_split_mark_positioning
 
 ROOT = Path(__file__).resolve().parents[2]
 FONT_DIR = ROOT / "docs" / "assets" / "fonts"
+# The Arabic face as it was before dotted letters were pre-composed: the
+# WebKit test's control (its shaping measure must fail on it) and the
+# reference the composed face must shape like (tests/test_fonts.py).
+CONTROL_DIR = ROOT / "tests" / "data" / "fonts"
+CONTROL = "noto-naskh-arabic-wght-uncomposed.woff2"
 
 
 @dataclass(frozen=True)
@@ -195,6 +201,7 @@ def precompose_dotted_letters(font: TTFont) -> TTFont:
     if "fvar" not in font:
         font.flavor = None
         compose_dotted_letters(font, typed_marks=False, only_produced=True)
+        drop_split_mark_positioning(font)
         return font
     axes = font["fvar"].axes
     if [axis.axisTag for axis in axes] != ["wght"] or axes[0].defaultValue != axes[0].minValue:
@@ -209,11 +216,12 @@ def precompose_dotted_letters(font: TTFont) -> TTFont:
         master = instancer.instantiateVariableFont(copy.deepcopy(font), {"wght": value})
         master.flavor = None
         compose_dotted_letters(master, typed_marks=False, only_produced=True)
+        drop_split_mark_positioning(master)
         source = SourceDescriptor()
         source.font, source.name, source.location = master, f"wght{value:g}", {"Weight": value}
         document.addSource(source)
     composed, _, _ = build_variable_font(document)
-    for tag in ("name", "fvar", "STAT"):  # the source's names, axis and instances
+    for tag in ("name", "fvar"):  # the source's names and axis
         if tag in font:
             composed[tag] = font[tag]
     composed["head"].created, composed["head"].modified = font["head"].created, font["head"].modified
@@ -239,10 +247,27 @@ def subset_font(package_dir: Path, spec: FontSpec, output: Path) -> int:
             merged["head"].created, merged["head"].modified = font["head"].created, font["head"].modified
             merged.recalcTimestamp = False
             font = merged
+    web_only(font)
     options = _options(spec)
     options.flavor = "woff2"
+    font.flavorData = WOFF2FlavorData(transformedTables={"glyf", "loca", "hmtx"})  # hmtx: no stored side bearings
     subset.save_font(font, str(output), options)
     return output.stat().st_size
+
+
+def web_only(font: TTFont) -> None:
+    """Drop what no browser reads: the style attributes (STAT) and the named
+    instances of a variable font (CSS picks weights by number), with their names."""
+    if "STAT" in font:
+        del font["STAT"]
+    keep = set()
+    if "fvar" in font:
+        fvar = font["fvar"]
+        fvar.instances = []
+        keep = {axis.axisNameID for axis in fvar.axes}
+    # Names from 256 up label axes, instances and style attributes; a static
+    # instance keeps them though nothing refers to them any more.
+    font["name"].names = [n for n in font["name"].names if n.nameID < 256 or n.nameID in keep]
 
 
 def verify_integrity(tarball: Path, package: Package) -> None:
@@ -267,24 +292,43 @@ def fetch_package(package: Package, workdir: Path) -> Path:
     return target
 
 
+def add_arguments(parser) -> None:
+    parser.add_argument("--out", type=Path, default=FONT_DIR, help="where to write the woff2 files (default: the site's)")
+
+
+def make_all(out_dir: Path, control_dir: Path | None) -> list[tuple[str, int]]:
+    """Fetch the pinned packages and write every face (and the control) to ``out_dir``."""
+    made = []
+    with tempfile.TemporaryDirectory() as tmp:
+        unpacked_by_package: dict[Package, Path] = {}
+        for spec in FONTS:
+            if spec.package not in unpacked_by_package:
+                unpacked_by_package[spec.package] = fetch_package(spec.package, Path(tmp))
+        for spec in FONTS:
+            unpacked = unpacked_by_package[spec.package]
+            made.append((spec.output, subset_font(unpacked, spec, out_dir / spec.output)))
+            shutil.copyfile(unpacked / "package" / "LICENSE", out_dir / spec.licence)
+            if spec.compose and control_dir is not None:
+                control_dir.mkdir(parents=True, exist_ok=True)
+                uncomposed = FontSpec(**{**spec.__dict__, "compose": False})
+                made.append((CONTROL, subset_font(unpacked, uncomposed, control_dir / CONTROL)))
+    return made
+
+
 def main(args=None) -> int:
     import sys
 
-    FONT_DIR.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        unpacked_by_package: dict[Package, Path] = {}
-        try:
-            for spec in FONTS:
-                if spec.package not in unpacked_by_package:
-                    unpacked_by_package[spec.package] = fetch_package(spec.package, Path(tmp))
-        except FontsError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        for spec in FONTS:
-            unpacked = unpacked_by_package[spec.package]
-            size = subset_font(unpacked, spec, FONT_DIR / spec.output)
-            shutil.copyfile(unpacked / "package" / "LICENSE", FONT_DIR / spec.licence)
-            print(f"{spec.output}: {size:,} bytes from {spec.package.spec}")
+    out_dir = getattr(args, "out", None) or FONT_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        made = make_all(out_dir, CONTROL_DIR if out_dir == FONT_DIR else out_dir)
+    except FontsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for name, size in made:
+        print(f"{name}: {size:,} bytes")
+    if out_dir != FONT_DIR:
+        return 0
     for stale in sorted(set(FONT_DIR.glob("*.woff2")) - {FONT_DIR / spec.output for spec in FONTS}):
         stale.unlink()  # a face that was merged away: fonts.css no longer names it
         print(f"{stale.name}: removed")

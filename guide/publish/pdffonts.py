@@ -96,6 +96,7 @@ def _add_pass(font: TTFont, offsets: dict, markbase: list, rlig: list, tag: str)
     order = list(font.getGlyphOrder())
     ligatures: dict[str, list] = {}
     composites: dict[str, str] = {}  # composite -> its base
+    parts: dict[str, tuple[str, tuple[int, int]]] = {}  # composite -> its mark and the mark's offset
     for (base, mark), (dx, dy) in sorted(offsets.items()):
         name = f"{base}_{mark}.{tag}"
         glyph = Glyph()
@@ -111,6 +112,7 @@ def _add_pass(font: TTFont, offsets: dict, markbase: list, rlig: list, tag: str)
         hmtx.metrics[name] = hmtx.metrics[base]
         classes[name] = BASE_CLASS
         composites[name] = base
+        parts[name] = (mark, (dx, dy))
         ligature = ot.Ligature()
         ligature.LigGlyph, ligature.Component, ligature.CompCount = name, [mark], 2
         ligatures.setdefault(base, []).append(ligature)
@@ -120,14 +122,30 @@ def _add_pass(font: TTFont, offsets: dict, markbase: list, rlig: list, tag: str)
         glyf.glyphs[name].recalcBounds(glyf)
         hmtx.metrics[name] = (hmtx.metrics[name][0], getattr(glyf.glyphs[name], "xMin", 0))
 
-    # Further marks attach to the composite as they would to its base.
+    # Further marks attach to the composite as they would to its base, or,
+    # where GPOS stacks them on the composed mark (a vowel above the dots of
+    # TEH, a kasra below the dot of BEH: mark-to-mark), where they would sit
+    # on that mark: its anchor moved by the mark's offset.
+    font_gpos = font["GPOS"].table
     for st in markbase:
         bases = st.BaseCoverage.glyphs
         index = {g: i for i, g in enumerate(bases)}
+        by_class: dict[int, list[str]] = {}
+        for mark_glyph, record in zip(st.MarkCoverage.glyphs, st.MarkArray.MarkRecord):
+            by_class.setdefault(record.Class, []).append(mark_glyph)
         for name, base in composites.items():
-            if base in index:
-                bases.append(name)
-                st.BaseArray.BaseRecord.append(st.BaseArray.BaseRecord[index[base]])
+            mark, (dx, dy) = parts[name]
+            stacked = {k: _stacked_anchor(font_gpos, mark, marks) for k, marks in by_class.items()}
+            if base not in index and not any(stacked.values()):
+                continue
+            record = ot.BaseRecord()
+            record.BaseAnchor = (list(st.BaseArray.BaseRecord[index[base]].BaseAnchor) if base in index
+                                 else [None] * st.ClassCount)
+            for k, anchor in stacked.items():
+                if anchor is not None:
+                    record.BaseAnchor[k] = _anchor(anchor[0] + dx, anchor[1] + dy)
+            bases.append(name)
+            st.BaseArray.BaseRecord.append(record)
         st.BaseArray.BaseCount = len(st.BaseArray.BaseRecord)
 
     subtable = ot.LigatureSubst()
@@ -141,6 +159,46 @@ def _add_pass(font: TTFont, offsets: dict, markbase: list, rlig: list, tag: str)
         record.Feature.LookupListIndex.append(gsub.LookupList.LookupCount - 1)
         record.Feature.LookupCount = len(record.Feature.LookupListIndex)
     return len(composites)
+
+
+def split_marks(font: TTFont) -> set[str]:
+    """The mark glyphs GSUB splits off letters (the dots, the hamza of أ)."""
+    gsub, classes = font["GSUB"].table, font["GDEF"].table.GlyphClassDef.classDefs
+    marks = set()
+    for lookup in gsub.LookupList.Lookup:
+        if _lookup_type(lookup) == 2:
+            for st in _subtables(lookup):
+                for sequence in st.mapping.values():
+                    marks.update(g for g in sequence[1:] if classes.get(g) == MARK_CLASS)
+    return marks
+
+
+def drop_split_mark_positioning(font: TTFont) -> int:
+    """After every produced (shape, dots) pair is composed, GPOS never sees a
+    split-off mark again: drop the mark-to-base lookups that only place them
+    and their records in mark-to-mark ones (smaller file). Returns the
+    number of lookups dropped."""
+    gpos_table, marks = font["GPOS"], split_marks(font)
+    gpos = gpos_table.table
+    dead = set()
+    for i, lookup in enumerate(gpos.LookupList.Lookup):
+        kind = _lookup_type(lookup)
+        for st in _subtables(lookup):
+            if kind == 4 and set(st.MarkCoverage.glyphs) <= marks:
+                dead.add(i)
+            elif kind == 6:
+                for coverage, array, records, count in (("Mark1Coverage", "Mark1Array", "MarkRecord", "MarkCount"),
+                                                        ("Mark2Coverage", "Mark2Array", "Mark2Record", "Mark2Count")):
+                    kept = [(g, r) for g, r in zip(getattr(st, coverage).glyphs, getattr(getattr(st, array), records))
+                            if g not in marks]
+                    getattr(st, coverage).glyphs = [g for g, _ in kept]
+                    setattr(getattr(st, array), records, [r for _, r in kept])
+                    setattr(getattr(st, array), count, len(kept))
+    for record in gpos.FeatureList.FeatureRecord:
+        record.Feature.LookupListIndex = [i for i in record.Feature.LookupListIndex if i not in dead]
+        record.Feature.LookupCount = len(record.Feature.LookupListIndex)
+    gpos_table.prune_lookups()  # (fontTools.subset adds it) drops the lookups no feature uses
+    return len(dead)
 
 
 def dot_pairs(font: TTFont) -> set[tuple[str, str]]:
@@ -184,6 +242,30 @@ def dot_pairs(font: TTFont) -> set[tuple[str, str]]:
     return pairs
 
 
+def _anchor(x: int, y: int):
+    anchor = ot.Anchor()
+    anchor.Format, anchor.XCoordinate, anchor.YCoordinate = 1, x, y
+    return anchor
+
+
+def _stacked_anchor(gpos, mark: str, marks: list[str]) -> tuple[int, int] | None:
+    """Where mark-to-mark attaches ``marks`` (one class of a mark-to-base
+    lookup) to ``mark``, in ``mark``'s own coordinates; None if it does not."""
+    for lookup in gpos.LookupList.Lookup:
+        if _lookup_type(lookup) != 6:
+            continue
+        for st in _subtables(lookup):
+            if mark not in st.Mark2Coverage.glyphs:
+                continue
+            anchors = st.Mark2Array.Mark2Record[st.Mark2Coverage.glyphs.index(mark)].Mark2Anchor
+            for mi, mark1 in enumerate(st.Mark1Coverage.glyphs):
+                if mark1 in marks:
+                    anchor = anchors[st.Mark1Array.MarkRecord[mi].Class]
+                    if anchor is not None:
+                        return anchor.XCoordinate, anchor.YCoordinate
+    return None
+
+
 def compose_dotted_letters(font: TTFont, typed_marks: bool = True, only_produced: bool = False) -> int:
     """Make each Arabic letter one glyph; return how many composites were added.
 
@@ -204,17 +286,12 @@ def compose_dotted_letters(font: TTFont, typed_marks: bool = True, only_produced
     rlig = [fr for fr in gsub.FeatureList.FeatureRecord if fr.FeatureTag == "rlig"]
     if not rlig:
         return 0  # nowhere to run late enough (after the joining forms)
-    split_marks = set()
-    for lookup in gsub.LookupList.Lookup:
-        if _lookup_type(lookup) == 2:
-            for st in _subtables(lookup):
-                for sequence in st.mapping.values():
-                    split_marks.update(g for g in sequence[1:] if classes.get(g) == MARK_CLASS)
-    if not split_marks:
+    split = split_marks(font)
+    if not split:
         return 0
     if "post" in font:
         font["post"].formatType = 3.0  # no glyph names to keep in sync
-    offsets, markbase = _offsets(gpos, split_marks)
+    offsets, markbase = _offsets(gpos, split)
     if only_produced:
         produced = dot_pairs(font)
         offsets = {pair: offset for pair, offset in offsets.items() if pair in produced}
@@ -222,7 +299,7 @@ def compose_dotted_letters(font: TTFont, typed_marks: bool = True, only_produced
     if not typed_marks:
         return added
     cmap = font.getBestCmap() or {}
-    typed = {g for cp, g in cmap.items() if classes.get(g) == MARK_CLASS} - split_marks
+    typed = {g for cp, g in cmap.items() if classes.get(g) == MARK_CLASS} - split
     offsets, markbase = _offsets(gpos, typed)
     added += _add_pass(font, offsets, markbase, rlig, "mark") if offsets else 0
     # Pass 3: shadda takes a vowel on top of it (e.g. "ـمَّ"); GPOS puts that
