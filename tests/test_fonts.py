@@ -294,15 +294,22 @@ def _ink(font: TTFont, hb_font, text: str) -> tuple[int, int, int, int, int]:
 
 @pytest.mark.parametrize("weight", [400, 700])
 def test_naskh_draws_every_letter_of_every_page_as_one_glyph(site_dir, weight):
-    """No dot is a glyph of its own after shaping (WebKit misplaces those):
-    every letter of every word the pages show, at both weights."""
+    """No dot is a glyph of its own placed by GPOS after shaping (WebKit
+    misplaces those): every letter of every word the pages show, both weights."""
     from guide.publish.pdffonts import split_marks
 
     font, hb_font = _hb_font(NASKH, weight)
     dots = {font.getGlyphID(g) for g in split_marks(font)}
     assert dots, "the face no longer splits dots off letters: is the check still needed?"
-    loose = [w for w in _arabic_words(site_dir) if dots & {i.codepoint for i in _shape(hb_font, w).glyph_infos}]
-    assert not loose, f"{len(loose)} words still draw a dot as a separate glyph: {loose[:20]}"
+    loose = []
+    for word in _arabic_words(site_dir):
+        buf = _shape(hb_font, word)
+        # A split-off mark the font draws in place (the hamza under lam-alef:
+        # no offset) is harmless; one that GPOS moves is what WebKit misplaces.
+        if any(info.codepoint in dots and (pos.x_offset or pos.y_offset)
+               for info, pos in zip(buf.glyph_infos, buf.glyph_positions)):
+            loose.append(word)
+    assert not loose, f"{len(loose)} words still draw a dot as a separate, GPOS-placed glyph: {loose[:20]}"
 
 
 @pytest.mark.parametrize("weight", [400, 700])
@@ -396,7 +403,13 @@ def test_a_first_visit_draws_no_text_in_a_system_font(browser, server_url):
     pages += [LANGUAGES[lang] + "404.html" for lang in LANGUAGES]
     problems = []
     for path in pages:
-        system, preloaded, fetched = system_fonts_on_first_visit(browser, server_url + path)
+        # A preloaded face is used only if it is in memory by the first layout;
+        # on a machine busy with other work that can miss by chance, so a page
+        # is tried three times. A face that is not preloaded misses every time.
+        for _ in range(3):
+            system, preloaded, fetched = system_fonts_on_first_visit(browser, server_url + path)
+            if not system:
+                break
         for family, texts in system.items():
             problems.append(f"/{path}: {len(texts)} elements drawn (partly) in the system font {family}: {texts[:3]}")
         unused = sorted(set(preloaded) - set(fetched))

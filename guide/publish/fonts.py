@@ -95,13 +95,18 @@ NOTO_SANS = Package("@fontsource-variable/noto-sans", "5.3.0",
 # superscript alef U+0670 (and with it the Allah ligature) and the ornate
 # parentheses (1.4 kB). tests/test_fonts.py fails, naming the character and
 # page, if a page starts to use one.
+# U+2026: the source file has no ellipsis; the tool draws one from three of
+# its dots (add_ellipsis), so that a truncated Arabic line (the header's
+# title on a phone) ends in the Naskh face, which is loaded, rather than in a
+# system font (a face that is not loaded yet when the browser truncates the
+# line is never used for it under font-display: optional).
 # Variable (400-700): one file serves regular and bold Arabic.
 ARABIC = FontSpec(
     package=NASKH,
     source="package/files/noto-naskh-arabic-arabic-wght-normal.woff2",
     output="noto-naskh-arabic-wght.woff2",
     licence="OFL-noto-naskh-arabic.txt",
-    unicodes="U+0020,U+00A0,U+060C,U+061B,U+061F,U+0621-063A,U+0640-0652,U+0660-066C,U+200C-200E",
+    unicodes="U+0020,U+00A0,U+060C,U+061B,U+061F,U+0621-063A,U+0640-0652,U+0660-066C,U+200C-200E,U+2026",
     features=("ccmp", "isol", "init", "medi", "fina", "rlig", "liga", "calt", "mark", "mkmk", "curs", "kern"),
     compose=True,
 )
@@ -202,6 +207,7 @@ def precompose_dotted_letters(font: TTFont) -> TTFont:
         font.flavor = None
         compose_dotted_letters(font, typed_marks=False, only_produced=True)
         drop_split_mark_positioning(font)
+        add_ellipsis(font)
         return font
     axes = font["fvar"].axes
     if [axis.axisTag for axis in axes] != ["wght"] or axes[0].defaultValue != axes[0].minValue:
@@ -217,6 +223,7 @@ def precompose_dotted_letters(font: TTFont) -> TTFont:
         master.flavor = None
         compose_dotted_letters(master, typed_marks=False, only_produced=True)
         drop_split_mark_positioning(master)
+        add_ellipsis(master)
         source = SourceDescriptor()
         source.font, source.name, source.location = master, f"wght{value:g}", {"Weight": value}
         document.addSource(source)
@@ -227,6 +234,47 @@ def precompose_dotted_letters(font: TTFont) -> TTFont:
     composed["head"].created, composed["head"].modified = font["head"].created, font["head"].modified
     composed.recalcTimestamp = False
     return composed
+
+
+def add_ellipsis(font: TTFont) -> None:
+    """Give an Arabic face without U+2026 an ellipsis: three of its own dots
+    (the dot BEH's decomposition splits off), on the baseline, evenly spaced."""
+    from fontTools.ttLib.tables._g_l_y_f import Glyph, GlyphComponent
+
+    cmap = font.getBestCmap()
+    if 0x2026 in cmap or 0x0628 not in cmap:
+        return
+    dot = None
+    for lookup in font["GSUB"].table.LookupList.Lookup:
+        for st in lookup.SubTable:
+            mapping = getattr(st, "mapping", None)
+            if lookup.LookupType == 2 and mapping and cmap[0x0628] in mapping:
+                dot = mapping[cmap[0x0628]][1]
+    if dot is None:
+        raise FontsError("add_ellipsis: the font does not split a dot off BEH")
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    outline = glyf[dot]
+    outline.recalcBounds(glyf)
+    width = outline.xMax - outline.xMin
+    gap = round(width * 0.6)
+    glyph = Glyph()
+    glyph.numberOfContours, glyph.components = -1, []
+    for i in range(3):
+        component = GlyphComponent()
+        component.glyphName, component.flags = dot, 0
+        component.x, component.y = gap + i * (width + gap) - outline.xMin, -outline.yMin
+        glyph.components.append(component)
+    name = "ellipsis"
+    order = list(font.getGlyphOrder()) + [name]
+    font.setGlyphOrder(order)
+    glyf.glyphOrder = order
+    glyf.glyphs[name] = glyph
+    glyph.recalcBounds(glyf)
+    hmtx.metrics[name] = (3 * width + 4 * gap, glyph.xMin)
+    font["GDEF"].table.GlyphClassDef.classDefs[name] = 1
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            table.cmap[0x2026] = name
 
 
 def subset_font(package_dir: Path, spec: FontSpec, output: Path) -> int:

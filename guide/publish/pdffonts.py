@@ -161,15 +161,57 @@ def _add_pass(font: TTFont, offsets: dict, markbase: list, rlig: list, tag: str)
     return len(composites)
 
 
-def split_marks(font: TTFont) -> set[str]:
-    """The mark glyphs GSUB splits off letters (the dots, the hamza of أ)."""
+def _successors(font: TTFont) -> tuple[dict[str, set[str]], list[list[str]]]:
+    """What each glyph can become through GSUB (single, alternate, ligature
+    and the non-mark part of multiple substitutions), and every sequence a
+    multiple substitution splits a glyph into."""
     gsub, classes = font["GSUB"].table, font["GDEF"].table.GlyphClassDef.classDefs
-    marks = set()
+    successors: dict[str, set[str]] = {}
+    splits: list[list[str]] = []
     for lookup in gsub.LookupList.Lookup:
-        if _lookup_type(lookup) == 2:
-            for st in _subtables(lookup):
-                for sequence in st.mapping.values():
-                    marks.update(g for g in sequence[1:] if classes.get(g) == MARK_CLASS)
+        kind = _lookup_type(lookup)
+        for st in _subtables(lookup):
+            if kind == 1:
+                for a, b in st.mapping.items():
+                    successors.setdefault(a, set()).add(b)
+            elif kind == 2:
+                for a, sequence in st.mapping.items():
+                    splits.append(sequence)
+                    # A later lookup may re-form the shape (YEH's split-off
+                    # shape is ALEF MAKSURA, whose own lookup maps it on).
+                    successors.setdefault(a, set()).update(g for g in sequence if classes.get(g) != MARK_CLASS)
+            elif kind == 3:
+                for a, alternates in st.alternates.items():
+                    successors.setdefault(a, set()).update(alternates)
+            elif kind == 4:
+                for first, ligatures in st.ligatures.items():
+                    for ligature in ligatures:
+                        for g in (first, *ligature.Component):
+                            successors.setdefault(g, set()).add(ligature.LigGlyph)
+    return successors, splits
+
+
+def _closure(start: str, successors: dict[str, set[str]]) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        glyph = todo.pop()
+        if glyph not in seen:
+            seen.add(glyph)
+            todo.extend(successors.get(glyph, ()))
+    return seen
+
+
+def split_marks(font: TTFont) -> set[str]:
+    """The mark glyphs GSUB splits off letters (the dots, the hamza of أ, the
+    stroke inside KAF), and the marks later lookups turn those into (JEEM's
+    dot has a form of its own after some letters)."""
+    classes = font["GDEF"].table.GlyphClassDef.classDefs
+    successors, splits = _successors(font)
+    marks = set()
+    for sequence in splits:
+        for glyph in sequence[1:]:
+            if classes.get(glyph) == MARK_CLASS:
+                marks.update(g for g in _closure(glyph, successors) if classes.get(g) == MARK_CLASS)
     return marks
 
 
@@ -204,41 +246,17 @@ def drop_split_mark_positioning(font: TTFont) -> int:
 def dot_pairs(font: TTFont) -> set[tuple[str, str]]:
     """The (letter shape, dots) pairs GSUB can produce: each letter's bare
     shape as ``ccmp`` splits it off, then every form the joining and ligature
-    lookups can turn that shape into, with the dots split off the letter."""
-    gsub, classes = font["GSUB"].table, font["GDEF"].table.GlyphClassDef.classDefs
-    successors: dict[str, set[str]] = {}
-    splits: dict[str, list[str]] = {}
-    for lookup in gsub.LookupList.Lookup:
-        kind = _lookup_type(lookup)
-        for st in _subtables(lookup):
-            if kind == 1:
-                for a, b in st.mapping.items():
-                    successors.setdefault(a, set()).add(b)
-            elif kind == 2:
-                for a, sequence in st.mapping.items():
-                    splits[a] = sequence
-                    # A later lookup may re-form the shape (YEH's split-off
-                    # shape is ALEF MAKSURA, whose own lookup maps it on).
-                    successors.setdefault(a, set()).update(g for g in sequence if classes.get(g) != MARK_CLASS)
-            elif kind == 3:
-                for a, alternates in st.alternates.items():
-                    successors.setdefault(a, set()).update(alternates)
-            elif kind == 4:
-                for first, ligatures in st.ligatures.items():
-                    for ligature in ligatures:
-                        for g in (first, *ligature.Component):
-                            successors.setdefault(g, set()).add(ligature.LigGlyph)
+    lookups can turn that shape into, with each form of the dots split off."""
+    classes = font["GDEF"].table.GlyphClassDef.classDefs
+    successors, splits = _successors(font)
     pairs = set()
-    for sequence in splits.values():
-        shapes, todo = set(), [sequence[0]]
-        while todo:
-            glyph = todo.pop()
-            if glyph not in shapes:
-                shapes.add(glyph)
-                todo.extend(successors.get(glyph, ()))
-        for mark in sequence[1:]:
-            if classes.get(mark) == MARK_CLASS:
-                pairs.update((shape, mark) for shape in shapes if classes.get(shape) != MARK_CLASS)
+    for sequence in splits:
+        shapes = {g for g in _closure(sequence[0], successors) if classes.get(g) != MARK_CLASS}
+        for glyph in sequence[1:]:
+            if classes.get(glyph) == MARK_CLASS:
+                for mark in _closure(glyph, successors):
+                    if classes.get(mark) == MARK_CLASS:
+                        pairs.update((shape, mark) for shape in shapes)
     return pairs
 
 
