@@ -8,6 +8,10 @@ weight axis (one file for regular and bold); the Latin runs inside Arabic
 pages use a small static regular face and a static bold (see LATIN_RUNS).
 Each package is pinned to a version and to the registry's sha512 integrity
 for it; a tarball with other bytes stops the tool before anything is written.
+The Arabic face's dotted letters are pre-composed (precompose_dotted_letters:
+WebKit misplaced their separate dot glyphs); the tool also writes that face
+uncomposed to tests/data/fonts/, the reference tests compare it with.
+tests/test_fonts.py checks that the committed files are this tool's output.
 
     python -m tools fonts          # needs npm and the network to the npm registry
 """

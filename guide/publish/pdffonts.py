@@ -17,6 +17,10 @@ Two problems with printing the site's own woff2 files as they are:
    glyph, and extracted text is whole words.
 
 Generic: it reads the font's own GSUB/GPOS, so regenerated subsets still work.
+The site's own Arabic woff2 uses the first pass too (guide/publish/fonts.py:
+WebKit drew the split-off dots detached), composing only the pairs GSUB can
+produce (:func:`dot_pairs`). A diacritic that GPOS stacks on the dots (mark to
+mark) gets the composite an anchor where it sat on them.
 """
 
 from __future__ import annotations
