@@ -49,7 +49,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -375,6 +375,22 @@ def test_webkit_contact_sheet_every_page(webkit, server_url):
     assert not problems, "\n".join(problems)
 
 
+RESULT_LINKS = ".md-search-result__item > a.md-search-result__link"
+
+
+def settled_results(driver):
+    """The result hrefs once the list has stopped changing (results arrive in
+    batches and the list is redrawn), else False."""
+    previous = None
+    for _ in range(20):
+        hrefs = driver.execute_script(f"return [...document.querySelectorAll({RESULT_LINKS!r})].map(a => a.href)")
+        if hrefs and hrefs == previous:
+            return hrefs
+        previous = hrefs
+        time.sleep(0.3)
+    return False
+
+
 def test_webkit_search_opens_a_result_that_marks_the_words(webkit, server_url):
     problems = []
     for lang, query in (("ar", "الاستراتيجية"), ("en", "strategy")):
@@ -383,13 +399,11 @@ def test_webkit_search_opens_a_result_that_marks_the_words(webkit, server_url):
         box = webkit.find_element(By.CSS_SELECTOR, "input[name=query]")
         WebDriverWait(webkit, 20).until(lambda d: box.is_displayed())
         box.send_keys(query)
-        links = WebDriverWait(webkit, 20).until(
-            lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item > a.md-search-result__link"))
-        href = links[0].get_attribute("href")
+        href = WebDriverWait(webkit, 20).until(settled_results)[0]
         problems += [f"{lang} search: {e}" for e in errors_now(webkit)]
         assert "?h=" in href, f"{lang}: the first result's link carries no words to mark: {href}"
-        links[0].click()
-        WebDriverWait(webkit, 20).until(lambda d: d.current_url.split("#")[0] == href.split("#")[0])
+        webkit.execute_script(f"document.querySelector({RESULT_LINKS!r}).click()")
+        WebDriverWait(webkit, 20).until(lambda d: unquote(d.current_url.split("#")[0]) == unquote(href.split("#")[0]))
         WebDriverWait(webkit, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
         webkit.execute_script(LISTEN_JS)
         marked = WebDriverWait(webkit, 10).until(
