@@ -34,6 +34,11 @@ PAGES = nav_slugs(load_config())  # every page in mkdocs.yml nav, in order
 LANGUAGES = {"ar": "", "en": "en/"}  # language -> URL prefix
 
 
+def webkit_shot_name(lang: str, name: str) -> str:
+    """The contact sheet's WebKit screenshot of a page at 390 px (tests/test_webkit.py)."""
+    return f"{lang}-{name}-webkit-390.png"
+
+
 def page_path(lang: str, slug: str) -> str:
     """Site-relative URL path of a page, e.g. ('en', 'strategy') -> 'en/strategy/'."""
     return LANGUAGES[lang] + ("" if slug == "index" else f"{slug}/")

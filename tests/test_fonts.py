@@ -234,3 +234,188 @@ def test_font_tool_refuses_a_package_with_other_bytes(tmp_path):
     wrong = font_tool.Package("@x/y", "1.0.0", font_tool.NOTO_SANS.integrity)
     with pytest.raises(font_tool.FontsError, match=r"@x/y@1\.0\.0: .* not the pinned sha512-e3Zu"):
         font_tool.verify_integrity(tarball, wrong)
+
+
+# --- the Arabic face: dotted letters pre-composed -------------------------------
+
+NASKH = ROOT / "docs" / "assets" / "fonts" / font_tool.ARABIC.output
+CONTROL = font_tool.CONTROL_DIR / font_tool.CONTROL
+
+
+def _hb_font(path: Path, weight: int):
+    import io
+
+    import uharfbuzz as hb
+
+    font = TTFont(str(path))
+    font.flavor = None
+    raw = io.BytesIO()
+    font.save(raw)
+    hb_font = hb.Font(hb.Face(raw.getvalue()))
+    hb_font.set_variations({"wght": weight})
+    return font, hb_font
+
+
+def _shape(hb_font, text: str):
+    import uharfbuzz as hb
+
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    hb.shape(hb_font, buf, {})
+    return buf
+
+
+def _arabic_words(site_dir: Path) -> list[str]:
+    """Every distinct Arabic word (with its diacritics) the built pages show."""
+    words = set()
+    for page in site_dir.rglob("*.html"):
+        text = re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))
+        words.update(re.findall(r"[\u0621-\u0652\u0640]+", text))
+    return sorted(words)
+
+
+def _ink(font: TTFont, hb_font, text: str) -> tuple[int, int, int, int, int]:
+    """(advance, left, right, top, bottom) of ``text``'s ink, in font units."""
+    buf = _shape(hb_font, text)
+    pen, box = 0, [0, 0, 0, 0]
+    first = True
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
+        extents = hb_font.get_glyph_extents(info.codepoint)
+        if extents and extents.width:
+            x0, y0 = pen + pos.x_offset + extents.x_bearing, pos.y_offset + extents.y_bearing
+            edges = [x0, x0 + extents.width, y0, y0 + extents.height]
+            box = edges if first else [min(box[0], edges[0]), max(box[1], edges[1]), max(box[2], edges[2]),
+                                       min(box[3], edges[3])]
+            first = False
+        pen += pos.x_advance
+    return (pen, *box)
+
+
+@pytest.mark.parametrize("weight", [400, 700])
+def test_naskh_draws_every_letter_of_every_page_as_one_glyph(site_dir, weight):
+    """No dot is a glyph of its own placed by GPOS after shaping (WebKit
+    misplaces those): every letter of every word the pages show, both weights."""
+    from guide.publish.pdffonts import split_marks
+
+    font, hb_font = _hb_font(NASKH, weight)
+    dots = {font.getGlyphID(g) for g in split_marks(font)}
+    assert dots, "the face no longer splits dots off letters: is the check still needed?"
+    loose = []
+    for word in _arabic_words(site_dir):
+        buf = _shape(hb_font, word)
+        # A split-off mark the font draws in place (the hamza under lam-alef:
+        # no offset) is harmless; one that GPOS moves is what WebKit misplaces.
+        if any(info.codepoint in dots and (pos.x_offset or pos.y_offset)
+               for info, pos in zip(buf.glyph_infos, buf.glyph_positions)):
+            loose.append(word)
+    assert not loose, f"{len(loose)} words still draw a dot as a separate, GPOS-placed glyph: {loose[:20]}"
+
+
+@pytest.mark.parametrize("weight", [400, 700])
+def test_precomposed_naskh_shapes_like_the_font_it_was_made_from(site_dir, weight):
+    """Same advances and the same ink (within 2 font units, the rounding of
+    interpolated offsets) as the uncomposed face, for every word the pages
+    show: the diacritics sit where they sat, above or below the dots."""
+    composed, composed_hb = _hb_font(NASKH, weight)
+    control, control_hb = _hb_font(CONTROL, weight)
+    differ = []
+    for word in _arabic_words(site_dir):
+        a, b = _ink(composed, composed_hb, word), _ink(control, control_hb, word)
+        if max(abs(x - y) for x, y in zip(a, b)) > 2:
+            differ.append(f"{word}: {a} != {b}")
+    assert not differ, f"{len(differ)} words shape differently:\n" + "\n".join(differ[:20])
+
+
+def test_committed_fonts_are_what_the_font_tool_makes(tmp_path):
+    """The woff2 files (and the control) are the tool's output from the pinned
+    packages, byte for byte. Needs npm and the registry; without them it is
+    skipped outside CI and fails in CI."""
+    import os
+    import shutil
+
+    if not shutil.which("npm"):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("npm is needed to re-make the fonts")
+        pytest.skip("npm not installed")
+    try:
+        made = font_tool.make_all(tmp_path, tmp_path)
+    except font_tool.FontsError as exc:
+        if os.environ.get("CI", "").lower() == "true" or "not the pinned" in str(exc):
+            raise
+        pytest.skip(f"the npm registry is not reachable: {exc}")
+    differ = []
+    for name, _ in made:
+        committed = (font_tool.CONTROL_DIR if name == font_tool.CONTROL else font_tool.FONT_DIR) / name
+        if committed.read_bytes() != (tmp_path / name).read_bytes():
+            differ.append(name)
+    assert not differ, f"not what `python -m tools fonts` makes: {differ}"
+
+
+# --- a first visit: no system font ------------------------------------------------
+
+# Elements whose own text the browser draws (hidden ones included: CDP reports
+# nothing for them), except those set in a system font on purpose: code and
+# the language menu's «العربية».
+PROBE_JS = r"""() => {
+  let n = 0;
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.closest("script, style, template, svg, code, pre, .md-select")) continue;
+    if ([...el.childNodes].some(c => c.nodeType === 3 && c.data.trim())) el.setAttribute("data-font-probe", n++);
+  }
+  return n;
+}"""
+
+def system_fonts_on_first_visit(browser, url: str) -> tuple[dict, list[str], list[str]]:
+    """A cold visit at phone size: (system font -> glyphs, with sample text),
+    the font files preloaded, and the font files fetched."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        fetched = []
+        page.on("request", lambda r: fetched.append(r.url) if r.url.endswith(".woff2") else None)
+        page.goto(url, wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => 0)")
+        page.wait_for_timeout(200)
+        page.evaluate(PROBE_JS)
+        cdp = context.new_cdp_session(page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        system: dict[str, list] = {}
+        for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-font-probe]"})["nodeIds"]:
+            for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
+                if not font["isCustomFont"]:
+                    text = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+                    system.setdefault(font["familyName"], []).append(re.sub(r"<[^>]+>", "", text).strip()[:60])
+        preloaded = page.eval_on_selector_all("link[rel=preload][as=font]", "ls => ls.map(l => l.href)")
+        return system, preloaded, sorted(set(fetched))
+    finally:
+        context.close()
+
+
+def test_a_first_visit_draws_no_text_in_a_system_font(browser, server_url):
+    """Every page of both languages, each in a fresh browser (empty cache) at
+    390 px: CDP's CSS.getPlatformFontsForNode names only the site's web fonts
+    for every element with text, and every font file preloaded is one the page
+    then uses (guide/pages/fontpreload.py decides which, per page)."""
+    pages = [page_path(lang, slug) for lang in LANGUAGES for slug in PAGES]
+    pages += [LANGUAGES[lang] + "404.html" for lang in LANGUAGES]
+    problems = []
+    for path in pages:
+        # A preloaded face is used only if it is in memory by the first layout;
+        # on a machine busy with other work that can miss by chance, so a page
+        # is tried three times. A face that is not preloaded misses every time.
+        for _ in range(3):
+            system, preloaded, fetched = system_fonts_on_first_visit(browser, server_url + path)
+            if not system:
+                break
+        for family, texts in system.items():
+            problems.append(f"/{path}: {len(texts)} elements drawn (partly) in the system font {family}: {texts[:3]}")
+        unused = sorted(set(preloaded) - set(fetched))
+        if unused:
+            problems.append(f"/{path}: preloaded but not used: {unused}")
+        late = sorted(set(fetched) - set(preloaded))
+        if late:
+            problems.append(f"/{path}: font files fetched without a preload (too late for font-display: optional): {late}")
+    assert not problems, "\n".join(problems)

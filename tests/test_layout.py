@@ -4,7 +4,8 @@ tablet and desktop widths, in headless Chromium.
 One page load per page x width; all checks run in one `evaluate` (LAYOUT_JS)
 and come back as a list of readable problems. The run also writes a contact
 sheet, test-artifacts/layout/index.html: every page at 390 and 1366 px in both
-languages, for a person to review the whole site at a glance (CI keeps it).
+languages (and, when tests/test_webkit.py has run, in WebKit at 390 px), for a
+person to review the whole site at a glance (CI keeps it).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTIFACTS, LANGUAGES, PAGES, page_path
+from conftest import ARTIFACTS, LANGUAGES, PAGES, page_path, webkit_shot_name
 
 WIDTHS = (320, 390, 768, 1366)
 PHONE = 420  # widths up to this are phones: tables become cards there
@@ -183,15 +184,20 @@ def shot_name(lang: str, name: str, width: int) -> str:
     return f"{lang}-{name}-{width}.jpg"
 
 
+BEFORE_AFTER = ("naskh-before-after-chromium-2x.png", "naskh-before-after-webkit-2x.png")
+
+
 def write_sheet(directory: Path) -> Path:
-    """The contact sheet: one row per page, 390 px beside 1366 px, both languages."""
+    """The contact sheet: one row per page, Chromium at 390 and 1366 px and
+    WebKit at 390 px, both languages; above it the Arabic font before and after
+    its dotted letters were pre-composed, at 2x in both engines."""
     rows = []
     for lang, name, path in all_pages():
         cells = []
-        for width in SHEET_WIDTHS:
-            file = shot_name(lang, name, width)
+        for file, width, label in [(shot_name(lang, name, w), w, f"Chromium {w} px") for w in SHEET_WIDTHS] + \
+                                  [(webkit_shot_name(lang, name), 390, "WebKit 390 px")]:
             if (directory / file).exists():
-                cells.append(f'<td><a href="{file}"><img src="{file}" loading="lazy" alt="{html.escape(path)} at {width} px" '
+                cells.append(f'<td><a href="{file}"><img src="{file}" loading="lazy" alt="{html.escape(path)}, {label}" '
                              f'width="{width // 2 if width < 1000 else 480}"></a></td>')
             else:
                 cells.append("<td>(not taken)</td>")
@@ -203,12 +209,18 @@ def write_sheet(directory: Path) -> Path:
                         f'width="320"></a><br>{html.escape(s.stem)}</td>' for s in epub_shots)
         rows.append(f"<tr><th>EPUB in Foliate<br>(tools/epub_screenshot.py)</th><td colspan=2><table><tr>{cells}"
                     "</tr></table></td></tr>")
+    compare = "".join(
+        f'<figure><a href="{f}"><img src="{f}" width="390" alt="{f}"></a><figcaption>{f}</figcaption></figure>'
+        for f in BEFORE_AFTER if (directory / f).exists())
     out = directory / "index.html"
     out.write_text(
-        "<!doctype html><html lang=en><meta charset=utf-8><title>Contact sheet: every page at 390 and 1366 px</title>"
+        "<!doctype html><html lang=en><meta charset=utf-8><title>Contact sheet: every page in Chromium and WebKit</title>"
         "<style>body{font:14px sans-serif}td,th{vertical-align:top;padding:6px;border-bottom:1px solid #ccc}"
-        "img{border:1px solid #999}</style><h1>Every page at 390 and 1366 px</h1>"
-        f"<table><tr><th>page</th><th>390 px</th><th>1366 px</th></tr>{''.join(rows)}</table>",
+        "img{border:1px solid #999}figure{display:inline-block;margin:0 12px 12px 0}</style>"
+        "<h1>Every page: Chromium at 390 and 1366 px, WebKit at 390 px</h1>"
+        + (f"<h2>Noto Naskh Arabic before and after pre-composing its dotted letters (2x)</h2>{compare}" if compare else "")
+        + "<table><tr><th>page</th><th>Chromium 390 px</th><th>Chromium 1366 px</th><th>WebKit 390 px</th></tr>"
+        f"{''.join(rows)}</table>",
         encoding="utf-8")
     return out
 

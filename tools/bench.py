@@ -74,6 +74,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", default=None, help="also write all figures to this JSON file")
     parser.add_argument("--save-only", action="store_true",
                         help="only the save-for-offline figures (bytes and seconds per language at 1.6 Mbps)")
+    parser.add_argument("--first-visit-only", action="store_true",
+                        help="only build once and print the first-visit bytes of each page (a minute)")
     parser.add_argument("--search-only", action="store_true",
                         help="only the search figures (index sizes, first search per language)")
     parser.add_argument("--grow", type=int, default=0, metavar="N",
@@ -533,6 +535,19 @@ def print_save(figures: dict) -> None:
               f"({v['files']} files, {v['raw_bytes']:,} bytes stored)  budget <= {SAVE_BUDGET_BYTES / 1e6:.1f} MB: {ok}")
 
 
+def print_first_visits(visits: dict) -> None:
+    cats = ["html", "css", "js", "fonts", "images", "search", "other"]
+    print("\nFirst visit, transferred kB (gzip; headers included)")
+    print(f"  {'page':28} {'total':>6} " + " ".join(f"{c:>6}" for c in cats) + "  budget")
+    for key, v in visits.items():
+        lang = key.split("/")[0]
+        budget = FIRST_VISIT_BUDGET_KB.get(lang)
+        verdict = "" if budget is None else (
+            f"<= {budget}: {'OK' if v['total'] <= budget * KB else 'OVER'}")
+        print(f"  {key:28} {kb(v['total'])} " + " ".join(kb(v['split'].get(c, 0)) for c in cats)
+              + f"  {verdict}")
+
+
 def main(args) -> int:
     from playwright.sync_api import sync_playwright
 
@@ -586,6 +601,21 @@ def main(args) -> int:
     pages = [(lang, slug) for lang in LANGUAGES for slug in slugs]
     figures: dict = {}
     log: list = []
+    if args.first_visit_only:
+        with tempfile.TemporaryDirectory(prefix="guide-bench-") as tmp, sync_playwright() as pw:
+            site_dir = Path(tmp) / "site"
+            with serve(site_dir, transfer_log=log) as base:
+                proc = build_site(site_dir, env={"SITE_URL": base})
+                if proc.returncode:
+                    print(proc.stderr[-3000:], file=sys.stderr)
+                    return 1
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                figures["first_visit"] = first_visits(browser, base, log, pages)
+                browser.close()
+        print_first_visits(figures["first_visit"])
+        if args.json:
+            Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+        return 0
     with tempfile.TemporaryDirectory(prefix="guide-bench-") as tmp:
         tmp = Path(tmp)
         site_dir = tmp / "site"
@@ -613,16 +643,7 @@ def main(args) -> int:
                 # 3. first visits
                 visits = first_visits(browser, base, log, pages)
                 figures["first_visit"] = visits
-                cats = ["html", "css", "js", "fonts", "images", "search", "other"]
-                print("\nFirst visit, transferred kB (gzip; headers included)")
-                print(f"  {'page':28} {'total':>6} " + " ".join(f"{c:>6}" for c in cats) + "  budget")
-                for key, v in visits.items():
-                    lang = key.split("/")[0]
-                    budget = FIRST_VISIT_BUDGET_KB.get(lang)
-                    verdict = "" if budget is None else (
-                        f"<= {budget}: {'OK' if v['total'] <= budget * KB else 'OVER'}")
-                    print(f"  {key:28} {kb(v['total'])} " + " ".join(kb(v['split'].get(c, 0)) for c in cats)
-                          + f"  {verdict}")
+                print_first_visits(visits)
                 # 4. first search, per language
                 figures["first_search"] = {lang: first_search(browser, base, log, lang) for lang in LANGUAGES}
                 print_search(figures["first_search"])

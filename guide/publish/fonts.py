@@ -8,6 +8,10 @@ weight axis (one file for regular and bold); the Latin runs inside Arabic
 pages use a small static regular face and a static bold (see LATIN_RUNS).
 Each package is pinned to a version and to the registry's sha512 integrity
 for it; a tarball with other bytes stops the tool before anything is written.
+The Arabic face's dotted letters are pre-composed (precompose_dotted_letters:
+WebKit misplaced their separate dot glyphs); the tool also writes that face
+uncomposed to tests/data/fonts/, the reference tests compare it with.
+tests/test_fonts.py checks that the committed files are this tool's output.
 
     python -m tools fonts          # needs npm and the network to the npm registry
 """
@@ -15,6 +19,7 @@ for it; a tarball with other bytes stops the tool before anything is written.
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import shutil
 import subprocess
@@ -24,12 +29,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools import subset
+from fontTools.ttLib.woff2 import WOFF2FlavorData
+from fontTools.designspaceLib import AxisDescriptor, DesignSpaceDocument, SourceDescriptor
 from fontTools.merge import Merger
 from fontTools.ttLib import TTFont
+from fontTools.varLib import build as build_variable_font
 from fontTools.varLib import instancer
+
+from guide.publish.pdffonts import compose_dotted_letters, drop_split_mark_positioning
 
 ROOT = Path(__file__).resolve().parents[2]
 FONT_DIR = ROOT / "docs" / "assets" / "fonts"
+# The Arabic face as it was before dotted letters were pre-composed: the
+# WebKit test's control (its shaping measure must fail on it) and the
+# reference the composed face must shape like (tests/test_fonts.py).
+CONTROL_DIR = ROOT / "tests" / "data" / "fonts"
+CONTROL = "noto-naskh-arabic-wght-uncomposed.woff2"
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,8 @@ class FontSpec:
     # More characters from other files of the same package (fontsource slices
     # a font by script), merged into this one face: (file, unicodes) pairs.
     merge: tuple[tuple[str, str], ...] = ()
+    # Pre-compose dotted letters (see precompose_dotted_letters).
+    compose: bool = False
 
     @property
     def unicode_range(self) -> str:
@@ -82,14 +99,20 @@ NOTO_SANS = Package("@fontsource-variable/noto-sans", "5.3.0",
 # superscript alef U+0670 (and with it the Allah ligature) and the ornate
 # parentheses (1.4 kB). tests/test_fonts.py fails, naming the character and
 # page, if a page starts to use one.
+# U+2026: the source file has no ellipsis; the tool draws one from three of
+# its dots (add_ellipsis), so that a truncated Arabic line (the header's
+# title on a phone) ends in the Naskh face, which is loaded, rather than in a
+# system font (a face that is not loaded yet when the browser truncates the
+# line is never used for it under font-display: optional).
 # Variable (400-700): one file serves regular and bold Arabic.
 ARABIC = FontSpec(
     package=NASKH,
     source="package/files/noto-naskh-arabic-arabic-wght-normal.woff2",
     output="noto-naskh-arabic-wght.woff2",
     licence="OFL-noto-naskh-arabic.txt",
-    unicodes="U+0020,U+00A0,U+060C,U+061B,U+061F,U+0621-063A,U+0640-0652,U+0660-066C,U+200C-200E",
+    unicodes="U+0020,U+00A0,U+060C,U+061B,U+061F,U+0621-063A,U+0640-0652,U+0660-066C,U+200C-200E,U+2026",
     features=("ccmp", "isol", "init", "medi", "fina", "rlig", "liga", "calt", "mark", "mkmk", "curs", "kern"),
+    compose=True,
 )
 
 # Basic Latin and Latin-1 and common typography. The letters of the European
@@ -119,8 +142,11 @@ LATIN_EXT = FontSpec(NOTO_SANS, NOTO_SANS_LATIN_EXT, "noto-sans-ext-wght.woff2",
 # longer loads two more faces for four letters (issue 10: 120 kB budget).
 # A page that uses a letter not listed here fails tests/test_fonts.py, which
 # names the letter: add it here and to fonts.css, then run the tool.
-LATIN_RUNS_UNICODES = ("U+0020-007E,U+00A9,U+00AB,U+00B6,U+00BB,U+00F3,U+00FC,U+2013-2014,U+2018-201A,"
-                       "U+201C-201E,U+2022,U+2026")
+# Not * @ X ^ _ ` ~ (no Arabic page or its search text draws them: 0.35 kB,
+# which the Strategy chapter's first visit needs) nor the ellipsis (the
+# Naskh face, first in the Arabic pages' stack, has one).
+LATIN_RUNS_UNICODES = ("U+0020-0029,U+002B-003F,U+0041-0057,U+0059-005D,U+0061-007D,U+00A9,U+00AB,U+00B6,U+00BB,"
+                       "U+00F3,U+00FC,U+2013-2014,U+2018-201A,U+201C-201E,U+2022")
 LATIN_RUNS_EXT_UNICODES = "U+0105,U+010D,U+0142,U+0144"
 LATIN_RUNS = FontSpec(NOTO_SANS, NOTO_SANS_LATIN, "noto-sans-400.woff2", "OFL-noto-sans.txt",
                       LATIN_RUNS_UNICODES, weight=400,
@@ -168,8 +194,100 @@ def _subset(source: Path, spec: FontSpec, unicodes: str) -> TTFont:
     return font
 
 
+def precompose_dotted_letters(font: TTFont) -> TTFont:
+    """The font with each dotted letter drawn as one glyph.
+
+    Noto Naskh Arabic 2.x builds a dotted letter from two glyphs: ``ccmp``
+    splits e.g. YEH into a dotless shape and a "two dots below" mark, which
+    GPOS then places. WebKit (WebKitGTK 2.50, so likely Safari) draws those
+    dots detached and shifted, and the words' baselines drift; Chromium and
+    HarfBuzz place them right. The fix is the PDF fonts' one
+    (guide/publish/pdffonts.py): a composite glyph per (shape, dots) pair GSUB
+    can produce, dots where GPOS puts them, and a last ``rlig`` lookup that
+    swaps the pair for it; diacritics an editor types stay GPOS marks (they
+    attach to the composite as to its shape). A variable font is composed at
+    each end of its one ``wght`` axis and re-built from those two masters
+    (the source has one region, 400 to 700, so this interpolates as it did).
+    tests/test_webkit.py measures the result in WebKit.
+    """
+    if "fvar" not in font:
+        font.flavor = None
+        compose_dotted_letters(font, typed_marks=False, only_produced=True)
+        drop_split_mark_positioning(font)
+        add_ellipsis(font)
+        return font
+    axes = font["fvar"].axes
+    if [axis.axisTag for axis in axes] != ["wght"] or axes[0].defaultValue != axes[0].minValue:
+        raise FontsError("precompose_dotted_letters: expects one wght axis whose default is its minimum")
+    axis = axes[0]
+    document = DesignSpaceDocument()
+    descriptor = AxisDescriptor()
+    descriptor.tag, descriptor.name = "wght", "Weight"
+    descriptor.minimum, descriptor.default, descriptor.maximum = axis.minValue, axis.defaultValue, axis.maxValue
+    document.addAxis(descriptor)
+    for value in (axis.minValue, axis.maxValue):
+        master = instancer.instantiateVariableFont(copy.deepcopy(font), {"wght": value})
+        master.flavor = None
+        compose_dotted_letters(master, typed_marks=False, only_produced=True)
+        drop_split_mark_positioning(master)
+        add_ellipsis(master)
+        source = SourceDescriptor()
+        source.font, source.name, source.location = master, f"wght{value:g}", {"Weight": value}
+        document.addSource(source)
+    composed, _, _ = build_variable_font(document)
+    for tag in ("name", "fvar"):  # the source's names and axis
+        if tag in font:
+            composed[tag] = font[tag]
+    composed["head"].created, composed["head"].modified = font["head"].created, font["head"].modified
+    composed.recalcTimestamp = False
+    return composed
+
+
+def add_ellipsis(font: TTFont) -> None:
+    """Give an Arabic face without U+2026 an ellipsis: three of its own dots
+    (the dot BEH's decomposition splits off), on the baseline, evenly spaced."""
+    from fontTools.ttLib.tables._g_l_y_f import Glyph, GlyphComponent
+
+    cmap = font.getBestCmap()
+    if 0x2026 in cmap or 0x0628 not in cmap:
+        return
+    dot = None
+    for lookup in font["GSUB"].table.LookupList.Lookup:
+        for st in lookup.SubTable:
+            mapping = getattr(st, "mapping", None)
+            if lookup.LookupType == 2 and mapping and cmap[0x0628] in mapping:
+                dot = mapping[cmap[0x0628]][1]
+    if dot is None:
+        raise FontsError("add_ellipsis: the font does not split a dot off BEH")
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    outline = glyf[dot]
+    outline.recalcBounds(glyf)
+    width = outline.xMax - outline.xMin
+    gap = round(width * 0.6)
+    glyph = Glyph()
+    glyph.numberOfContours, glyph.components = -1, []
+    for i in range(3):
+        component = GlyphComponent()
+        component.glyphName, component.flags = dot, 0
+        component.x, component.y = gap + i * (width + gap) - outline.xMin, -outline.yMin
+        glyph.components.append(component)
+    name = "ellipsis"
+    order = list(font.getGlyphOrder()) + [name]
+    font.setGlyphOrder(order)
+    glyf.glyphOrder = order
+    glyf.glyphs[name] = glyph
+    glyph.recalcBounds(glyf)
+    hmtx.metrics[name] = (3 * width + 4 * gap, glyph.xMin)
+    font["GDEF"].table.GlyphClassDef.classDefs[name] = 1
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            table.cmap[0x2026] = name
+
+
 def subset_font(package_dir: Path, spec: FontSpec, output: Path) -> int:
     font = _subset(package_dir / spec.source, spec, spec.unicodes)
+    if spec.compose:
+        font = precompose_dotted_letters(font)
     if spec.merge:
         with tempfile.TemporaryDirectory() as tmp:
             parts = [font, *(_subset(package_dir / source, spec, unicodes) for source, unicodes in spec.merge)]
@@ -184,10 +302,27 @@ def subset_font(package_dir: Path, spec: FontSpec, output: Path) -> int:
             merged["head"].created, merged["head"].modified = font["head"].created, font["head"].modified
             merged.recalcTimestamp = False
             font = merged
+    web_only(font)
     options = _options(spec)
     options.flavor = "woff2"
+    font.flavorData = WOFF2FlavorData(transformedTables={"glyf", "loca", "hmtx"})  # hmtx: no stored side bearings
     subset.save_font(font, str(output), options)
     return output.stat().st_size
+
+
+def web_only(font: TTFont) -> None:
+    """Drop what no browser reads: the style attributes (STAT) and the named
+    instances of a variable font (CSS picks weights by number), with their names."""
+    if "STAT" in font:
+        del font["STAT"]
+    keep = set()
+    if "fvar" in font:
+        fvar = font["fvar"]
+        fvar.instances = []
+        keep = {axis.axisNameID for axis in fvar.axes}
+    # Names from 256 up label axes, instances and style attributes; a static
+    # instance keeps them though nothing refers to them any more.
+    font["name"].names = [n for n in font["name"].names if n.nameID < 256 or n.nameID in keep]
 
 
 def verify_integrity(tarball: Path, package: Package) -> None:
@@ -212,24 +347,43 @@ def fetch_package(package: Package, workdir: Path) -> Path:
     return target
 
 
+def add_arguments(parser) -> None:
+    parser.add_argument("--out", type=Path, default=FONT_DIR, help="where to write the woff2 files (default: the site's)")
+
+
+def make_all(out_dir: Path, control_dir: Path | None) -> list[tuple[str, int]]:
+    """Fetch the pinned packages and write every face (and the control) to ``out_dir``."""
+    made = []
+    with tempfile.TemporaryDirectory() as tmp:
+        unpacked_by_package: dict[Package, Path] = {}
+        for spec in FONTS:
+            if spec.package not in unpacked_by_package:
+                unpacked_by_package[spec.package] = fetch_package(spec.package, Path(tmp))
+        for spec in FONTS:
+            unpacked = unpacked_by_package[spec.package]
+            made.append((spec.output, subset_font(unpacked, spec, out_dir / spec.output)))
+            shutil.copyfile(unpacked / "package" / "LICENSE", out_dir / spec.licence)
+            if spec.compose and control_dir is not None:
+                control_dir.mkdir(parents=True, exist_ok=True)
+                uncomposed = FontSpec(**{**spec.__dict__, "compose": False})
+                made.append((CONTROL, subset_font(unpacked, uncomposed, control_dir / CONTROL)))
+    return made
+
+
 def main(args=None) -> int:
     import sys
 
-    FONT_DIR.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        unpacked_by_package: dict[Package, Path] = {}
-        try:
-            for spec in FONTS:
-                if spec.package not in unpacked_by_package:
-                    unpacked_by_package[spec.package] = fetch_package(spec.package, Path(tmp))
-        except FontsError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        for spec in FONTS:
-            unpacked = unpacked_by_package[spec.package]
-            size = subset_font(unpacked, spec, FONT_DIR / spec.output)
-            shutil.copyfile(unpacked / "package" / "LICENSE", FONT_DIR / spec.licence)
-            print(f"{spec.output}: {size:,} bytes from {spec.package.spec}")
+    out_dir = getattr(args, "out", None) or FONT_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        made = make_all(out_dir, CONTROL_DIR if out_dir == FONT_DIR else out_dir)
+    except FontsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for name, size in made:
+        print(f"{name}: {size:,} bytes")
+    if out_dir != FONT_DIR:
+        return 0
     for stale in sorted(set(FONT_DIR.glob("*.woff2")) - {FONT_DIR / spec.output for spec in FONTS}):
         stale.unlink()  # a face that was merged away: fonts.css no longer names it
         print(f"{stale.name}: removed")

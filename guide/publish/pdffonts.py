@@ -17,6 +17,10 @@ Two problems with printing the site's own woff2 files as they are:
    glyph, and extracted text is whole words.
 
 Generic: it reads the font's own GSUB/GPOS, so regenerated subsets still work.
+The site's own Arabic woff2 uses the first pass too (guide/publish/fonts.py:
+WebKit drew the split-off dots detached), composing only the pairs GSUB can
+produce (:func:`dot_pairs`). A diacritic that GPOS stacks on the dots (mark to
+mark) gets the composite an anchor where it sat on them.
 """
 
 from __future__ import annotations
@@ -96,6 +100,7 @@ def _add_pass(font: TTFont, offsets: dict, markbase: list, rlig: list, tag: str)
     order = list(font.getGlyphOrder())
     ligatures: dict[str, list] = {}
     composites: dict[str, str] = {}  # composite -> its base
+    parts: dict[str, tuple[str, tuple[int, int]]] = {}  # composite -> its mark and the mark's offset
     for (base, mark), (dx, dy) in sorted(offsets.items()):
         name = f"{base}_{mark}.{tag}"
         glyph = Glyph()
@@ -111,6 +116,7 @@ def _add_pass(font: TTFont, offsets: dict, markbase: list, rlig: list, tag: str)
         hmtx.metrics[name] = hmtx.metrics[base]
         classes[name] = BASE_CLASS
         composites[name] = base
+        parts[name] = (mark, (dx, dy))
         ligature = ot.Ligature()
         ligature.LigGlyph, ligature.Component, ligature.CompCount = name, [mark], 2
         ligatures.setdefault(base, []).append(ligature)
@@ -120,14 +126,30 @@ def _add_pass(font: TTFont, offsets: dict, markbase: list, rlig: list, tag: str)
         glyf.glyphs[name].recalcBounds(glyf)
         hmtx.metrics[name] = (hmtx.metrics[name][0], getattr(glyf.glyphs[name], "xMin", 0))
 
-    # Further marks attach to the composite as they would to its base.
+    # Further marks attach to the composite as they would to its base, or,
+    # where GPOS stacks them on the composed mark (a vowel above the dots of
+    # TEH, a kasra below the dot of BEH: mark-to-mark), where they would sit
+    # on that mark: its anchor moved by the mark's offset.
+    font_gpos = font["GPOS"].table
     for st in markbase:
         bases = st.BaseCoverage.glyphs
         index = {g: i for i, g in enumerate(bases)}
+        by_class: dict[int, list[str]] = {}
+        for mark_glyph, record in zip(st.MarkCoverage.glyphs, st.MarkArray.MarkRecord):
+            by_class.setdefault(record.Class, []).append(mark_glyph)
         for name, base in composites.items():
-            if base in index:
-                bases.append(name)
-                st.BaseArray.BaseRecord.append(st.BaseArray.BaseRecord[index[base]])
+            mark, (dx, dy) = parts[name]
+            stacked = {k: _stacked_anchor(font_gpos, mark, marks) for k, marks in by_class.items()}
+            if base not in index and not any(stacked.values()):
+                continue
+            record = ot.BaseRecord()
+            record.BaseAnchor = (list(st.BaseArray.BaseRecord[index[base]].BaseAnchor) if base in index
+                                 else [None] * st.ClassCount)
+            for k, anchor in stacked.items():
+                if anchor is not None:
+                    record.BaseAnchor[k] = _anchor(anchor[0] + dx, anchor[1] + dy)
+            bases.append(name)
+            st.BaseArray.BaseRecord.append(record)
         st.BaseArray.BaseCount = len(st.BaseArray.BaseRecord)
 
     subtable = ot.LigatureSubst()
@@ -143,12 +165,139 @@ def _add_pass(font: TTFont, offsets: dict, markbase: list, rlig: list, tag: str)
     return len(composites)
 
 
-def compose_dotted_letters(font: TTFont) -> int:
+def _successors(font: TTFont) -> tuple[dict[str, set[str]], list[list[str]]]:
+    """What each glyph can become through GSUB (single, alternate, ligature
+    and the non-mark part of multiple substitutions), and every sequence a
+    multiple substitution splits a glyph into."""
+    gsub, classes = font["GSUB"].table, font["GDEF"].table.GlyphClassDef.classDefs
+    successors: dict[str, set[str]] = {}
+    splits: list[list[str]] = []
+    for lookup in gsub.LookupList.Lookup:
+        kind = _lookup_type(lookup)
+        for st in _subtables(lookup):
+            if kind == 1:
+                for a, b in st.mapping.items():
+                    successors.setdefault(a, set()).add(b)
+            elif kind == 2:
+                for a, sequence in st.mapping.items():
+                    splits.append(sequence)
+                    # A later lookup may re-form the shape (YEH's split-off
+                    # shape is ALEF MAKSURA, whose own lookup maps it on).
+                    successors.setdefault(a, set()).update(g for g in sequence if classes.get(g) != MARK_CLASS)
+            elif kind == 3:
+                for a, alternates in st.alternates.items():
+                    successors.setdefault(a, set()).update(alternates)
+            elif kind == 4:
+                for first, ligatures in st.ligatures.items():
+                    for ligature in ligatures:
+                        for g in (first, *ligature.Component):
+                            successors.setdefault(g, set()).add(ligature.LigGlyph)
+    return successors, splits
+
+
+def _closure(start: str, successors: dict[str, set[str]]) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        glyph = todo.pop()
+        if glyph not in seen:
+            seen.add(glyph)
+            todo.extend(successors.get(glyph, ()))
+    return seen
+
+
+def split_marks(font: TTFont) -> set[str]:
+    """The mark glyphs GSUB splits off letters (the dots, the hamza of أ, the
+    stroke inside KAF), and the marks later lookups turn those into (JEEM's
+    dot has a form of its own after some letters)."""
+    classes = font["GDEF"].table.GlyphClassDef.classDefs
+    successors, splits = _successors(font)
+    marks = set()
+    for sequence in splits:
+        for glyph in sequence[1:]:
+            if classes.get(glyph) == MARK_CLASS:
+                marks.update(g for g in _closure(glyph, successors) if classes.get(g) == MARK_CLASS)
+    return marks
+
+
+def drop_split_mark_positioning(font: TTFont) -> int:
+    """After every produced (shape, dots) pair is composed, GPOS never sees a
+    split-off mark again: drop the mark-to-base lookups that only place them
+    and their records in mark-to-mark ones (smaller file). Returns the
+    number of lookups dropped."""
+    gpos_table, marks = font["GPOS"], split_marks(font)
+    gpos = gpos_table.table
+    dead = set()
+    for i, lookup in enumerate(gpos.LookupList.Lookup):
+        kind = _lookup_type(lookup)
+        for st in _subtables(lookup):
+            if kind == 4 and set(st.MarkCoverage.glyphs) <= marks:
+                dead.add(i)
+            elif kind == 6:
+                for coverage, array, records, count in (("Mark1Coverage", "Mark1Array", "MarkRecord", "MarkCount"),
+                                                        ("Mark2Coverage", "Mark2Array", "Mark2Record", "Mark2Count")):
+                    kept = [(g, r) for g, r in zip(getattr(st, coverage).glyphs, getattr(getattr(st, array), records))
+                            if g not in marks]
+                    getattr(st, coverage).glyphs = [g for g, _ in kept]
+                    setattr(getattr(st, array), records, [r for _, r in kept])
+                    setattr(getattr(st, array), count, len(kept))
+    for record in gpos.FeatureList.FeatureRecord:
+        record.Feature.LookupListIndex = [i for i in record.Feature.LookupListIndex if i not in dead]
+        record.Feature.LookupCount = len(record.Feature.LookupListIndex)
+    gpos_table.prune_lookups()  # (fontTools.subset adds it) drops the lookups no feature uses
+    return len(dead)
+
+
+def dot_pairs(font: TTFont) -> set[tuple[str, str]]:
+    """The (letter shape, dots) pairs GSUB can produce: each letter's bare
+    shape as ``ccmp`` splits it off, then every form the joining and ligature
+    lookups can turn that shape into, with each form of the dots split off."""
+    classes = font["GDEF"].table.GlyphClassDef.classDefs
+    successors, splits = _successors(font)
+    pairs = set()
+    for sequence in splits:
+        shapes = {g for g in _closure(sequence[0], successors) if classes.get(g) != MARK_CLASS}
+        for glyph in sequence[1:]:
+            if classes.get(glyph) == MARK_CLASS:
+                for mark in _closure(glyph, successors):
+                    if classes.get(mark) == MARK_CLASS:
+                        pairs.update((shape, mark) for shape in shapes)
+    return pairs
+
+
+def _anchor(x: int, y: int):
+    anchor = ot.Anchor()
+    anchor.Format, anchor.XCoordinate, anchor.YCoordinate = 1, x, y
+    return anchor
+
+
+def _stacked_anchor(gpos, mark: str, marks: list[str]) -> tuple[int, int] | None:
+    """Where mark-to-mark attaches ``marks`` (one class of a mark-to-base
+    lookup) to ``mark``, in ``mark``'s own coordinates; None if it does not."""
+    for lookup in gpos.LookupList.Lookup:
+        if _lookup_type(lookup) != 6:
+            continue
+        for st in _subtables(lookup):
+            if mark not in st.Mark2Coverage.glyphs:
+                continue
+            anchors = st.Mark2Array.Mark2Record[st.Mark2Coverage.glyphs.index(mark)].Mark2Anchor
+            for mi, mark1 in enumerate(st.Mark1Coverage.glyphs):
+                if mark1 in marks:
+                    anchor = anchors[st.Mark1Array.MarkRecord[mi].Class]
+                    if anchor is not None:
+                        return anchor.XCoordinate, anchor.YCoordinate
+    return None
+
+
+def compose_dotted_letters(font: TTFont, typed_marks: bool = True, only_produced: bool = False) -> int:
     """Make each Arabic letter one glyph; return how many composites were added.
 
     Pass 1: bare letter shape + the dots GSUB split off it. Pass 2: the result
     + a diacritic typed by the author (shadda, fatha...), which would otherwise
-    be a second glyph in the letter's cluster too.
+    be a second glyph in the letter's cluster too. ``typed_marks=False`` stops
+    after pass 1 (the web font: typed diacritics stay GPOS marks, which every
+    engine places; pass 2 multiplies the glyph count by the diacritics).
+    ``only_produced``: compose only the pairs GSUB can produce (:func:`dot_pairs`),
+    not every (base, dots) pair GPOS has anchors for: a sixth of the glyphs.
     """
     if not all(tag in font for tag in ("GSUB", "GPOS", "GDEF", "glyf")):
         return 0
@@ -159,20 +308,20 @@ def compose_dotted_letters(font: TTFont) -> int:
     rlig = [fr for fr in gsub.FeatureList.FeatureRecord if fr.FeatureTag == "rlig"]
     if not rlig:
         return 0  # nowhere to run late enough (after the joining forms)
-    split_marks = set()
-    for lookup in gsub.LookupList.Lookup:
-        if _lookup_type(lookup) == 2:
-            for st in _subtables(lookup):
-                for sequence in st.mapping.values():
-                    split_marks.update(g for g in sequence[1:] if classes.get(g) == MARK_CLASS)
-    if not split_marks:
+    split = split_marks(font)
+    if not split:
         return 0
     if "post" in font:
         font["post"].formatType = 3.0  # no glyph names to keep in sync
-    offsets, markbase = _offsets(gpos, split_marks)
+    offsets, markbase = _offsets(gpos, split)
+    if only_produced:
+        produced = dot_pairs(font)
+        offsets = {pair: offset for pair, offset in offsets.items() if pair in produced}
     added = _add_pass(font, offsets, markbase, rlig, "dots") if offsets else 0
+    if not typed_marks:
+        return added
     cmap = font.getBestCmap() or {}
-    typed = {g for cp, g in cmap.items() if classes.get(g) == MARK_CLASS} - split_marks
+    typed = {g for cp, g in cmap.items() if classes.get(g) == MARK_CLASS} - split
     offsets, markbase = _offsets(gpos, typed)
     added += _add_pass(font, offsets, markbase, rlig, "mark") if offsets else 0
     # Pass 3: shadda takes a vowel on top of it (e.g. "ـمَّ"); GPOS puts that
