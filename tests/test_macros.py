@@ -220,7 +220,7 @@ def test_case_box_english(data):
     html = render.case_box(data, page("en", "cases"), "london-shared-endeavour-fund")
     assert_raw_html_block(html)
     text = visible(html)
-    assert "Case study" in text and "Key figures" in text and "Related chapters" in text
+    assert "Example" in text and "Key figures" in text and "Related chapters" in text
     assert "£800,000" in text and "more than 30" in text and "2019" in text
     assert "London · United Kingdom · 2019" in text
     assert 'id="case-london-shared-endeavour-fund"' in html
@@ -233,7 +233,7 @@ def test_case_box_english(data):
 def test_case_box_arabic(data):
     html = render.case_box(data, page("ar", "cases"), "london-shared-endeavour-fund")
     text = visible(html)
-    assert "دراسة حالة" in text and "أرقام رئيسية" in text and "فصول ذات صلة" in text
+    assert "مثال" in text and "أرقام رئيسية" in text and "فصول ذات صلة" in text
     assert "٨٠٠٬٠٠٠ جنيه إسترليني" in text and "أكثر من ٣٠" in text and "٢٠١٩" in text
     assert '<a href="../strategy/">الفصل ٣: الاستراتيجية</a>' in html
     assert '<span lang="en" dir="ltr">Google.org</span>' in html
