@@ -307,8 +307,8 @@ def test_data_text_is_escaped(hostile_data):
 # --- key questions ----------------------------------------------------------
 
 @pytest.mark.parametrize("lang,label,title", [
-    ("ar", "الأسئلة والاعتبارات الرئيسية", "هل يكفي التفويض؟"),
-    ("en", "Key questions and considerations", "Is the mandate enough?"),
+    ("ar", "الأسئلة والاعتبارات الرئيسية", "أسئلة لفحص التفويض"),
+    ("en", "Key questions and considerations", "Questions to test the mandate"),
 ])
 def test_key_questions(data, lang, label, title):
     first = render.key_questions(data, page(lang), "strategy-mandate")
