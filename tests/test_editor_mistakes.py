@@ -157,7 +157,7 @@ MISTAKES = [
             "braces are not allowed in text", field="ar"),
     Mistake("ui-translated-n", UI, replace('"أكثر من {n}"', '"أكثر من {ن}"'), "figure.more-than",
             "braces are not allowed in text", field="ar"),
-    Mistake("ui-missing-language", UI, replace("case.label: {ar: دراسة حالة, en: Case study}", "case.label: {ar: دراسة حالة}"),
+    Mistake("ui-missing-language", UI, replace("case.label: {ar: مثال, en: Example}", "case.label: {ar: مثال}"),
             "case.label:", "Field required", field="en"),
     Mistake("data-http-source", CASES, replace("    source: seed-ch3\n", "    source: http://example.org/report\n"),
             "http://example.org", "sources must be https:// addresses", field="source"),
