@@ -301,7 +301,8 @@ HARMLESS = {
     "code-span-script": ("Type `<script>alert(1)</script>` to see nothing happen.", "&lt;script&gt;alert(1)&lt;/script&gt;"),
     "fenced-code-script": ("```html\n<img src=x onerror=alert(2)>\n```", '<span class="na">onerror</span>'),
     "escaped-entities": ("Write &lt;script&gt; as text.", "Write &lt;script&gt; as text."),
-    "entity-braces": ("Write &#123;&#123; name &#125;&#125; in the form.", "Write &#123;&#123; name &#125;&#125; in the form."),
+    # Published as the allowlist's serialisation: the references become the characters, as text.
+    "entity-braces": ("Write &#123;&#123; name &#125;&#125; in the form.", "Write {{ name }} in the form."),
     "https-link": ("[the guide](https://strongcitiesnetwork.org/resource/a-guide-for-cities)",
                    'href="https://strongcitiesnetwork.org/resource/a-guide-for-cities"'),
 }
