@@ -333,6 +333,13 @@ ATTACKS: list[Attack] = [
         '<?xml version="1.0" encoding="UTF-16"?><?xml-stylesheet type="text/xsl" href="data:text/xml;base64,PHg+"?>'
         '<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0h10v10z"/></svg>').encode("utf-16").decode(
             "utf-8", "surrogateescape")}, "UTF-8", line=1),
+    # Round two of the fresh-eyes attack (T2-T4):
+    A("shadow-the-sites-own-id", "html", {EN: append('<div id="guide-offline" data-lang="en">\n<p>Offline copy</p>\n</div>')},
+      "never start with __ or guide-", marker='id="guide-offline"'),
+    A("markdown-bracket-storm", "yaml", {EN: append(("[" * 4_000 + "\n") * 100)}, "in one page", line=1),
+    A("bracket-paragraph", "yaml", {EN: append("[" * 150 + "\n" + "<" * 150)}, "in one paragraph", marker="[" * 150),
+    A("bidi-by-reference", "html", {EN: append("Visit [&#x202E;gro.krowtenseitic gnorts](https://example.org/) now.")},
+      "U+202E", marker="&#x202E;"),
     # --- published harmlessly: shown as text, never run ----------------------------------
     A("code-span-script", "harmless", {EN: append("Type `<script>" + js("code-span") + "</script>` to see nothing.")},
       pages=("en/strategy/",)),

@@ -131,11 +131,28 @@ def _prose(lines: list[str]) -> list[str]:
 _ALLOWED_FORMAT = {"\u200c", "\u200d", "\u200e", "\u200f", "\u061c"}
 
 
+# Markdown and HTML turn no paragraph of prose into this many; the renderer's
+# link and tag scanners slow down sharply with them (seconds per line).
+MAX_OPENERS = 200
+MAX_OPENERS_PAGE = 2_000  # the guide's longest page has a few dozen
+
+
 def text_characters(lines: list[str], rel: str) -> None:
     import unicodedata
 
+    total = sum(line.count("[") + line.count("<") for line in lines)
+    if total > MAX_OPENERS_PAGE:
+        raise EditorError(f"{rel}:1: more than {MAX_OPENERS_PAGE} '[' and '<' in one page ({total:,}): split the page")
+    openers, start = 0, 1
     for number, line in enumerate(lines, 1):
-        for char in line:
+        if not line.strip():
+            openers, start = 0, number + 1
+        openers += line.count("[") + line.count("<")
+        if openers > MAX_OPENERS:
+            raise EditorError(f"{rel}:{start}: more than {MAX_OPENERS} '[' and '<' in one paragraph: split it, or "
+                              f"write brackets as &#91; and &lt;")
+        # Character references count as the characters they stand for.
+        for char in html.unescape(line):
             category = unicodedata.category(char)
             if char == "\t":
                 continue

@@ -49,10 +49,12 @@ ATTRIBUTES = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
-# Values. Ids may not start with "__" (Material's own elements: __config,
-# __search, ...); classes are the guide's own, Markdown's and the code
+# Values. Classes are the guide's own, Markdown's and the code
 # highlighter's, never Material's layout classes (md-...).
-_ID = re.compile(r"^(?!__)[\w:.-]{1,100}$")
+# Ids never start with "__" (Material's own elements: __config, __search, …)
+# or "guide-" (the site's own: guide-offline, guide-search-counts, …), which a
+# page could otherwise shadow for the scripts that look them up.
+_ID = re.compile(r"^(?!__|guide-|not-found$)[\w:.-]{1,100}$")
 _CLASS = re.compile(r"^(?:guide-[a-z0-9_-]+|admonition(?:-title)?|headerlink|footnote(?:-ref|-backref)?|"
                     r"highlight|linenos|note|abstract|info|tip|success|question|warning|failure|danger|bug|"
                     r"example|quote|[a-z]{1,2}[0-9]?)$")
@@ -263,7 +265,7 @@ def message(finding: Finding) -> str:
     elif name == "src":
         hint = url_problem(value, resource=True) or "not an allowed image"
     elif name == "id":
-        hint = "ids are letters, digits, - _ : . and never start with __"
+        hint = "ids are letters, digits, - _ : . and never start with __ or guide- (the site's own)"
     elif name == "class":
         hint = "classes are the guide's own (guide-…) and Markdown's"
     elif "<" in value or ">" in value:
