@@ -16,7 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE_PACKAGES = ("mkdocs", "material", "mkdocs_static_i18n", "mkdocs_macros", "properdocs")
 CORE_PACKAGES = ("guide", "tools")
-ADAPTERS = {"macros/__init__.py", "hooks/pages.py", "hooks/downloads.py"}
+# Every hook file is an adapter (hooks/ is where MkDocs events meet the core).
+ADAPTERS = {"macros/__init__.py", "hooks/pages.py", "hooks/downloads.py", "hooks/saveoffline.py", "hooks/fonts.py"}
 
 # Runs in a subprocess: a meta-path finder that refuses the engine packages,
 # then imports the modules named on the command line, reporting failures.
