@@ -340,6 +340,8 @@ ATTACKS: list[Attack] = [
     A("bracket-paragraph", "yaml", {EN: append("[" * 150 + "\n" + "<" * 150)}, "in one paragraph", marker="[" * 150),
     A("bidi-by-reference", "html", {EN: append("Visit [&#x202E;gro.krowtenseitic gnorts](https://example.org/) now.")},
       "U+202E", marker="&#x202E;"),
+    A("link-to-the-readers-machine", "html", {EN: append("[admin](http://127.0.0.1:8080/admin)")},
+      "the reader's own machine", marker="[admin]"),
     # --- published harmlessly: shown as text, never run ----------------------------------
     A("code-span-script", "harmless", {EN: append("Type `<script>" + js("code-span") + "</script>` to see nothing.")},
       pages=("en/strategy/",)),

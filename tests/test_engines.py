@@ -58,7 +58,9 @@ def test_properdocs_builds_the_same_site_apart_from_the_generator_tag(both_sites
     # ...and that tag is the only difference, in any file.
     different = [name for name in a
                  if GENERATOR.sub(b"<generator>", a[name]) != GENERATOR.sub(b"<generator>", b[name])]
-    assert different == []
+    # The save-for-offline lists hold each page's hash (so the tag) and the
+    # version made from them; the files they list are compared above.
+    assert sorted(different) in ([], ["offline/ar.json", "offline/en.json"])
 
 
 def test_engine_switch(monkeypatch):

@@ -60,7 +60,9 @@ _CLASS = re.compile(r"^(?:guide-[a-z0-9_-]+|admonition(?:-title)?|headerlink|foo
                     r"example|quote|[a-z]{1,2}[0-9]?)$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 _TOKEN = re.compile(r"^[\w./:-]{0,100}$")
-_DATA_FILE = re.compile(r"^data/[a-z]+\.yml$")
+# A box's data file, as the box names it (data/cases.yml, or under
+# GUIDE_DATA_DIR): the build reads only data/<its name>, never this path.
+_DATA_FILE = re.compile(r"^[\w./-]{0,200}/[a-z]+\.yml$")
 _IMAGE_SRC = re.compile(r"^(?:\.\./)*assets/images/[A-Za-z0-9][A-Za-z0-9._-]*$")
 _HOST = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?:\.(?!-)[a-z0-9-]{1,63})+$")
 _VALUES = {
@@ -104,7 +106,10 @@ def url_problem(value: str, resource: bool) -> str | None:
     host = parts.hostname or ""
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
         return "a link with user@ before the host is not allowed (it hides the real site)"
-    if not _HOST.match(host) or any(label.startswith("xn--") for label in host.split(".")):
+    labels = host.split(".")
+    if host == "localhost" or labels[-1].isdigit() or labels[-1].startswith("0x") or host.endswith(".localhost"):
+        return f"a link to {host[:40]!r} points at the reader's own machine or network: link to a public site"
+    if not _HOST.match(host) or any(label.startswith("xn--") for label in labels):
         return (f"the site's name {host[:40]!r} is not plain ASCII letters, digits and dots (look-alike "
                 f"letters can imitate another site): write the address as the site writes it")
     return None
@@ -135,6 +140,10 @@ def _attribute_ok(tag: str, name: str, value: str) -> bool:
     if (name.startswith("data-") and name != "data-label") or name == "aria-labelledby":
         return bool(_TOKEN.match(value))
     return True  # free text: title, alt, aria-label, data-label (attribute values are text)
+
+
+def id_allowed(value: str) -> bool:
+    return bool(_ID.match(value))
 
 
 def is_data_file(value: str) -> bool:
