@@ -186,14 +186,15 @@ def on_post_page(output, page, config):
     output = pagemeta.set_html_dir(output, config.theme["language"])
     # The header's titles: the part after the colon goes whole or not at all on a phone.
     output = pagemeta.split_header_titles(output)
-    # English: curly quotes in the rest of the page too (titles, navigation, interface strings).
+    # The navigation's ⓘ marker for summary pages, explained under the navigation.
+    ui = _reader_state(config)["ui"]
+    output = navlegend.add_legend(output, ui["nav.status.legend"][config.theme["language"]])
+    # English: curly quotes in the rest of the page too (titles, navigation,
+    # interface strings, the legend).
     if config.theme["language"] == "en":
         output = quotes.curl_html(output)
     # Language of parts: Latin runs in Arabic articles get lang="en", and the reverse.
     output = langparts.mark_language_runs(output, config.theme["language"])
-    # The navigation's ⓘ marker for summary pages, explained under the navigation.
-    ui = _reader_state(config)["ui"]
-    output = navlegend.add_legend(output, ui["nav.status.legend"][config.theme["language"]])
     # Material's search dialog has no accessible name.
     output = a11yfix.name_search_dialog(output)
     # Links to other sites get rel="noopener".

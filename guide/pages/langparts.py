@@ -47,11 +47,11 @@ FOREIGN = {
 # the line breaks («صندوق (Shared Endeavour Fund)» split "Shared)" from
 # "(Endeavour Fund" at a line end).
 _BRACKETED = {lang: re.compile(rf"\((?:{pattern.pattern})\)|(?:{pattern.pattern})") for lang, (pattern, _) in FOREIGN.items()}
-# A run of several words this short (visible characters) is kept on one line
-# (site.css, .guide-whole: white-space nowrap): it fits a 320 px line, and a
-# phrase of another script broken at a line end reads in the wrong order.
-# Longer runs wrap between their words.
-WHOLE_CHARS = 25
+# A run of several words this short (visible characters) is kept whole
+# (site.css, .guide-whole: an inline block no wider than its line): a phrase of
+# another script broken at a line end reads in the wrong order. Longer runs
+# flow and wrap between their words, as prose.
+WHOLE_CHARS = 40
 _ENTITY = re.compile(r"&[A-Za-z0-9#]+;")
 _BREAKS = re.compile(r"(?:\s|&nbsp;|&#160;|[-–—/])")
 
