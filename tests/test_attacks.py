@@ -342,6 +342,8 @@ ATTACKS: list[Attack] = [
       "U+202E", marker="&#x202E;"),
     A("link-to-the-readers-machine", "html", {EN: append("[admin](http://127.0.0.1:8080/admin)")},
       "the reader's own machine", marker="[admin]"),
+    A("deep-nesting", "yaml", {EN: append("\n".join("  " * i + "- x" for i in range(600)))}, "indented",
+      marker="  " * 41 + "- x"),
     # --- published harmlessly: shown as text, never run ----------------------------------
     A("code-span-script", "harmless", {EN: append("Type `<script>" + js("code-span") + "</script>` to see nothing.")},
       pages=("en/strategy/",)),

@@ -134,6 +134,7 @@ _ALLOWED_FORMAT = {"\u200c", "\u200d", "\u200e", "\u200f", "\u061c"}
 # Markdown and HTML turn no paragraph of prose into this many; the renderer's
 # link and tag scanners slow down sharply with them (seconds per line).
 MAX_OPENERS = 200
+MAX_INDENT = 80  # about 20 levels of nesting; Markdown's parser recurses on each
 MAX_OPENERS_PAGE = 2_000  # the guide's longest page has a few dozen
 
 
@@ -147,6 +148,10 @@ def text_characters(lines: list[str], rel: str) -> None:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             openers, start = 0, number + 1
+        indent = len(line) - len(line.lstrip(" \t"))
+        if indent > MAX_INDENT:
+            raise EditorError(f"{rel}:{number}: indented {indent} columns (at most {MAX_INDENT}): lists and quotes "
+                              f"nest a few levels at most")
         openers += line.count("[") + line.count("<")
         if openers > MAX_OPENERS:
             raise EditorError(f"{rel}:{start}: more than {MAX_OPENERS} '[' and '<' in one paragraph: split it, or "
