@@ -503,7 +503,15 @@ def save_offline(browser, site_dir: Path) -> dict:
     result = {}
     for lang, prefix in LANGUAGES.items():
         log: list = []
+        # Built for the address it is served from: the pages' policy names
+        # their scripts by URL (guide/pages/csp.py), so the save block's
+        # script runs only there. (``site_dir`` is not used for that reason.)
+        holder = tempfile.TemporaryDirectory(prefix="guide-bench-save-")
+        site_dir = Path(holder.name) / "site"
         with serve(site_dir, transfer_log=log, throttle=Throttle(SAVE_LINK_BPS, SAVE_LATENCY_S)) as base:
+            proc = build_site(site_dir, env={"SITE_URL": base})
+            if proc.returncode:
+                raise RuntimeError(f"build for {base} failed:\n{proc.stderr[-2000:]}")
             context = browser.new_context()
             page = context.new_page()
             cdp = context.new_cdp_session(page)
@@ -521,6 +529,7 @@ def save_offline(browser, site_dir: Path) -> dict:
             seconds = time.monotonic() - start
             listed = json.loads((site_dir / "offline" / f"{lang}.json").read_text(encoding="utf-8"))
             context.close()
+        holder.cleanup()
         result[lang] = {"bytes": sum(n for _, n in log), "seconds": round(seconds, 2), "requests": len(log),
                         "files": len(listed["files"]), "raw_bytes": listed["bytes"]}
     return result
