@@ -21,7 +21,6 @@ count as a mark set by a script).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import secrets
@@ -38,9 +37,9 @@ from typing import Callable
 
 import pytest
 
+from editortree import copy_tree, tree_digest
+
 ROOT = Path(__file__).resolve().parent.parent
-SKIP = {".git", "site", ".venv", ".venv-properdocs", ".tools", "dist", "test-artifacts", "__pycache__",
-        ".pytest_cache", "node_modules", ".site-offline"}
 TOKEN = secrets.token_hex(6)
 MARKS = Path(tempfile.gettempdir()) / f"guide-attack-marks-{TOKEN}"
 CANARY = Path(tempfile.gettempdir()) / f"guide-attack-canary-{TOKEN}"
@@ -364,18 +363,8 @@ ATTACKS: list[Attack] = [
 
 # --- running ------------------------------------------------------------------------------
 
-def _copy_tree(dest: Path) -> Path:
-    shutil.copytree(ROOT, dest, ignore=lambda folder, names: [n for n in names if n in SKIP], symlinks=True)
-    return dest
 
 
-def _tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(path.relative_to(folder).as_posix().encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _apply(attack: Attack, tree: Path) -> None:
@@ -413,7 +402,7 @@ def _run(attack: Attack, base: Path) -> dict:
     tree = base.parent / attack.id
     shutil.copytree(base, tree, symlinks=True)
     _apply(attack, tree)
-    before = _tree_digest(tree / "site")
+    before = tree_digest(tree / "site")
     started = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "tools", "build"], cwd=tree, env=_env(),
                           capture_output=True, text=True, timeout=300)
@@ -424,7 +413,7 @@ def _run(attack: Attack, base: Path) -> dict:
                                  str(tree / "engine-out")], cwd=tree, env=_env(GUIDE_EDITOR_CHECKED="1"),
                                 capture_output=True, text=True, timeout=300)
     return {"proc": proc, "engine": engine, "tree": tree, "before": before, "seconds": seconds,
-            "after": _tree_digest(tree / "site")}
+            "after": tree_digest(tree / "site")}
 
 
 @pytest.fixture(scope="module")
@@ -434,7 +423,7 @@ def base_tree() -> Path:
     CANARY.write_text(CANARY_TEXT + "\n", encoding="utf-8")
     (CANARY.parent / f"{CANARY.name}-dir").mkdir(exist_ok=True)
     (CANARY.parent / f"{CANARY.name}-dir" / "secret.txt").write_text(CANARY_TEXT, encoding="utf-8")
-    tree = _copy_tree(holder / "base")
+    tree = copy_tree(holder / "base")
     (tree / "site" / "en").mkdir(parents=True)
     (tree / "site" / "index.html").write_text("<!doctype html><title>previous</title>\n", encoding="utf-8")
     yield tree

@@ -13,7 +13,6 @@ in Chromium (no script runs, no CSP violation).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -27,10 +26,11 @@ from typing import Callable
 
 import pytest
 
+from editortree import copy_tree, tree_digest
+
 from hosted import host_site
 
 ROOT = Path(__file__).resolve().parent.parent
-SKIP = {".git", "site", ".venv", ".venv-properdocs", ".tools", "dist", "test-artifacts", "__pycache__", ".pytest_cache", "node_modules"}
 
 
 def replace(old: str, new: str) -> Callable[[str], str]:
@@ -184,20 +184,8 @@ MISTAKES = [
 ]
 
 
-def _copy_tree(dest: Path) -> Path:
-    def ignore(folder, names):
-        return [n for n in names if n in SKIP]
-    shutil.copytree(ROOT, dest, ignore=ignore, symlinks=True)
-    return dest
 
 
-def _tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(path.relative_to(folder).as_posix().encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _true_line(mistake: Mistake, tree: Path) -> int | None:
@@ -215,7 +203,7 @@ def base_tree() -> Path:
     # Not tmp_path_factory: pytest keeps only the three newest basetemps per
     # user, and parallel sessions of the same user would delete this one.
     holder = Path(tempfile.mkdtemp(prefix="guide-mistakes-"))
-    tree = _copy_tree(holder / "base")
+    tree = copy_tree(holder / "base")
     # A previous site/ that a failed build must leave byte-identical.
     (tree / "site" / "en").mkdir(parents=True)
     (tree / "site" / "index.html").write_text("<!doctype html><title>previous</title>\n", encoding="utf-8")
@@ -235,11 +223,11 @@ def _run(mistake: Mistake, base: Path) -> dict:
         target.unlink()
     else:
         target.write_text(mistake.edit(target.read_text(encoding="utf-8")), encoding="utf-8")
-    before = _tree_digest(tree / "site")
+    before = tree_digest(tree / "site")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GUIDE_")}
     proc = subprocess.run([sys.executable, "-m", "tools", "build"], cwd=tree, env=env,
                           capture_output=True, text=True, timeout=300)
-    return {"proc": proc, "tree": tree, "before": before, "after": _tree_digest(tree / "site")}
+    return {"proc": proc, "tree": tree, "before": before, "after": tree_digest(tree / "site")}
 
 
 @pytest.fixture(scope="module")
