@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import html
 import os
 import re
 import shutil
@@ -36,7 +37,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv-zensical"
 OUTPUT = ROOT / "docs-dev" / "zensical-readiness.md"
-MAX_TRIES = 6  # releases tried, newest first, when the newest does not install
+MAX_TRIES = 12  # releases tried, newest first, when the newest does not install
 
 
 def add_arguments(parser) -> None:
@@ -56,6 +57,8 @@ def last_error(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()
              and not line.lstrip().startswith("WARNING: Location")]
     for line in reversed(lines):
+        if line.startswith("Error: Build of '"):  # zensical-i18n's summary; the cause is above it
+            continue
         if re.match(r"^(ERROR:|error:|[A-Za-z_.]*(Error|Exception)\b)", line):
             return line
     return lines[-1] if lines else "(no output)"
@@ -68,8 +71,9 @@ def registry_versions(python: Path) -> list[str]:
 
 
 def install(version: str | None) -> tuple[Path, str, list[str]]:
-    """Make .venv-zensical with the newest installable release (or ``version``).
-    Returns the interpreter, the installed version and notes on failed tries."""
+    """Make .venv-zensical with the newest installable release (or ``version``),
+    then add the newest zensical-i18n that accepts it (the multi-language wrapper).
+    Returns the interpreter, the installed version and notes on every try."""
     run([sys.executable, "-m", "venv", "--clear", str(VENV)]).check_returncode()
     python = VENV / "bin" / "python"
     notes: list[str] = []
@@ -82,10 +86,25 @@ def install(version: str | None) -> tuple[Path, str, list[str]]:
         spec = f"zensical=={candidate}" if candidate else "zensical"
         proc = run([str(python), "-m", "pip", "install", "--quiet", spec])
         if proc.returncode == 0:
-            installed = run([str(python), "-c", "import importlib.metadata as m; print(m.version('zensical'))"])
-            return python, installed.stdout.strip(), notes
+            installed = installed_version(python, "zensical")
+            notes.append(install_i18n(python, installed))
+            return python, installed, notes
         notes.append(f"`pip install {spec}` fails: `{last_error(proc.stderr)}`")
     raise SystemExit("zensical-report: no Zensical release could be installed:\n" + "\n".join(notes))
+
+
+def installed_version(python: Path, package: str) -> str:
+    proc = run([str(python), "-c", f"import importlib.metadata as m; print(m.version({package!r}))"])
+    return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
+def install_i18n(python: Path, zensical: str) -> str:
+    """zensical-i18n wraps the `zensical` command with mkdocs-static-i18n's settings;
+    it pins a range of Zensical versions, so Zensical itself is held where it is."""
+    proc = run([str(python), "-m", "pip", "install", "--quiet", "zensical-i18n", f"zensical=={zensical}"])
+    if proc.returncode != 0:
+        return f"`pip install zensical-i18n zensical=={zensical}` fails: `{last_error(proc.stderr)}`"
+    return f"zensical-i18n **{installed_version(python, 'zensical-i18n')}** installed beside it (`zensical-i18n build`)."
 
 
 # --- the experiments ----------------------------------------------------------
@@ -123,6 +142,15 @@ def without_plugin(config: dict, name: str) -> dict:
     return config
 
 
+def stock_templates(config: dict) -> dict:
+    """Without our overrides (they read values our MkDocs hooks put in the
+    template globals, which Zensical does not run) and without the hooks key."""
+    config = copy.deepcopy(config)
+    config["theme"] = {k: v for k, v in config["theme"].items() if k != "custom_dir"}
+    config.pop("hooks", None)
+    return config
+
+
 def one_language(config: dict, lang: str) -> dict:
     config = without_plugin(config, "i18n")
     config["docs_dir"] = f"docs/{lang}"
@@ -138,6 +166,7 @@ class Experiment:
     languages: tuple[str, ...] = ("ar", "en")
     result: dict = field(default_factory=dict)
     probe: bool = False  # the macros API probe: its own one-page docs
+    command: str = "zensical"  # or "zensical-i18n": the multi-language wrapper
 
 
 # A stand-in for our macros module, with the same entry points, that writes
@@ -167,7 +196,7 @@ def on_post_page_macros(env):
 
 
 def probe_config(base: dict) -> dict:
-    config = one_language(base, "ar")
+    config = one_language(stock_templates(base), "ar")
     config["docs_dir"] = "probe-docs"
     config["nav"] = ["index.md"]
     config["plugins"] = ["search", {"macros": {"module_name": "zensical_probe", "on_error_fail": True}}]
@@ -178,15 +207,23 @@ def probe_config(base: dict) -> dict:
 def experiments(base: dict, text: str) -> list[Experiment]:
     data = stringify_dates(base)
     no_macros = without_plugin(data, "macros")
+    stock = stock_templates(no_macros)
     quoted_dates = re.sub(r"^(\s+(?:published|updated): )(\d{4}-\d\d-\d\d)\s*$", r'\1"\2"', text, flags=re.M)
     return [
         Experiment("as is", "none: `mkdocs.yml` as the MkDocs build uses it", None),
         Experiment("dates quoted", "only the `extra.edition` dates written as strings (`\"2023-09-11\"`)", quoted_dates),
         Experiment("readable config", "`!ENV` tags resolved to their values, `extra.edition` dates written as strings", data),
         Experiment("no macros", "as *readable config*, without the `macros` plugin", no_macros),
-        Experiment("Arabic only", "as *no macros*, without the `i18n` plugin, `docs_dir: docs/ar`", one_language(no_macros, "ar"), ("ar",)),
-        Experiment("English only", "as *no macros*, without the `i18n` plugin, `docs_dir: docs/en`", one_language(no_macros, "en"), ("en",)),
+        Experiment("stock templates", "as *no macros*, without our `overrides/` and hooks", stock),
+        Experiment("Arabic only", "as *stock templates*, without the `i18n` plugin, `docs_dir: docs/ar`", one_language(stock, "ar"), ("ar",)),
+        Experiment("English only", "as *stock templates*, without the `i18n` plugin, `docs_dir: docs/en`", one_language(stock, "en"), ("en",)),
         Experiment("Arabic only, with macros", "as *Arabic only*, with the `macros` plugin", one_language(data, "ar"), ("ar",)),
+        Experiment("i18n layer", "as *stock templates*, built by `zensical-i18n build` with our `i18n` settings as they are",
+                   stock, command="zensical-i18n"),
+        Experiment("i18n layer, our templates", "as *no macros*, built by `zensical-i18n build`", no_macros,
+                   command="zensical-i18n"),
+        Experiment("i18n layer, with macros", "as *readable config*, built by `zensical-i18n build`", data,
+                   command="zensical-i18n"),
         Experiment("macros API probe", "one page calling a stand-in macros module that reports what the engine's "
                    "macros extension passes it (`page.file`, `conf`, the post-page hook)", probe_config(data), ("ar",),
                    probe=True),
@@ -215,6 +252,7 @@ def measure(site: Path, languages: tuple[str, ...]) -> dict:
     pages = [p for p in site.rglob("*.html") if p.name != "404.html"]
     texts = {p: p.read_text(encoding="utf-8", errors="replace") for p in pages}
     home = {lang: site / ("en/index.html" if lang == "en" and len(languages) > 1 else "index.html") for lang in languages}
+    chapter = site / "mapping" / "index.html"
     checks = {
         "pages": f"{len(pages)} (MkDocs: {13 * len(languages)})",
         "languages at their URLs": all(f'lang="{lang}"' in html_tag(home[lang]) for lang in languages),
@@ -223,6 +261,9 @@ def measure(site: Path, languages: tuple[str, ...]) -> dict:
             home["ar"].is_file() and re.search(r'<body[^>]*dir="rtl"', home["ar"].read_text(encoding="utf-8"))),
         "data boxes rendered (macros)": any("guide-box" in t for t in texts.values())
         and not any(re.search(r"\{\{\s*\w+\(", t) for t in texts.values()),
+        # Zensical writes "/" in attributes as "&#x2f;".
+        "switcher leads to the same page in the other language": "–" if len(languages) < 2 else bool(
+            chapter.is_file() and re.search(r'href="[^"]*en/mapping/"', html.unescape(chapter.read_text(encoding="utf-8")))),
         "overrides applied": any("XMLHttpRequest.prototype.open" in t for t in texts.values()),
         "hooks ran (hreflang, per-language search index)": any('hreflang="' in t for t in texts.values())
         and any((site / "search").glob("search_index.*.json")),
@@ -261,7 +302,11 @@ def build(python: Path, tree: Path, experiment: Experiment) -> None:
     site = tree / "site"
     shutil.rmtree(site, ignore_errors=True)
     shutil.rmtree(tree / ".cache", ignore_errors=True)
-    zensical = python.parent / "zensical"
+    zensical = python.parent / experiment.command
+    if not zensical.exists():
+        experiment.result = {"exit": "-", "seconds": 0.0, "error": f"`{experiment.command}` is not installed",
+                             "where": "", "checks": {}, "warnings": []}
+        return
     start = time.perf_counter()
     proc = run([str(zensical), "build", "--clean", "-f", str(config)], cwd=tree, timeout=600)
     seconds = time.perf_counter() - start
@@ -363,20 +408,40 @@ def findings(results: list[Experiment]) -> list[str]:
         absent = [k for k, v in probe["checks"].items() if v in (False, None, "None")]
         out.append("- The macros API probe: " + ("everything our adapter uses is there." if not absent else
                    "missing for our adapter: " + ", ".join(absent) + "."))
-    for name in ("no macros", "Arabic only", "English only"):
+    i18n = by_name["i18n layer"]
+    if i18n["error"]:
+        out.append(f"- zensical-i18n as the multi-language layer does not build our configuration: `{i18n['error']}`"
+                   + (f" at `{i18n['where']}`" if i18n.get("where") else "") + ".")
+    else:
+        kept = [k for k, v in i18n["checks"].items() if v is True]
+        out.append("- zensical-i18n as the multi-language layer builds our `i18n` settings unchanged; it gives: "
+                   + ("; ".join(kept) or "none of the checks") + ".")
+    i18n_macros = by_name["i18n layer, with macros"]
+    if i18n_macros["error"]:
+        out.append(f"- With the `macros` plugin too, the i18n layer stops at the same adapter: `{i18n_macros['error']}`"
+                   + (f" at `{i18n_macros['where']}`" if i18n_macros.get("where") else "") + ".")
+    ours = by_name["no macros"]
+    if ours["error"] and not by_name["stock templates"]["error"]:
+        out.append(f"- Our `overrides/` stop the build (`{ours['error']}`): the templates read `guide_ui` and other "
+                   "values that our MkDocs hooks add to the template globals, and Zensical runs no MkDocs hooks. "
+                   "Without them (*stock templates*) it builds.")
+    for name in ("no macros", "stock templates", "Arabic only", "English only", "i18n layer"):
         checks = by_name[name].get("checks") or {}
         if not checks:
             continue
         missing = [k for k, v in checks.items() if v is False]
         if missing:
             out.append(f"- *{name}*: builds, but without: " + "; ".join(missing) + ".")
-    checks = by_name["no macros"].get("checks") or {}
+    checks = by_name["no macros"].get("checks") or by_name["stock templates"].get("checks") or {}
     if checks and checks.get("languages at their URLs") is False:
         out.append("- Without a multi-language mode, `docs/ar/` and `docs/en/` become two sections of one "
                    f"site (`<html lang>` seen: {checks.get('`<html lang>` values seen')}), not two languages; "
                    "the i18n plugin is not run.")
-    out.append("- What the move would take, on this evidence: a multi-language build in Zensical (or one build "
-               "per language plus our own language switcher), a Zensical entry for the macros that calls "
+    layer = ("zensical-i18n as the multi-language layer (it builds our `i18n` settings as they are; `dir` on "
+             "`<html>` and our overrides still to be carried over)" if not by_name["i18n layer"]["error"]
+             else "a multi-language build in Zensical (or one build per language plus our own language switcher)")
+    out.append(f"- What the move would take, on this evidence: {layer}, template values that our hooks give "
+               "the overrides today passed another way, a Zensical entry for the macros that calls "
                "`guide.render`, and the hooks' work (`hooks/pages.py`, `hooks/downloads.py`) re-attached to "
                "whatever extension points Zensical offers; the core in `guide/` needs no change to be reused.")
     return out
