@@ -112,3 +112,19 @@ def test_the_core_does_not_import_adapters_or_commands():
             problems += [f"{path.relative_to(ROOT)}: imports {n}" for n in names
                          if n.split(".")[0] in ("macros", "hooks", "tools")]
     assert problems == []
+
+
+def test_a_command_imports_only_its_own_module():
+    # `python -m tools parity` must not pay for the PDF, EPUB or bench modules.
+    script = ("import json, sys, contextlib, io\n"
+              "from tools import cli\n"
+              "with contextlib.redirect_stdout(io.StringIO()):\n"
+              "    code = cli.main(['parity'])\n"
+              "print(json.dumps([code, sorted(sys.modules)]))\n")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    code, imported = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert code == 0 and "guide.editorial.parity" in imported
+    heavy = [name for name in imported
+             if name.startswith(("guide.publish", "tools.bench", "tools.searcheval", "mkdocs", "material"))]
+    assert not heavy, f"`tools parity` imported {heavy}"

@@ -36,14 +36,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # The top-level parser takes no option but -h, so the first word is the command.
+    chosen = next((word for word in argv if not word.startswith("-")), None)
     parser = argparse.ArgumentParser(prog="guide", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text)
         command.set_defaults(module_name=module_name)
-        module = importlib.import_module(module_name)
-        if hasattr(module, "add_arguments"):
-            module.add_arguments(command)
+        if name == chosen:  # only the chosen command's module is imported
+            module = importlib.import_module(module_name)
+            if hasattr(module, "add_arguments"):
+                module.add_arguments(command)
     args = parser.parse_args(argv)
     module = importlib.import_module(args.module_name)
     return int(module.main(args) or 0)
