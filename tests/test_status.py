@@ -53,7 +53,7 @@ def repo(tmp_path) -> Path:
 
 
 def test_git_dates_are_last_commit_per_file_from_one_log(repo):
-    dates = gitdates.last_changed(repo)
+    dates = gitdates.change_dates(repo)[0]
     assert dates["docs/ar/strategy.md"] == datetime(2025, 1, 30, 10, 0, tzinfo=timezone.utc)
     assert dates["docs/en/strategy.md"] == datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
     assert dates["docs/en/mapping.md"] == datetime(2025, 1, 30, 10, 0, tzinfo=timezone.utc)
@@ -63,7 +63,7 @@ def test_uncommitted_edits_count_as_now(repo):
     now = datetime(2030, 5, 5, tzinfo=timezone.utc)
     write(repo, "docs/ar/mapping.md", "# edited, not committed\n")
     write(repo, "docs/ar/new-page.md")  # untracked
-    dates = gitdates.last_changed(repo, now=now)
+    dates = gitdates.change_dates(repo, now=now)[0]
     assert dates["docs/ar/mapping.md"] == now
     assert dates["docs/ar/new-page.md"] == now
     assert dates["docs/en/mapping.md"] == datetime(2025, 1, 30, 10, 0, tzinfo=timezone.utc)
@@ -77,7 +77,7 @@ def test_project_in_a_subfolder_of_the_repository(tmp_path):
     write(repo, "docs/ar/strategy.md")  # another project's docs: not ours
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "init", when="2025-01-30T10:00:00+00:00")
-    dates = gitdates.last_changed(repo / "guide", ("docs",))
+    dates = gitdates.change_dates(repo / "guide", ("docs",))[0]
     assert set(dates) == {"guide/docs/ar/strategy.md"}
 
 
@@ -85,11 +85,11 @@ def test_no_history_without_git_and_in_shallow_clones(tmp_path, repo):
     plain = tmp_path / "tarball"
     shutil.copytree(repo / "docs", plain / "docs")
     with pytest.raises(gitdates.NoHistory):
-        gitdates.last_changed(plain)
+        gitdates.change_dates(plain)[0]
     shallow = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", repo.as_uri(), str(shallow)], check=True)
     with pytest.raises(gitdates.NoHistory, match="shallow"):
-        gitdates.last_changed(shallow)
+        gitdates.change_dates(shallow)[0]
 
 
 def test_page_states(repo):

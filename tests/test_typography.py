@@ -9,7 +9,6 @@ what the browser drew (computed styles, line boxes), not the CSS source.
 
 from __future__ import annotations
 
-import re
 
 import pytest
 

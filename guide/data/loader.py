@@ -78,9 +78,6 @@ class GuideData:
     def chapter(self, number: int) -> models.Chapter:
         return next(c for c in self.chapters if c.number == number)
 
-    def chapter_by_slug(self, slug: str) -> models.Chapter | None:
-        return next((c for c in self.chapters if c.slug == slug), None)
-
     def case(self, case_id: str) -> models.Case | None:
         return next((c for c in self.cases if c.id == case_id), None)
 

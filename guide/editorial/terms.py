@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from guide.editorial.arabic import Token, fold, is_arabic, tokens, word_pattern
+from guide.editorial.arabic import Token, is_arabic, tokens, word_pattern
 
 ROOT = Path(__file__).resolve().parents[2]
 WINDOW = 3  # words of context a `before`/`after` rule looks at

@@ -6,7 +6,7 @@ changed *now*: an editor who edits a page and rebuilds sees the effect at once.
 
 Without usable history (no git, not a work tree, a tarball, or a shallow clone
 whose single commit would make every file look changed on the same day)
-``last_changed`` returns ``None`` and callers fall back to showing no dates.
+``change_dates`` raises ``NoHistory`` and callers fall back to showing no dates.
 """
 
 from __future__ import annotations
@@ -94,13 +94,6 @@ def dirty_paths(root: Path, pathspecs: tuple[str, ...]) -> set[str]:
     return paths
 
 
-def last_changed(
-    root: Path, pathspecs: tuple[str, ...] = ("docs", "data"), now: datetime | None = None
-) -> dict[str, datetime]:
-    """``{path relative to the repository root: date of its last change}``."""
-    return change_dates(root, pathspecs, now)[0]
-
-
 def change_dates(
     root: Path, pathspecs: tuple[str, ...] = ("docs", "data"), now: datetime | None = None
 ) -> tuple[dict[str, datetime], dict[str, datetime]]:
@@ -131,5 +124,5 @@ def change_dates(
 
 
 def relative_to_repo(path: Path, root: Path) -> str:
-    """``path`` as the key ``last_changed`` uses (POSIX, relative to the repository)."""
+    """``path`` as the key ``change_dates`` uses (POSIX, relative to the repository)."""
     return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
