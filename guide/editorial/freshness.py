@@ -576,9 +576,8 @@ def check(root: Path, seeds: SeedIndex, paths: list[Path] | None = None) -> list
 # Arabic passages share من، في، أن in much the same order, so they are left out.
 # Tuning (``tests/test_editorial.py``): the planted walk scores 3.0 (z 3.6),
 # the fresh sentences 1.4, the rewrites of the same facts in the tests 0.5 and
-# -0.9. In the
-# tree of this round three units reach 2.5 at z 3.5 or more, and the third
-# review had called all three walks: Strategy's "building on what exists"
+# -0.9. In the tree of this round three units reach 2.5 at z 3.5 or more, and
+# the third review had called all three walks: Strategy's "building on what exists"
 # (4.0) and existing-network option (2.6), and the Charlotte case (2.8). Next
 # come the Bangladesh row (2.6 at z 3.0: it tells the seed bullet's two halves
 # the other way round, and its list of mechanisms is the fact) and Strategy's
