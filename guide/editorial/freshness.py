@@ -579,7 +579,7 @@ def check(root: Path, seeds: SeedIndex, paths: list[Path] | None = None) -> list
 # -0.9. In the tree of this round three units reach 2.5 at z 3.5 or more, and
 # the third review had called all three walks: Strategy's "building on what exists"
 # (4.0) and existing-network option (2.6), and the Charlotte case (2.8). Next
-# come the Bangladesh row (2.6 at z 3.0: it tells the seed bullet's two halves
+# come the Bangladesh row (2.6 at z 2.8: it tells the seed bullet's two halves
 # the other way round, and its list of mechanisms is the fact) and Strategy's
 # resourcing paragraph (2.6 at z 2.9), then nothing above 2.3. The margin is
 # thin: the rule is a net for clause-by-clause walks, not a proof of fresh
