@@ -80,9 +80,8 @@ class FontSpec:
     merge: tuple[tuple[str, str], ...] = ()
     # Pre-compose dotted letters (see precompose_dotted_letters).
     compose: bool = False
-    # Also pre-compose the diacritics the guide's text types, with their
-    # letters (see precompose_dotted_letters): off, as it costs the first
-    # visit some 2.9 kB that the budget does not have (BENCHMARKS.md).
+    # Also pre-compose the diacritics the guide's text types with their
+    # letters (see precompose_dotted_letters).
     compose_marks: bool = False
 
     @property
@@ -120,6 +119,11 @@ ARABIC = FontSpec(
     unicodes="U+0020,U+00A0,U+060C,U+061B,U+061F,U+0621-063A,U+0640-0652,U+0660-066C,U+200C-200E,U+2026",
     features=("ccmp", "isol", "init", "medi", "fina", "rlig", "liga", "calt", "mark", "mkmk", "curs", "kern"),
     compose=True,
+    # Off: composing the diacritics the pages type (so WebKit draws them
+    # right) adds 2.9 kB, and ar/strategy's first visit would be 122.2 kB,
+    # over the 120 kB budget (BENCHMARKS.md, "Diacritics the text carries").
+    # On: run `python -m tools fonts` and `python -m tools reviewed-files --update`.
+    compose_marks=False,
 )
 
 # Basic Latin and Latin-1 and common typography. The letters of the European
