@@ -262,12 +262,37 @@ def precompose_dotted_letters(font: TTFont, marked_words: Sequence[str] = ()) ->
         source.font, source.name, source.location = master, f"wght{value:g}", {"Weight": value}
         document.addSource(source)
     composed, _, _ = build_variable_font(document)
+    if marked_words:
+        trim_composite_deltas(composed, (".mark", ".mark2"))
     for tag in ("name", "fvar"):  # the source's names and axis
         if tag in font:
             composed[tag] = font[tag]
     composed["head"].created, composed["head"].modified = font["head"].created, font["head"].modified
     composed.recalcTimestamp = False
     return composed
+
+
+def trim_composite_deltas(font: TTFont, suffixes: tuple[str, ...]) -> int:
+    """Store in ``gvar`` only the component offsets that vary, for the
+    composite glyphs whose names end in ``suffixes``: not the base's offset
+    (always 0, 0) nor the phantom points (the advance, which browsers take
+    from HVAR, as it is the base's). Returns the glyphs trimmed."""
+    glyf, gvar = font["glyf"], font["gvar"]
+    trimmed = 0
+    for name, variations in gvar.variations.items():
+        glyph = glyf[name]
+        if not name.endswith(suffixes) or not glyph.isComposite():
+            continue
+        count = len(glyph.components)
+        kept = []
+        for variation in variations:
+            variation.coordinates = [None if i >= count or delta == (0, 0) else delta
+                                     for i, delta in enumerate(variation.coordinates)]
+            if any(delta is not None for delta in variation.coordinates):
+                kept.append(variation)
+        gvar.variations[name] = kept
+        trimmed += 1
+    return trimmed
 
 
 def vocalised_words(root: Path = ROOT) -> list[str]:
