@@ -10,7 +10,9 @@ Each package is pinned to a version and to the registry's sha512 integrity
 for it; a tarball with other bytes stops the tool before anything is written.
 The Arabic face's dotted letters are pre-composed (precompose_dotted_letters:
 WebKit misplaced their separate dot glyphs); the tool also writes that face
-uncomposed to tests/data/fonts/, the reference tests compare it with.
+uncomposed to tests/data/fonts/, the reference tests compare it with. It can
+compose the diacritics the pages type as well (FontSpec.compose_marks,
+``--compose-marks``), which WebKit then draws right too; off for the budget.
 tests/test_fonts.py checks that the committed files are this tool's output.
 
     python -m tools fonts          # needs npm and the network to the npm registry
@@ -120,7 +122,7 @@ ARABIC = FontSpec(
     features=("ccmp", "isol", "init", "medi", "fina", "rlig", "liga", "calt", "mark", "mkmk", "curs", "kern"),
     compose=True,
     # Off: composing the diacritics the pages type (so WebKit draws them
-    # right) adds 2.9 kB, and ar/strategy's first visit would be 122.2 kB,
+    # right) adds 2.7 kB, and ar/strategy's first visit would be 122.0 kB,
     # over the 120 kB budget (BENCHMARKS.md, "Diacritics the text carries").
     # On: run `python -m tools fonts` and `python -m tools reviewed-files --update`.
     compose_marks=False,
