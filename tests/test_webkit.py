@@ -561,7 +561,7 @@ def test_webkit_and_chromium_place_composed_diacritics(webkit, browser, server_u
 # --- before and after, at 2x, both engines (for the contact sheet) -----------------
 
 SPECIMEN = ("في التي هي الفصل الأول: مدينة قوية تبني الثقة بين الناس، وتُشرِك الشباب في منع الكراهية. "
-            "جزء من خطة ضمن قضايا ظاهرة غزة")
+            "جزء من خطة ضمن قضايا ظاهرة غزة. تُعدّ شدّة التنوّع أحيانًا مُهمّةً، يُقدِّم")
 SPECIMEN_BODY = r"""
   const box = document.createElement("div");
   Object.assign(box.style, {direction: "rtl", padding: "8px", background: "#fff", color: "#000"});
@@ -593,8 +593,10 @@ SPECIMEN_PLAYWRIGHT = "async ([faces, text, link]) => {\n" + SPECIMEN_BODY + "}"
 
 
 def specimen_faces(site_dir) -> list[list[str]]:
+    candidate = composed_candidate(SPECIMEN.split())
     return [["Before: Noto Naskh Arabic 2.021, dots as marks", base64.b64encode(CONTROL_FONT.read_bytes()).decode()],
-            ["After: dotted letters pre-composed (shipped)", base64.b64encode((site_dir / FONT).read_bytes()).decode()]]
+            ["After: dotted letters pre-composed (shipped)", base64.b64encode((site_dir / FONT).read_bytes()).decode()],
+            ["Candidate: diacritics composed too (compose_marks, not shipped)", base64.b64encode(candidate).decode()]]
 
 
 def test_naskh_before_and_after_at_2x_in_both_engines(webkit, browser, server_url, site_dir):
