@@ -10,7 +10,9 @@ Each package is pinned to a version and to the registry's sha512 integrity
 for it; a tarball with other bytes stops the tool before anything is written.
 The Arabic face's dotted letters are pre-composed (precompose_dotted_letters:
 WebKit misplaced their separate dot glyphs); the tool also writes that face
-uncomposed to tests/data/fonts/, the reference tests compare it with.
+uncomposed to tests/data/fonts/, the reference tests compare it with. It can
+compose the diacritics the pages type as well (FontSpec.compose_marks,
+``--compose-marks``), which WebKit then draws right too; off for the budget.
 tests/test_fonts.py checks that the committed files are this tool's output.
 
     python -m tools fonts          # needs npm and the network to the npm registry
@@ -21,10 +23,12 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import re
 import shutil
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +40,8 @@ from fontTools.ttLib import TTFont
 from fontTools.varLib import build as build_variable_font
 from fontTools.varLib import instancer
 
-from guide.publish.pdffonts import compose_dotted_letters, drop_split_mark_positioning
+from guide.publish.pdffonts import (compose_dotted_letters, compose_typed_marks, drop_split_mark_positioning,
+                                    typed_mark_clusters)
 
 ROOT = Path(__file__).resolve().parents[2]
 FONT_DIR = ROOT / "docs" / "assets" / "fonts"
@@ -77,6 +82,9 @@ class FontSpec:
     merge: tuple[tuple[str, str], ...] = ()
     # Pre-compose dotted letters (see precompose_dotted_letters).
     compose: bool = False
+    # Also pre-compose the diacritics the guide's text types with their
+    # letters (see precompose_dotted_letters).
+    compose_marks: bool = False
 
     @property
     def unicode_range(self) -> str:
@@ -113,6 +121,11 @@ ARABIC = FontSpec(
     unicodes="U+0020,U+00A0,U+060C,U+061B,U+061F,U+0621-063A,U+0640-0652,U+0660-066C,U+200C-200E,U+2026",
     features=("ccmp", "isol", "init", "medi", "fina", "rlig", "liga", "calt", "mark", "mkmk", "curs", "kern"),
     compose=True,
+    # Off: composing the diacritics the pages type (so WebKit draws them
+    # right) adds 2.7 kB, and ar/strategy's first visit would be 122.0 kB,
+    # over the 120 kB budget (BENCHMARKS.md, "Diacritics the text carries").
+    # On: run `python -m tools fonts` and `python -m tools reviewed-files --update`.
+    compose_marks=False,
 )
 
 # Basic Latin and Latin-1 and common typography. The letters of the European
@@ -194,7 +207,7 @@ def _subset(source: Path, spec: FontSpec, unicodes: str) -> TTFont:
     return font
 
 
-def precompose_dotted_letters(font: TTFont) -> TTFont:
+def precompose_dotted_letters(font: TTFont, marked_words: Sequence[str] = ()) -> TTFont:
     """The font with each dotted letter drawn as one glyph.
 
     Noto Naskh Arabic 2.x builds a dotted letter from two glyphs: ``ccmp``
@@ -209,12 +222,23 @@ def precompose_dotted_letters(font: TTFont) -> TTFont:
     each end of its one ``wght`` axis and re-built from those two masters
     (the source has one region, 400 to 700, so this interpolates as it did).
     tests/test_webkit.py measures the result in WebKit.
+
+    ``marked_words``: words with typed diacritics (:func:`vocalised_words`)
+    whose (letter, diacritic) pairs are composed too (pdffonts'
+    compose_typed_marks): WebKitGTK draws every glyph of a run at the first
+    glyph's vertical GPOS offset (horizontal ones are right), so a diacritic
+    GPOS moves onto its letter is drawn at the height of the run's first
+    glyph (a ḍamma under its letter) and, where a diacritic is that first
+    glyph, its letters at the diacritic's height. Pairs the words do not have
+    stay GPOS marks. The same pairs are composed in both masters.
     """
     if "fvar" not in font:
         font.flavor = None
         compose_dotted_letters(font, typed_marks=False, only_produced=True)
         drop_split_mark_positioning(font)
         add_ellipsis(font)
+        if marked_words:
+            compose_typed_marks(font, typed_mark_clusters(font, marked_words))
         return font
     axes = font["fvar"].axes
     if [axis.axisTag for axis in axes] != ["wght"] or axes[0].defaultValue != axes[0].minValue:
@@ -225,22 +249,62 @@ def precompose_dotted_letters(font: TTFont) -> TTFont:
     descriptor.tag, descriptor.name = "wght", "Weight"
     descriptor.minimum, descriptor.default, descriptor.maximum = axis.minValue, axis.defaultValue, axis.maxValue
     document.addAxis(descriptor)
+    clusters = None
     for value in (axis.minValue, axis.maxValue):
         master = instancer.instantiateVariableFont(copy.deepcopy(font), {"wght": value})
         master.flavor = None
         compose_dotted_letters(master, typed_marks=False, only_produced=True)
         drop_split_mark_positioning(master)
         add_ellipsis(master)
+        if marked_words:
+            if clusters is None:  # the same glyphs in both masters, as the variable font needs
+                clusters = typed_mark_clusters(master, marked_words)
+            compose_typed_marks(master, clusters)
         source = SourceDescriptor()
         source.font, source.name, source.location = master, f"wght{value:g}", {"Weight": value}
         document.addSource(source)
     composed, _, _ = build_variable_font(document)
+    if marked_words:
+        trim_composite_deltas(composed, (".mark", ".mark2"))
     for tag in ("name", "fvar"):  # the source's names and axis
         if tag in font:
             composed[tag] = font[tag]
     composed["head"].created, composed["head"].modified = font["head"].created, font["head"].modified
     composed.recalcTimestamp = False
     return composed
+
+
+def trim_composite_deltas(font: TTFont, suffixes: tuple[str, ...]) -> int:
+    """Store in ``gvar`` only the component offsets that vary, for the
+    composite glyphs whose names end in ``suffixes``: not the base's offset
+    (always 0, 0) nor the phantom points (the advance, which browsers take
+    from HVAR, as it is the base's). Returns the glyphs trimmed."""
+    glyf, gvar = font["glyf"], font["gvar"]
+    trimmed = 0
+    for name, variations in gvar.variations.items():
+        glyph = glyf[name]
+        if not name.endswith(suffixes) or not glyph.isComposite():
+            continue
+        count = len(glyph.components)
+        kept = []
+        for variation in variations:
+            variation.coordinates = [None if i >= count or delta == (0, 0) else delta
+                                     for i, delta in enumerate(variation.coordinates)]
+            if any(delta is not None for delta in variation.coordinates):
+                kept.append(variation)
+        gvar.variations[name] = kept
+        trimmed += 1
+    return trimmed
+
+
+def vocalised_words(root: Path = ROOT) -> list[str]:
+    """Every distinct Arabic word with a diacritic in the guide's sources
+    (the pages and the data files): the clusters the Arabic face composes."""
+    words = set()
+    for path in sorted([*(root / "docs").rglob("*.md"), *(root / "data").rglob("*.yml")]):
+        words.update(re.findall(r"[\u0621-\u063a\u0640-\u0652]*[\u064b-\u0652][\u0621-\u063a\u0640-\u0652]*",
+                                path.read_text(encoding="utf-8")))
+    return sorted(words)
 
 
 def add_ellipsis(font: TTFont) -> None:
@@ -287,7 +351,7 @@ def add_ellipsis(font: TTFont) -> None:
 def subset_font(package_dir: Path, spec: FontSpec, output: Path) -> int:
     font = _subset(package_dir / spec.source, spec, spec.unicodes)
     if spec.compose:
-        font = precompose_dotted_letters(font)
+        font = precompose_dotted_letters(font, vocalised_words() if spec.compose_marks else ())
     if spec.merge:
         with tempfile.TemporaryDirectory() as tmp:
             parts = [font, *(_subset(package_dir / source, spec, unicodes) for source, unicodes in spec.merge)]
@@ -349,10 +413,13 @@ def fetch_package(package: Package, workdir: Path) -> Path:
 
 def add_arguments(parser) -> None:
     parser.add_argument("--out", type=Path, default=FONT_DIR, help="where to write the woff2 files (default: the site's)")
+    parser.add_argument("--compose-marks", action="store_true",
+                        help="compose the typed diacritics too, whatever ARABIC.compose_marks says (to measure it)")
 
 
-def make_all(out_dir: Path, control_dir: Path | None) -> list[tuple[str, int]]:
-    """Fetch the pinned packages and write every face (and the control) to ``out_dir``."""
+def make_all(out_dir: Path, control_dir: Path | None, compose_marks: bool = False) -> list[tuple[str, int]]:
+    """Fetch the pinned packages and write every face (and the control) to ``out_dir``
+    (``compose_marks``: the composing faces compose diacritics too)."""
     made = []
     with tempfile.TemporaryDirectory() as tmp:
         unpacked_by_package: dict[Package, Path] = {}
@@ -361,11 +428,13 @@ def make_all(out_dir: Path, control_dir: Path | None) -> list[tuple[str, int]]:
                 unpacked_by_package[spec.package] = fetch_package(spec.package, Path(tmp))
         for spec in FONTS:
             unpacked = unpacked_by_package[spec.package]
+            if compose_marks and spec.compose:
+                spec = FontSpec(**{**spec.__dict__, "compose_marks": True})
             made.append((spec.output, subset_font(unpacked, spec, out_dir / spec.output)))
             shutil.copyfile(unpacked / "package" / "LICENSE", out_dir / spec.licence)
             if spec.compose and control_dir is not None:
                 control_dir.mkdir(parents=True, exist_ok=True)
-                uncomposed = FontSpec(**{**spec.__dict__, "compose": False})
+                uncomposed = FontSpec(**{**spec.__dict__, "compose": False, "compose_marks": False})
                 made.append((CONTROL, subset_font(unpacked, uncomposed, control_dir / CONTROL)))
     return made
 
@@ -376,7 +445,8 @@ def main(args=None) -> int:
     out_dir = getattr(args, "out", None) or FONT_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        made = make_all(out_dir, CONTROL_DIR if out_dir == FONT_DIR else out_dir)
+        made = make_all(out_dir, CONTROL_DIR if out_dir == FONT_DIR else out_dir,
+                        compose_marks=getattr(args, "compose_marks", False))
     except FontsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -93,8 +93,11 @@ def _offsets(gpos, marks: set[str]) -> tuple[dict[tuple[str, str], tuple[int, in
     return offsets, markbase
 
 
-def _add_pass(font: TTFont, offsets: dict, markbase: list, rlig: list, tag: str) -> int:
-    """One ligature lookup turning each (base, mark) of ``offsets`` into a composite glyph."""
+def _add_pass(font: TTFont, offsets: dict, markbase: list, rlig: list, tag: str,
+              anchored: set[str] | None = None) -> int:
+    """One ligature lookup turning each (base, mark) of ``offsets`` into a composite glyph.
+    ``anchored``: give mark-to-base records only to composites of these marks
+    (default: every composite, so that any further mark attaches to it)."""
     gsub, classes = font["GSUB"].table, font["GDEF"].table.GlyphClassDef.classDefs
     glyf, hmtx = font["glyf"], font["hmtx"]
     order = list(font.getGlyphOrder())
@@ -139,6 +142,8 @@ def _add_pass(font: TTFont, offsets: dict, markbase: list, rlig: list, tag: str)
             by_class.setdefault(record.Class, []).append(mark_glyph)
         for name, base in composites.items():
             mark, (dx, dy) = parts[name]
+            if anchored is not None and mark not in anchored:
+                continue
             stacked = {k: _stacked_anchor(font_gpos, mark, marks) for k, marks in by_class.items()}
             if base not in index and not any(stacked.values()):
                 continue
@@ -364,4 +369,78 @@ def pdf_font(path: Path, weight: int, target: Path) -> int:
     font = static_instance(path, weight)
     added = compose_dotted_letters(font)
     font.save(str(target))
+    return added
+
+
+def typed_mark_clusters(font: TTFont, words) -> set[tuple[str, ...]]:
+    """The (base, typed diacritic[, diacritic on it]) glyph sequences HarfBuzz
+    makes of ``words`` in ``font`` (logical order, glyph names): what
+    :func:`compose_typed_marks` would have to compose for those words to be
+    drawn with no diacritic placed by GPOS."""
+    import copy
+    import io
+
+    import uharfbuzz as hb
+
+    classes = font["GDEF"].table.GlyphClassDef.classDefs
+    order = font.getGlyphOrder()
+    raw = io.BytesIO()
+    copy.deepcopy(font).save(raw)  # (saving compiles tables in place: the masters must stay alike)
+    hb_font = hb.Font(hb.Face(raw.getvalue()))
+    clusters = set()
+    for word in words:
+        buf = hb.Buffer()
+        buf.add_str(word)
+        buf.guess_segment_properties()
+        hb.shape(hb_font, buf, {})
+        glyphs = [order[info.codepoint] for info in buf.glyph_infos]
+        if buf.direction == "rtl":
+            glyphs.reverse()
+        base, stack = None, []
+        for glyph in [*glyphs, None]:
+            if glyph is not None and classes.get(glyph) == MARK_CLASS:
+                stack.append(glyph)
+                continue
+            if base is not None and stack:
+                clusters.add((base, *stack))
+            base, stack = glyph, []
+    return clusters
+
+
+def compose_typed_marks(font: TTFont, clusters) -> int:
+    """Compose the typed diacritics of ``clusters`` (from :func:`typed_mark_clusters`)
+    with their base; return the composites added.
+
+    One composite glyph per (base, diacritic) pair, and per (that pair, a
+    vowel stacked on its shadda), the diacritic where GPOS puts it (mark to
+    base; mark to mark on the shadda); each step is a last ``rlig`` ligature
+    lookup, after the dots' one. WebKitGTK draws every glyph of a run at the
+    first glyph's vertical GPOS offset (see guide/publish/fonts.py), so a
+    diacritic is drawn right only inside its letter's glyph. A pair not
+    listed keeps its diacritic a GPOS mark, drawn as before. The composites
+    get no mark anchors of their own (each would cost some 30 bytes): a
+    diacritic typed after a composed pair that no listed cluster has (a new
+    vowel on a composed shadda) is not attached; tests/test_fonts.py names
+    the word, and re-running the font tool composes it.
+    """
+    gsub, gpos = font["GSUB"].table, font["GPOS"].table
+    rlig = [fr for fr in gsub.FeatureList.FeatureRecord if fr.FeatureTag == "rlig"]
+    if not rlig or not clusters:
+        return 0
+    if "post" in font:
+        font["post"].formatType = 3.0
+    typed = {g for c in clusters for g in c[1:]}
+    offsets, markbase = _offsets(gpos, typed)
+    first = {pair: offsets[pair] for pair in sorted({c[:2] for c in clusters}) if pair in offsets}
+    added = _add_pass(font, first, markbase, rlig, "mark", anchored=set()) if first else 0
+    second = {}
+    for cluster in sorted(clusters):
+        if len(cluster) != 3 or cluster[:2] not in first:
+            continue
+        on_mark = _mark_on_mark(gpos, cluster[1], {cluster[2]})
+        if cluster[2] in on_mark:
+            (dx, dy), (vx, vy) = first[cluster[:2]], on_mark[cluster[2]]
+            second[(f"{cluster[0]}_{cluster[1]}.mark", cluster[2])] = (dx + vx, dy + vy)
+    if second:
+        added += _add_pass(font, second, markbase, rlig, "mark2", anchored=set())
     return added
