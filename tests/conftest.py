@@ -4,6 +4,7 @@ HTTP server for it, and headless Debian Chromium driven through Playwright."""
 from __future__ import annotations
 
 import http.server
+import json
 import os
 import shutil
 import socketserver
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from guide.engine import build_site
+from guide.publish.shipped import SEARCH_DOCS_ENV
 from guide.siteconfig import load_config, nav_slugs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,9 +80,18 @@ def site_url(_http_server) -> str:
 def site_dir(tmp_path_factory, site_url) -> Path:
     """The real site, built strictly once for the whole session."""
     target = tmp_path_factory.mktemp("build") / "site"
-    proc = build_site(target, env={"SITE_URL": site_url})
+    # The combined search documents are not shipped (guide/publish/shipped.py):
+    # the build keeps them next to the site for the search_docs fixture.
+    proc = build_site(target, env={"SITE_URL": site_url, SEARCH_DOCS_ENV: str(target.parent / "search-docs.json")})
     assert proc.returncode == 0, f"strict build failed:\n{proc.stderr[-4000:]}"
     return target
+
+
+@pytest.fixture(scope="session")
+def search_docs(site_dir) -> dict:
+    """Every search entry of both languages (Material's combined index, which
+    the site does not ship), as the session's build kept it."""
+    return json.loads((site_dir.parent / "search-docs.json").read_text(encoding="utf-8"))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -45,6 +45,7 @@ from pathlib import Path
 import yaml
 
 from guide.engine import build_site, engine_command
+from guide.publish import shipped
 from guide.siteconfig import load_config, nav_slugs
 from tools.webserve import Throttle, serve
 
@@ -151,7 +152,7 @@ def time_full(site_dir: Path, base_url: str, runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        proc = build_site(site_dir, env={"SITE_URL": base_url})
+        proc = build_site(site_dir, env={"SITE_URL": base_url, **search_docs_env(site_dir)})
         times.append(time.perf_counter() - start)
         if proc.returncode:
             raise RuntimeError(f"strict build failed:\n{proc.stderr[-3000:]}")
@@ -327,7 +328,8 @@ def index_sizes(site_dir: Path) -> dict:
     """Per language, the pre-built index's files by kind (gzip bytes, summed),
     or Material's per-language index when a baseline was built."""
     sizes = {}
-    config = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
+    first = next(iter(LANGUAGES))
+    config = json.loads((site_dir / "search" / f"search_index.{first}.json").read_text(encoding="utf-8"))["config"]
     for lang in LANGUAGES:
         folder = config.get("guide", {}).get(lang, {}).get("dir")
         files = (sorted((site_dir / "search" / folder).rglob("*.js")) if folder
@@ -402,8 +404,13 @@ def make_grown_project(factor: int, target: Path) -> Path:
     return target / "mkdocs.yml"
 
 
+def search_docs_env(site_dir: Path) -> dict:
+    """The build keeps the combined search documents (not shipped) next to the site."""
+    return {shipped.SEARCH_DOCS_ENV: str(Path(site_dir).parent / "search-docs.json")}
+
+
 def words_in(site_dir: Path) -> int:
-    data = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    data = json.loads(Path(search_docs_env(site_dir)[shipped.SEARCH_DOCS_ENV]).read_text(encoding="utf-8"))
     return sum(len(re.sub(r"<[^>]+>", " ", d.get("text", "")).split()) for d in data["docs"])
 
 
@@ -428,10 +435,11 @@ def run_grow(factor: int, args) -> int:
             with serve(site_dir, transfer_log=log) as base:
                 start = time.perf_counter()
                 if f == 1:
-                    proc = build_site(site_dir, env={"SITE_URL": base})
+                    proc = build_site(site_dir, env={"SITE_URL": base, **search_docs_env(site_dir)})
                 else:
                     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", cfg, "-d", str(site_dir)],
-                                          cwd=project, env={**os.environ, "SITE_URL": base}, capture_output=True, text=True)
+                                          cwd=project, env={**os.environ, "SITE_URL": base, **search_docs_env(site_dir)},
+                                          capture_output=True, text=True)
                 build_s = time.perf_counter() - start
                 if proc.returncode:
                     print(proc.stderr[-3000:], file=sys.stderr)
@@ -586,7 +594,7 @@ def main(args) -> int:
             log: list = []
             site_dir = Path(tmp) / "site"
             with serve(site_dir, transfer_log=log) as base:
-                proc = build_site(site_dir, env={"SITE_URL": base})
+                proc = build_site(site_dir, env={"SITE_URL": base, **search_docs_env(site_dir)})
                 if proc.returncode:
                     print(proc.stderr[-3000:], file=sys.stderr)
                     return 1
