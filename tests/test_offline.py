@@ -359,7 +359,7 @@ def test_offline_pages_carry_a_policy_and_log_no_violation(browser, release, lan
     root = release["root"]
     prefix = "" if lang == "ar" else "en/"
     pages = sorted((root / prefix).glob("*.html"))
-    assert len(pages) >= 14 and any(p.name == "404.html" for p in pages)
+    assert len(pages) >= 13  # every page (the 404 pages are not in the archive: no server under file://)
     context = browser.new_context()
     context.add_init_script(WATCH_CSP)
     context.route("**/*", _local_only)

@@ -8,7 +8,8 @@ URLs, local iframe-worker shim, Material's offline plugin), then:
   index (kept outside the site: guide/publish/shipped.py) if plugin order
   left it with one language only;
 * drops what the archive does not need (source maps, lunr languages the
-  index does not use, sitemaps) and the absolute ``hreflang`` links, which
+  index does not use, sitemaps, the save-for-offline files and icons, the 404
+  pages) and the absolute ``hreflang`` links, which
   make Material fetch the online sitemap when a page is opened;
 * embeds the fonts in the fonts stylesheet as ``data:`` URLs and drops the
   pages' font preloads: browsers treat a font file under file:// as
@@ -38,7 +39,7 @@ import zipfile
 from pathlib import Path
 
 from guide.pages import csp
-from guide.publish import downloads, shipped
+from guide.publish import downloads, saveoffline, shipped
 from guide.search import searchindex
 from guide.engine import build_site
 
@@ -137,6 +138,15 @@ def prune(site_dir: Path, search_langs: list[str]) -> int:
     # Save-for-offline (service worker, its lists and fallback pages, web app
     # manifests) serves the web site only: the archive is already offline.
     for path in [site_dir / "sw.js", *site_dir.rglob("manifest.webmanifest")]:
+        if path.is_file():
+            drop(path)
+    # ... and its web app manifests' icons.
+    for name, _ in saveoffline.ICONS:
+        if (site_dir / name).is_file():
+            drop(site_dir / name)
+    # Under file:// no server answers a missing address with a 404 page: the
+    # "not found" pages (one per language) and their script are never shown.
+    for path in [*site_dir.rglob("404.html"), site_dir / "assets" / "javascripts" / "not-found.js"]:
         if path.is_file():
             drop(path)
     for folder in (site_dir / "offline", site_dir / "assets" / "javascripts" / "guide-offline"):
