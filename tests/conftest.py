@@ -36,6 +36,23 @@ PAGES = nav_slugs(load_config())  # every page in mkdocs.yml nav, in order
 LANGUAGES = {"ar": "", "en": "en/"}  # language -> URL prefix
 
 
+# Test tiers. Fixtures that build the site (or the offline archive, a copy of
+# the repository, the books) or start a browser: a test that uses one, directly
+# or through another fixture, is marked "site" and left out of `make test-fast`
+# (pytest -m "not site"). Tests that build inside their own body carry the
+# marker themselves (@pytest.mark.site).
+SITE_FIXTURES = frozenset({
+    "site_dir", "server_url", "search_docs", "offline_site", "browser",
+    "base_tree", "both_sites", "english_update", "typo_fix", "published_site", "deploys", "webkit",
+})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SITE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.site)
+
+
 def webkit_shot_name(lang: str, name: str) -> str:
     """The contact sheet's WebKit screenshot of a page at 390 px (tests/test_webkit.py)."""
     return f"{lang}-{name}-webkit-390.png"
