@@ -327,6 +327,7 @@ def test_precomposed_naskh_shapes_like_the_font_it_was_made_from(site_dir, weigh
     assert not differ, f"{len(differ)} words shape differently:\n" + "\n".join(differ[:20])
 
 
+@pytest.mark.slow
 def test_committed_fonts_are_what_the_font_tool_makes(tmp_path):
     """The woff2 files (and the control) are the tool's output from the pinned
     packages, byte for byte. Needs npm and the registry; without them it is
