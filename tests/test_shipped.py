@@ -302,3 +302,52 @@ def test_scripts_load_only_what_their_source_names(tmp_path):
                               "assets/vendor/iframe-worker/shim.js"]
     (tmp_path / "sw.js").write_text("// lists nothing", encoding="utf-8")
     assert "saved.png" in unloaded(Site(tmp_path, site.site_url))
+
+
+# --- guide/publish/shipped.py --------------------------------------------------
+
+def test_theme_files_no_page_loads_are_not_copied():
+    from guide.publish.shipped import skip_theme_file
+
+    def skip(path, material_search=False, palette=False, favicon="assets/images/favicon.svg"):
+        return skip_theme_file(path, material_search=material_search, palette=palette, favicon=favicon)
+
+    for path in ("assets/javascripts/lunr/wordcut.js", "assets/javascripts/lunr/min/lunr.ar.min.js",
+                 "assets/javascripts/workers/search.a7633da7.min.js", "assets/javascripts/bundle.x.min.js.map",
+                 "assets/stylesheets/palette.fb2fffe2.min.css", "assets/images/favicon.png",
+                 "partials/search-lazy.js"):
+        assert skip(path), path
+    for path in ("assets/javascripts/bundle.x.min.js", "assets/stylesheets/main.x.min.css",
+                 "assets/javascripts/guide-search/worker.js", "assets/images/icon-192.png"):
+        assert skip(path) is None, path
+    # The evaluation baselines search with Material's worker and lunr; a palette
+    # or a PNG favicon in mkdocs.yml is loaded by the pages.
+    assert skip("assets/javascripts/lunr/min/lunr.ar.min.js", material_search=True) is None
+    assert skip("assets/javascripts/workers/search.a7633da7.min.js", material_search=True) is None
+    assert skip("assets/stylesheets/palette.fb2fffe2.min.css", palette=True) is None
+    assert skip("assets/images/favicon.png", favicon="assets/images/favicon.png") is None
+
+
+def test_build_outputs_no_reader_loads_are_removed(tmp_path):
+    from guide.publish.shipped import prune_output
+
+    site = tmp_path / "site"
+    (site / "search").mkdir(parents=True)
+    (site / "search" / "search_index.json").write_text('{"docs": []}', encoding="utf-8")
+    (site / "search" / "search_index.ar.json").write_text("{}", encoding="utf-8")
+    (site / "sitemap.xml").write_text("<urlset/>", encoding="utf-8")
+    (site / "sitemap.xml.gz").write_bytes(b"gz")
+    (site / "a.js").write_text("var a=1;\n//# sourceMappingURL=a.js.map\n", encoding="utf-8")
+    (site / "b.js").write_text("var b=1;\n//# sourceMappingURL=b.js.map", encoding="utf-8")
+    (site / "b.js.map").write_text("{}", encoding="utf-8")
+    removed = prune_output(site, tmp_path / "kept" / "docs.json")
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == [
+        "a.js", "b.js", "b.js.map", "search/search_index.ar.json", "sitemap.xml"]
+    assert (tmp_path / "kept" / "docs.json").read_text(encoding="utf-8") == '{"docs": []}'
+    assert (site / "a.js").read_text(encoding="utf-8") == "var a=1;\n"  # its map is not shipped
+    assert "sourceMappingURL" in (site / "b.js").read_text(encoding="utf-8")  # its map is
+    assert set(removed) == {"search/search_index.json", "sitemap.xml.gz", "a.js (source map comment)"}
+    # Without a place to keep it (a deploy build), the combined index is deleted.
+    (site / "search" / "search_index.json").write_text('{"docs": []}', encoding="utf-8")
+    assert "search/search_index.json" in prune_output(site)
+    assert not (site / "search" / "search_index.json").exists()
