@@ -15,7 +15,7 @@ LOCK := requirements/site.txt
 ENGINE ?= $(or $(GUIDE_ENGINE),mkdocs)
 export GUIDE_ENGINE := $(ENGINE)
 
-.PHONY: serve build test install system-deps tools bench offline pdf epub release clean lock lock-upgrade zensical-report
+.PHONY: serve build test test-fast install system-deps tools bench offline pdf epub release clean lock lock-upgrade zensical-report
 
 # Node tools the tests use, locked with integrity hashes in
 # requirements/npm/package-lock.json, installed into .tools/ (gitignored) with
@@ -63,6 +63,11 @@ tools: $(VNU_STAMP)
 test: $(STAMP) system-deps tools
 	@bash .ci/check-tree
 	$(PY) -m pytest
+
+# The pure-Python tests only (no site build, no browser; markers in
+# pyproject.toml): seconds, for while you edit. `make test` stays the whole suite.
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not site and not slow"
 
 # Build time, bytes per first visit, search and offline sizes, Lighthouse
 # scores when .tools has lighthouse (see BENCHMARKS.md). Prints figures.

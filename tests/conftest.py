@@ -4,6 +4,7 @@ HTTP server for it, and headless Debian Chromium driven through Playwright."""
 from __future__ import annotations
 
 import http.server
+import json
 import os
 import shutil
 import socketserver
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from guide.engine import build_site
+from guide.publish.shipped import SEARCH_DOCS_ENV
 from guide.siteconfig import load_config, nav_slugs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +34,23 @@ CHROMIUM_ARGS = [
 
 PAGES = nav_slugs(load_config())  # every page in mkdocs.yml nav, in order
 LANGUAGES = {"ar": "", "en": "en/"}  # language -> URL prefix
+
+
+# Test tiers. Fixtures that build the site (or the offline archive, a copy of
+# the repository, the books) or start a browser: a test that uses one, directly
+# or through another fixture, is marked "site" and left out of `make test-fast`
+# (pytest -m "not site"). Tests that build inside their own body carry the
+# marker themselves (@pytest.mark.site).
+SITE_FIXTURES = frozenset({
+    "site_dir", "server_url", "search_docs", "offline_site", "browser",
+    "base_tree", "both_sites", "english_update", "typo_fix", "published_site", "deploys", "webkit",
+})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SITE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.site)
 
 
 def webkit_shot_name(lang: str, name: str) -> str:
@@ -78,9 +97,18 @@ def site_url(_http_server) -> str:
 def site_dir(tmp_path_factory, site_url) -> Path:
     """The real site, built strictly once for the whole session."""
     target = tmp_path_factory.mktemp("build") / "site"
-    proc = build_site(target, env={"SITE_URL": site_url})
+    # The combined search documents are not shipped (guide/publish/shipped.py):
+    # the build keeps them next to the site for the search_docs fixture.
+    proc = build_site(target, env={"SITE_URL": site_url, SEARCH_DOCS_ENV: str(target.parent / "search-docs.json")})
     assert proc.returncode == 0, f"strict build failed:\n{proc.stderr[-4000:]}"
     return target
+
+
+@pytest.fixture(scope="session")
+def search_docs(site_dir) -> dict:
+    """Every search entry of both languages (Material's combined index, which
+    the site does not ship), as the session's build kept it."""
+    return json.loads((site_dir.parent / "search-docs.json").read_text(encoding="utf-8"))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -18,7 +18,7 @@ ENGINE_PACKAGES = ("mkdocs", "material", "mkdocs_static_i18n", "mkdocs_macros", 
 CORE_PACKAGES = ("guide", "tools")
 # Every hook file is an adapter (hooks/ is where MkDocs events meet the core).
 ADAPTERS = {"macros/__init__.py", "hooks/pages.py", "hooks/downloads.py", "hooks/saveoffline.py", "hooks/fonts.py",
-            "hooks/material_theme.py"}
+            "hooks/material_theme.py", "hooks/shipped.py"}
 
 # Runs in a subprocess: a meta-path finder that refuses the engine packages,
 # then imports the modules named on the command line, reporting failures.

@@ -107,6 +107,7 @@ def test_a_script_file_must_be_reviewed():
         csp.policy([], site_url="")
 
 
+@pytest.mark.site
 def test_a_page_with_an_unreviewed_script_fails_the_build(tmp_path):
     """A .js file added to docs/ and a <script src> to it in a page: the build
     fails with one line naming the page (the editor pre-pass is skipped, so the

@@ -43,6 +43,7 @@ def assert_nothing_left(target: Path) -> None:
     assert list(target.parent.iterdir()) == [], "the staging directory must be removed"
 
 
+@pytest.mark.site
 def test_bad_data_stops_the_build_with_one_line(tmp_path):
     proc, path, target = broken_build(tmp_path, "      ar: \"أطلق رئيس بلدية نيوارك", "      fr: \"أطلق رئيس بلدية نيوارك")
     assert proc.returncode != 0
@@ -56,6 +57,7 @@ def test_bad_data_stops_the_build_with_one_line(tmp_path):
     assert_nothing_left(target)
 
 
+@pytest.mark.site
 def test_malformed_yaml_stops_the_build(tmp_path):
     proc, path, target = broken_build(tmp_path, "  - id: iraq\n", "  - id: iraq\n  country: [\n", "mandates.yml")
     assert proc.returncode != 0
@@ -65,6 +67,7 @@ def test_malformed_yaml_stops_the_build(tmp_path):
     assert_nothing_left(target)
 
 
+@pytest.mark.site
 def test_unknown_case_id_on_a_page_stops_the_build(tmp_path):
     # Renaming an id in the data orphans the pages' calls: the build names the page and line.
     proc, _path, target = broken_build(tmp_path, "  - id: newark-ovptr\n", "  - id: newark-renamed\n")

@@ -35,6 +35,7 @@ def hits(text: str, compiled) -> list[str]:
     return [f"{h.found}→{h.concept}" for h in terms.check_text(text, "x.md", compiled)]
 
 
+@pytest.mark.slow
 def test_pages_and_data_use_the_termbase():
     found = terms.check(ROOT)
     assert not found, "termbase variants:\n" + "\n".join(map(str, found))
@@ -131,6 +132,7 @@ def test_correct_wording_passes(text, compiled):
     assert hits(text, compiled) == []
 
 
+@pytest.mark.slow
 def test_terms_command_names_file_line_and_preferred_term(tmp_path):
     (tmp_path / "docs" / "ar").mkdir(parents=True)
     (tmp_path / "docs" / "en").mkdir()
@@ -150,6 +152,7 @@ def test_terms_command_names_file_line_and_preferred_term(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_a_bad_termbase_is_one_line(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "termbase.yml").write_text(
@@ -178,6 +181,7 @@ def follows(text: str, seeds) -> bool:
     return result is not None and freshness.is_follower(result[0], result[1])
 
 
+@pytest.mark.slow
 def test_no_sentence_follows_the_seeds(seeds):
     found = freshness.check(ROOT, seeds)
     assert not found, "close followers of the seeds:\n" + "\n".join(map(str, found))
@@ -222,6 +226,7 @@ def test_fresh_text_with_the_same_facts_passes(text, seeds):
     assert result is None or not freshness.is_follower(result[0], result[1]), result
 
 
+@pytest.mark.slow
 def test_tuned_on_the_old_strategy_chapter(seeds, tmp_path):
     """The Arabic Strategy chapter as it stood before issue 12 followed the
     seed sentence by sentence: the check must flag dozens of its sentences."""
@@ -234,6 +239,7 @@ def test_tuned_on_the_old_strategy_chapter(seeds, tmp_path):
     assert len(flagged) >= 24, len(flagged)
 
 
+@pytest.mark.slow
 def test_freshness_command_reports_file_line_and_seed(tmp_path):
     if not SEEDS.is_dir():
         pytest.skip(f"source seeds not found at {SEEDS}")
@@ -452,6 +458,7 @@ def test_order_keys_match_forms_of_one_word(a, b):
     assert set(freshness.order_keys(a)) & set(freshness.order_keys(b)), (freshness.order_keys(a), freshness.order_keys(b))
 
 
+@pytest.mark.slow
 def test_order_rule_reports_file_true_line_field_and_score(tmp_path):
     if not SEEDS.is_dir():
         pytest.skip(f"source seeds not found at {SEEDS}")
@@ -499,6 +506,7 @@ def test_order_units_carry_true_line_and_field(tmp_path):
         (5, "عنوان"), (7, "فقرة أولى في سطرين"), (10, "بند أول"), (11, "بند ثان في سطرين")]
 
 
+@pytest.mark.slow
 def test_no_paragraph_walks_the_seeds_in_order(order_index):
     """The real pages and data. Failed on the tree of issue 21 (30 walks), and
     with the chain rule on three passages of the next round; passes once the

@@ -36,6 +36,7 @@ def both_sites(tmp_path_factory) -> tuple[Path, Path]:
     return build(out / "mkdocs", "mkdocs"), build(out / "properdocs", "properdocs")
 
 
+@pytest.mark.site
 def test_properdocs_environment_has_no_mkdocs():
     python = engine.engine_python("properdocs")
     assert python.parent.parent == ROOT / ".venv-properdocs"
@@ -76,6 +77,7 @@ def test_engine_switch(monkeypatch):
         engine.engine_command(["build"])
 
 
+@pytest.mark.slow
 def test_build_command_names_an_unknown_engine_in_one_line(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "tools", "build", "--site-dir", str(tmp_path / "s")],
                           cwd=ROOT, capture_output=True, text=True, env={"GUIDE_ENGINE": "hugo", "PATH": "/usr/bin:/bin"})

@@ -395,6 +395,7 @@ def test_shipped_naskh_composes_every_diacritic_the_pages_type(site_dir, weight)
                        f"{loose[:20]}; run `python -m tools fonts` and `python -m tools reviewed-files --update`")
 
 
+@pytest.mark.slow
 def test_committed_fonts_are_what_the_font_tool_makes(tmp_path):
     """The woff2 files (and the control) are the tool's output from the pinned
     packages, byte for byte. Needs npm and the registry; without them it is

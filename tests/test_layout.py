@@ -249,6 +249,7 @@ def test_layout_every_page(browser, server_url, sheet_dir, lang, width):
     assert not problems, f"{len(problems)} layout problems:\n" + "\n".join(problems[:60])
 
 
+@pytest.mark.site
 def test_contact_sheet_lists_every_page_in_both_widths(sheet_dir):
     sheet = write_sheet(sheet_dir).read_text(encoding="utf-8")
     for lang, name, _ in all_pages():

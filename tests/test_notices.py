@@ -292,6 +292,7 @@ def test_status_lists_strategy_as_outdated_in_arabic(english_update):
     assert all(rows[f"{slug}.md"].endswith("ok") for slug in PAGES if slug != "strategy")
 
 
+@pytest.mark.site
 def test_build_without_git_history_falls_back(tmp_path):
     tree = tmp_path / "export"
     tree.mkdir()

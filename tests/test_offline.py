@@ -132,6 +132,7 @@ def test_pages_reference_the_local_shim_only(release):
         assert 'rel="alternate" hreflang' not in html  # would make Material fetch the online sitemap
 
 
+@pytest.mark.site
 def test_over_budget_fails_and_leaves_no_archive(tmp_path):
     with pytest.raises(offline.OfflineError, match="over the 0.01 MB budget"):
         offline.build_offline(tmp_path, budget_mb=0.01)
@@ -289,6 +290,7 @@ def test_site_build_links_downloads_with_localized_sizes(release, tmp_path):
                 assert LATIN_DIGIT.search(size) and not ARABIC_INDIC.search(size), size
 
 
+@pytest.mark.site
 def test_site_build_without_manifest_has_no_download_block(tmp_path):
     site = tmp_path / "site"
     proc = build_site(site, env={"GUIDE_DIST_DIR": str(tmp_path / "no-dist")})
@@ -359,7 +361,7 @@ def test_offline_pages_carry_a_policy_and_log_no_violation(browser, release, lan
     root = release["root"]
     prefix = "" if lang == "ar" else "en/"
     pages = sorted((root / prefix).glob("*.html"))
-    assert len(pages) >= 14 and any(p.name == "404.html" for p in pages)
+    assert len(pages) >= 13  # every page (the 404 pages are not in the archive: no server under file://)
     context = browser.new_context()
     context.add_init_script(WATCH_CSP)
     context.route("**/*", _local_only)

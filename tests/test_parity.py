@@ -167,6 +167,7 @@ def test_missing_data_reference(tmp_path):
                for p in found), found
 
 
+@pytest.mark.slow
 def test_cli_exit_status_and_one_line_per_problem(tmp_path):
     ar = AR.replace("## الاستدامة {: #sustainability }\n", "")
     docs = make_tree(tmp_path, {"strategy.md": ar}, {"strategy.md": EN, "mapping.md": EN})

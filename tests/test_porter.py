@@ -64,10 +64,9 @@ def lunr_bundle() -> str:
     return found[0].read_text(encoding="utf-8")
 
 
-def site_words(site_dir: Path) -> set[str]:
+def site_words(index: dict) -> set[str]:
     """Every distinct lower-case ASCII word of the English pages' search entries
-    (the combined index keeps the documents; the pages' copies hold only config)."""
-    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    (the combined index the build keeps; the pages' copies hold only config)."""
     words: set[str] = set()
     for doc in index["docs"]:
         if not doc["location"].startswith("en/"):
@@ -124,8 +123,8 @@ def test_table_in_javascript_and_lunr(stemmers):
     assert not wrong, f"word: (lunr, porter.js) where the table says otherwise: {wrong}"
 
 
-def test_three_stemmers_agree_on_every_word(stemmers, site_dir, artifacts_dir):
-    from_site = site_words(site_dir)
+def test_three_stemmers_agree_on_every_word(stemmers, search_docs, artifacts_dir):
+    from_site = site_words(search_docs)
     assert len(from_site) > 1000, f"only {len(from_site)} words in the English index (nothing tested)"
     made_up = made_up_words()
     words = sorted(from_site | set(TABLE) | made_up)

@@ -162,6 +162,7 @@ def test_lists_manifests_and_worker_are_built(deploys):
             assert proc.returncode == 0, f"{built.name}: {proc.stderr}"
 
 
+@pytest.mark.slow
 def test_icons_are_drawn_from_the_logo():
     logo = (ROOT / "docs" / "assets" / "images" / "logo.svg").read_text(encoding="utf-8")
     for size in icons.SIZES:

@@ -131,6 +131,7 @@ def run_status(repo: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_command_prints_table_writes_markdown_and_fails_on_missing(repo, tmp_path):
     write(repo, "data/ui.yml", "more: {ar: المزيد}\n")
     report_md = tmp_path / "status.md"
@@ -151,6 +152,7 @@ def test_command_prints_table_writes_markdown_and_fails_on_missing(repo, tmp_pat
     assert "lack a language" in proc.stderr
 
 
+@pytest.mark.slow
 def test_uncommitted_files_are_shown_as_such(repo):
     write(repo, "docs/ar/strategy.md", "# translated, not yet committed\n")
     proc = run_status(repo)
@@ -158,6 +160,7 @@ def test_uncommitted_files_are_shown_as_such(repo):
     assert "uncommitted" in line and "OUTDATED en (ar changed later)" in line
 
 
+@pytest.mark.slow
 def test_fail_on_missing_passes_when_complete(repo):
     (repo / "docs/en/only-english.md").unlink()
     git(repo, "commit", "-q", "-am", "drop", when="2025-03-02T00:00:00+00:00")

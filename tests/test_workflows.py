@@ -274,6 +274,7 @@ def test_pre_commit_config():
                 assert (ROOT / target).is_file(), f"{hook['name']}: {target} missing"
 
 
+@pytest.mark.slow
 def test_schema_hooks_pass_on_the_current_data():
     # What the check-jsonschema hooks will do, with the pinned jsonschema library:
     # the mapping of data file -> schema in the config is right and the data validates.

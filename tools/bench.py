@@ -45,6 +45,7 @@ from pathlib import Path
 import yaml
 
 from guide.engine import build_site, engine_command
+from guide.publish import shipped
 from guide.siteconfig import load_config, nav_slugs
 from tools.webserve import Throttle, serve
 
@@ -78,6 +79,8 @@ def add_arguments(parser) -> None:
                         help="only build once and print the first-visit bytes of each page (a minute)")
     parser.add_argument("--search-only", action="store_true",
                         help="only the search figures (index sizes, first search per language)")
+    parser.add_argument("--serve-only", action="store_true",
+                        help="only the seconds from an edit of docs/ar/about.md to the rebuilt page in `make serve`")
     parser.add_argument("--grow", type=int, default=0, metavar="N",
                         help="search figures for today's text and with each page's prose N times (shuffled copies), "
                              "side by side; prints the measured growth in indexed words (6 gives about 4x)")
@@ -151,7 +154,7 @@ def time_full(site_dir: Path, base_url: str, runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        proc = build_site(site_dir, env={"SITE_URL": base_url})
+        proc = build_site(site_dir, env={"SITE_URL": base_url, **search_docs_env(site_dir)})
         times.append(time.perf_counter() - start)
         if proc.returncode:
             raise RuntimeError(f"strict build failed:\n{proc.stderr[-3000:]}")
@@ -327,7 +330,8 @@ def index_sizes(site_dir: Path) -> dict:
     """Per language, the pre-built index's files by kind (gzip bytes, summed),
     or Material's per-language index when a baseline was built."""
     sizes = {}
-    config = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
+    first = next(iter(LANGUAGES))
+    config = json.loads((site_dir / "search" / f"search_index.{first}.json").read_text(encoding="utf-8"))["config"]
     for lang in LANGUAGES:
         folder = config.get("guide", {}).get(lang, {}).get("dir")
         files = (sorted((site_dir / "search" / folder).rglob("*.js")) if folder
@@ -402,8 +406,13 @@ def make_grown_project(factor: int, target: Path) -> Path:
     return target / "mkdocs.yml"
 
 
+def search_docs_env(site_dir: Path) -> dict:
+    """The build keeps the combined search documents (not shipped) next to the site."""
+    return {shipped.SEARCH_DOCS_ENV: str(Path(site_dir).parent / "search-docs.json")}
+
+
 def words_in(site_dir: Path) -> int:
-    data = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    data = json.loads(Path(search_docs_env(site_dir)[shipped.SEARCH_DOCS_ENV]).read_text(encoding="utf-8"))
     return sum(len(re.sub(r"<[^>]+>", " ", d.get("text", "")).split()) for d in data["docs"])
 
 
@@ -428,10 +437,11 @@ def run_grow(factor: int, args) -> int:
             with serve(site_dir, transfer_log=log) as base:
                 start = time.perf_counter()
                 if f == 1:
-                    proc = build_site(site_dir, env={"SITE_URL": base})
+                    proc = build_site(site_dir, env={"SITE_URL": base, **search_docs_env(site_dir)})
                 else:
                     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", cfg, "-d", str(site_dir)],
-                                          cwd=project, env={**os.environ, "SITE_URL": base}, capture_output=True, text=True)
+                                          cwd=project, env={**os.environ, "SITE_URL": base, **search_docs_env(site_dir)},
+                                          capture_output=True, text=True)
                 build_s = time.perf_counter() - start
                 if proc.returncode:
                     print(proc.stderr[-3000:], file=sys.stderr)
@@ -453,6 +463,114 @@ def run_grow(factor: int, args) -> int:
         Path(args.json).write_text(json.dumps({str(k): v for k, v in results.items()}, ensure_ascii=False, indent=1),
                                    encoding="utf-8")
     return 0
+
+
+SERVE_BUDGET_S = 2.0  # issue 20: an editor's edit shows in `make serve` within 2 s
+SERVE_PAGE = ("ar", "about")  # the page edited and fetched: docs/ar/about.md, /about/
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fetch(url: str) -> str:
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError):
+        return ""
+
+
+def edit_to_serve(runs: int = 5, timeout_s: float = 30.0) -> dict:
+    """Seconds from saving an edit to docs/ar/about.md to the rebuilt page being
+    served by the engine's live server (`make serve` without its first strict
+    build), median of ``runs``. Runs on a clone of the committed repository
+    (``git clone --shared``: the pages' dates need the history), so the
+    working tree is never touched; the server runs as `make serve` runs it
+    (the editor pre-pass on every rebuild). The page is polled every 50 ms."""
+    lang, slug = SERVE_PAGE
+    with tempfile.TemporaryDirectory(prefix="guide-bench-serve-") as tmp:
+        repo = Path(tmp) / "repo"
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+        subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(ROOT), str(repo)], check=True)
+        subprocess.run(["git", "-C", str(repo), "checkout", "-q", head], check=True)
+        page = repo / "docs" / lang / f"{slug}.md"
+        original = page.read_text(encoding="utf-8")
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}/{page_path(lang, slug)}"
+        env = {k: v for k, v in os.environ.items() if k != "GUIDE_EDITOR_CHECKED"}
+        log = open(Path(tmp) / "serve.log", "w", encoding="utf-8")
+        server = subprocess.Popen(engine_command(["serve", "--strict", "-a", f"127.0.0.1:{port}", "-f",
+                                                  str(repo / "mkdocs.yml")]),
+                                  cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT)
+        times: list[float] = []
+        cpu: list[float] = []
+        try:
+            deadline = time.monotonic() + 180
+            while "<html" not in _fetch(url):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"serve did not start:\n{(Path(tmp) / 'serve.log').read_text()[-2000:]}")
+                time.sleep(0.2)
+            time.sleep(1.0)  # let the watcher settle after the first build
+            for n in range(1, runs + 1):
+                # Arabic words and Arabic-Indic digits: an edit the editor checks accept.
+                token = f"قياس المعاينة {str(n).translate(str.maketrans('0123456789', '٠١٢٣٤٥٦٧٨٩'))} انتهى"
+                ticks = _cpu_ticks(server.pid)
+                page.write_text(original + f"\n{token}\n", encoding="utf-8")
+                start = time.perf_counter()
+                while token not in _fetch(url):
+                    if time.perf_counter() - start > timeout_s or server.poll() is not None:
+                        raise RuntimeError(f"the edit did not show within {timeout_s} s:\n"
+                                           f"{(Path(tmp) / 'serve.log').read_text()[-2000:]}")
+                    time.sleep(0.05)
+                times.append(time.perf_counter() - start)
+                if ticks is not None:
+                    cpu.append((_cpu_ticks(server.pid) - ticks) / os.sysconf("SC_CLK_TCK"))
+                page.write_text(original, encoding="utf-8")
+                start = time.perf_counter()
+                while token in _fetch(url) and time.perf_counter() - start < timeout_s:
+                    time.sleep(0.05)
+                time.sleep(0.5)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            log.close()
+        built = re.findall(r"Documentation built in ([\d.]+) seconds", (Path(tmp) / "serve.log").read_text())
+    # CPU seconds the server spent per edit: about the wall time on an idle
+    # machine (the machine is often shared; wall time then says little). It
+    # includes answering the polls (a few ms per second of waiting).
+    return {"median_s": round(statistics.median(times), 3), "runs_s": [round(t, 3) for t in times],
+            "cpu_s": [round(c, 2) for c in cpu], "median_cpu_s": round(statistics.median(cpu), 2) if cpu else None,
+            "engine_build_s": [float(b) for b in built[1:]], "budget_s": SERVE_BUDGET_S, "cpus": os.cpu_count()}
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    """User + system clock ticks of a process (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def print_serve(figures: dict) -> None:
+    ok = figures["median_s"] <= figures["budget_s"]
+    print(f"\nEdit to served page (`make serve`, docs/ar/about.md -> /about/; median of {len(figures['runs_s'])}): "
+          f"{figures['median_s']:.2f} s  budget <= {figures['budget_s']:g} s  {'OK' if ok else 'OVER'}")
+    print(f"  runs: {', '.join(f'{t:.2f}' for t in figures['runs_s'])} s; the engine's own rebuild times: "
+          f"{', '.join(f'{t:.2f}' for t in figures['engine_build_s'])} s")
+    if figures.get("cpu_s"):
+        print(f"  CPU seconds of the server per edit (about the wall time on an idle machine): median "
+              f"{figures['median_cpu_s']:.2f} ({', '.join(f'{c:.2f}' for c in figures['cpu_s'])})")
 
 
 def lighthouse_bin() -> str | None:
@@ -567,6 +685,12 @@ def main(args) -> int:
         return 0
     if args.grow:
         return run_grow(args.grow, args)
+    if args.serve_only:
+        figures = {"serve": edit_to_serve(max(args.runs, 5))}
+        print_serve(figures["serve"])
+        if args.json:
+            Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+        return 0
     if args.save_only:
         with tempfile.TemporaryDirectory(prefix="guide-bench-") as tmp, sync_playwright() as pw:
             site_dir = Path(tmp) / "site"
@@ -586,7 +710,7 @@ def main(args) -> int:
             log: list = []
             site_dir = Path(tmp) / "site"
             with serve(site_dir, transfer_log=log) as base:
-                proc = build_site(site_dir, env={"SITE_URL": base})
+                proc = build_site(site_dir, env={"SITE_URL": base, **search_docs_env(site_dir)})
                 if proc.returncode:
                     print(proc.stderr[-3000:], file=sys.stderr)
                     return 1
@@ -700,6 +824,10 @@ def main(args) -> int:
         # 7. EPUBs, from the site built above
         if not args.no_epub:
             figures["epub"] = epub_figures(site_dir)
+
+        # 8. an editor's edit, seen in `make serve`
+        figures["serve"] = edit_to_serve(max(args.runs, 5))
+        print_serve(figures["serve"])
 
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -5,9 +5,11 @@ URLs, local iframe-worker shim, Material's offline plugin), then:
 
 * makes sure ``search/search_index.js`` (what Material loads under file://)
   holds the pages of *every* language, rewriting it from the final combined
-  ``search_index.json`` if plugin order left it with one language only;
+  index (kept outside the site: guide/publish/shipped.py) if plugin order
+  left it with one language only;
 * drops what the archive does not need (source maps, lunr languages the
-  index does not use, sitemaps) and the absolute ``hreflang`` links, which
+  index does not use, sitemaps, the save-for-offline files and icons, the 404
+  pages) and the absolute ``hreflang`` links, which
   make Material fetch the online sitemap when a page is opened;
 * embeds the fonts in the fonts stylesheet as ``data:`` URLs and drops the
   pages' font preloads: browsers treat a font file under file:// as
@@ -36,7 +38,7 @@ import zipfile
 from pathlib import Path
 
 from guide.pages import csp
-from guide.publish import downloads
+from guide.publish import downloads, saveoffline, shipped
 from guide.search import searchindex
 from guide.engine import build_site
 
@@ -83,13 +85,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--keep-site", default=None, help="also keep the unpacked offline site in this directory")
 
 
-def fix_search_index(site_dir: Path, languages: list[str]) -> dict:
-    """Write ``search_index.js`` from the final ``search_index.json``; check every language is in it.
+def fix_search_index(site_dir: Path, languages: list[str], index_json: Path | None = None) -> dict:
+    """Write ``search_index.js`` from the final combined index; check every language is in it.
 
+    ``index_json``: the combined index the build kept outside the site
+    (``GUIDE_SEARCH_DOCS``, guide/publish/shipped.py), else ``search/search_index.json``.
     Returns ``{language: number of indexed pages}``.
     """
     search = site_dir / "search"
-    index_json = search / "search_index.json"
+    index_json = index_json or search / "search_index.json"
     if not index_json.is_file():
         raise OfflineError(f"{index_json} missing: is the search plugin enabled in mkdocs.yml?")
     data = json.loads(index_json.read_text(encoding="utf-8"))
@@ -133,6 +137,15 @@ def prune(site_dir: Path, search_langs: list[str]) -> int:
     # Save-for-offline (service worker, its lists and fallback pages, web app
     # manifests) serves the web site only: the archive is already offline.
     for path in [site_dir / "sw.js", *site_dir.rglob("manifest.webmanifest")]:
+        if path.is_file():
+            drop(path)
+    # ... and its web app manifests' icons.
+    for name, _ in saveoffline.ICONS:
+        if (site_dir / name).is_file():
+            drop(site_dir / name)
+    # Under file:// no server answers a missing address with a 404 page: the
+    # "not found" pages (one per language) and their script are never shown.
+    for path in [*site_dir.rglob("404.html"), site_dir / "assets" / "javascripts" / "not-found.js"]:
         if path.is_file():
             drop(path)
     for folder in (site_dir / "offline", site_dir / "assets" / "javascripts" / "guide-offline"):
@@ -260,15 +273,19 @@ def build_offline(out_dir: Path, budget_mb: float = BUDGET_MB, keep_site: Path |
     with tempfile.TemporaryDirectory(prefix="guide-offline-") as tmp:
         site_dir = Path(tmp) / TOP_DIR
         # GUIDE_DIST_DIR: the site build takes the PDFs to include from the same place.
-        proc = build_site(site_dir, CONFIG, env={"GUIDE_OFFLINE": "true", "GUIDE_DIST_DIR": str(out_dir)})
+        # The combined search index is not shipped (guide/publish/shipped.py):
+        # kept next to the site for the page counts below.
+        docs = Path(tmp) / "search-docs.json"
+        proc = build_site(site_dir, CONFIG, env={"GUIDE_OFFLINE": "true", "GUIDE_DIST_DIR": str(out_dir),
+                                                 shipped.SEARCH_DOCS_ENV: str(docs)})
         if proc.returncode:
             sys.stderr.write(proc.stderr[-6000:])
             raise OfflineError(f"offline build failed (exit {proc.returncode})")
         check_features(site_dir / "index.html")
-        config = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
+        config = json.loads(docs.read_text(encoding="utf-8"))["config"]
         # The guide's worker (config "guide") needs no lunr language file.
         search_langs = [] if "guide" in config else list(config["lang"])
-        counts = fix_search_index(site_dir, languages_of(site_dir))
+        counts = fix_search_index(site_dir, languages_of(site_dir), docs)
         saved = prune(site_dir, search_langs)
         fonts_grown = inline_fonts(site_dir)
         localize_pages(site_dir)
