@@ -50,6 +50,7 @@ RE_VERIFY: dict[str, str] = {
     "guide/publish/offline.py": "Material's offline plugin output, search_index.js",
     "guide/publish/pdf.py": "md-typeset / md-content__inner markup and the md- font variables",
     "guide/publish/saveoffline.py": "md-content / md-main markup of the page frame it writes",
+    "guide/publish/shipped.py": "Material's file names it leaves out (lunr/, workers/search.*.js, palette, maps)",
     "guide/search/searchindex.py": "Material's search-index format (config, docs: location/title/text)",
 }
 
