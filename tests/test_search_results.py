@@ -125,6 +125,7 @@ def test_the_opened_result_marks_the_words_on_its_page(browser, server_url, lang
     ("en", "trusted partners"),
     ("en", "polarisation"),
     ("ar", "المدينة"),
+    ("ar", "الاستقطاب المجتمعي"),  # Chapter 4 marked nothing (issue 19)
 ])
 def test_every_result_link_carries_the_words(browser, server_url, lang, query):
     """Each result's links, the page's as well as its sections', carry the

@@ -144,7 +144,7 @@ def test_a_long_section_is_fetched_in_pieces_and_postings_name_the_piece():
     files = built.files()
     shard = lambda key: next(v for k, v in ((n, prebuilt.read_script_text(t)) for n, t in files.items())
                              if k.startswith("k/") and key in v[2])[2][key]
-    assert shard("alpha")[2] == 0 and shard("omega")[2] == 2 and shard("titl")[2] == -1
+    assert shard("alpha")[3] == 0 and shard("omega")[3] == 2 and shard("titl")[3] == -1
     meta = prebuilt.read_script_text(files["meta.js"])[2]
     assert meta["docs"][0][2:] == [0, 3] and files["s/2.js"].count("omega") == 1
     assert prebuilt.split_pieces(["a" * 2000, "b", "c"]) == [["a" * 2000], ["b", "c"]]
@@ -159,3 +159,22 @@ def test_an_acronym_with_inner_punctuation_is_also_indexed_joined():
                            r"[\s/]+|\.(?!\d)", {"title": 1000})
     keys = {k for n, t in built.files().items() if n.startswith("k/") for k in prebuilt.read_script_text(t)[2]}
     assert {"pcve", "cve", "p"} <= keys
+
+
+def test_postings_name_the_form_each_entry_writes():
+    """A result's link (?h=) carries the words its page writes: each posting
+    names the entry's own form of the key (the one it uses most), from the
+    key's list of forms; the hidden alias field, which no page shows, none."""
+    docs = [
+        {"location": "a/", "title": "Cities", "text": "<p>The city’s plan; the city, a city.</p>"},
+        {"location": "b/", "title": "Other", "text": "<p>مجتمعات والمجتمع، المجتمع المجتمع</p>", "alias": "cities"},
+    ]
+    built = prebuilt.Built(docs, r"[\s,;.،]+", {"title": 1000})
+    shards = {k: v for n, t in built.files().items() if n.startswith("k/")
+              for k, v in prebuilt.read_script_text(t)[2].items()}
+    forms, rest = shards["citi"][0], shards["citi"][1:]
+    postings = {rest[i]: rest[i + 3] for i in range(0, len(rest), 4)}
+    assert forms[postings[0]] == "city"  # twice, against city’s and cities once each
+    assert postings[1] == -1  # only in the alias
+    forms, rest = shards["مجتمع"][0], shards["مجتمع"][1:]
+    assert forms[rest[3]] == "المجتمع"  # used twice, the others once

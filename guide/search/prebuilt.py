@@ -10,10 +10,11 @@ Arabic runs on English pages), and written as small scripts under
 * ``meta.js``: every entry's location and title, the word-list facts the query
   analysis needs (the separator, which words start with a letter that only
   looks like a particle), and the number of shards;
-* ``k/<n>.js``: the shards of the inverted index, key → ``[entry, weight,
-  piece of the entry's text where the key first occurs (-1: only in the title
-  or the hidden alias), the entry's own form of the word ("": only in the
-  hidden alias), ...]``.
+* ``k/<n>.js``: the shards of the inverted index, key → ``[[forms], entry,
+  weight, piece of the entry's text where the key first occurs (-1: only in
+  the title or the hidden alias), the entry's own form of the word (a number
+  in [forms], the words as pages write them; -1: only in the hidden alias),
+  ...]``.
   A key's shard follows from its first two letters, so a word being typed (a
   prefix) needs one shard; a query needs only the shards of its keys;
 * ``s/<n>.js``: a piece of one entry's text (whole blocks: paragraphs, list
@@ -196,10 +197,17 @@ class Built:
 
     def files(self) -> dict[str, str]:
         """``{relative path: script text}`` for this language."""
-        encoded = {key: [v for d, w in sorted(docs.items())
-                         for v in (d, max(1, round(w * WEIGHT_SCALE)), self.first_piece[key].get(d, -1),
-                                   self.form(key, d))]
-                   for key, docs in self.postings.items()}
+        encoded = {}
+        for key, docs in self.postings.items():
+            forms: list[str] = []  # the key's forms, each once; postings name theirs by number
+            row: list = [forms]
+            for d, w in sorted(docs.items()):
+                form = self.form(key, d)
+                if form and form not in forms:
+                    forms.append(form)
+                row += [d, max(1, round(w * WEIGHT_SCALE)), self.first_piece[key].get(d, -1),
+                        forms.index(form) if form else -1]
+            encoded[key] = row
         split = _shards(encoded)
         pair_split = _shards({pair: sorted(docs) for pair, docs in self.pairs.items()})
         entries = []  # [location, title, first piece, number of pieces]

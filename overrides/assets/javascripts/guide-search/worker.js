@@ -417,8 +417,9 @@
 
   // [{doc, score, hits: [bool per word], pieces: [piece of the entry's text
   // where each word found first occurs], forms: [[level, form, ...] per word]}],
-  // best first. A posting is [entry, weight, piece, form, ...] (piece -1: the
-  // key is not in the entry's text; form "": only in the hidden alias).
+  // best first. A key's postings are [[forms], entry, weight, piece, form, ...]
+  // (piece -1: the key is not in the entry's text; form: a number in [forms],
+  // the words as the pages write them; -1: only in the hidden alias).
   var STEP = 4;
   function rank(list) {
     var score = Object.create(null), matched = Object.create(null), where = Object.create(null),
@@ -426,12 +427,12 @@
     list.forEach(function (w, i) {
       clauses(w).forEach(function (c) {
         var p = postings(c[0]), hit = wordMatches(w, c[0]), level = c[0].charAt(0) === ROOT ? 1 : 2;
-        for (var j = 0; j < p.length; j += STEP) {
+        for (var j = 1; j < p.length; j += STEP) {
           var d = p[j];
           score[d] = (score[d] || 0) + c[1] * p[j + 1];
           if (!hit) continue;
           (matched[d] || (matched[d] = []))[i] = true;
-          addForm(forms, d, i, level, p[j + 3]);
+          addForm(forms, d, i, level, p[0][p[j + 3]]);
           var at = where[d] || (where[d] = []);
           if (p[j + 2] >= 0 && (at[i] === undefined || p[j + 2] < at[i])) at[i] = p[j + 2];
         }
@@ -463,8 +464,8 @@
         if (!(matched[d] && matched[d][i]) || (where[d] && where[d][i] !== undefined)) return;
         w.also.forEach(function (k) {
           var p = postings(k) || [];
-          for (var j = 0; j < p.length; j += STEP) {
-            if (p[j] === +d) addForm(forms, d, i, 2, p[j + 3]);
+          for (var j = 1; j < p.length; j += STEP) {
+            if (p[j] === +d) addForm(forms, d, i, 2, p[0][p[j + 3]]);
             if (p[j] !== +d || p[j + 2] < 0) continue;
             var at = where[d] || (where[d] = []);
             if (at[i] === undefined || p[j + 2] < at[i]) at[i] = p[j + 2];
