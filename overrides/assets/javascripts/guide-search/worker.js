@@ -192,7 +192,7 @@
   // --- the index ---------------------------------------------------------------
 
   var base = "", version = "", lang = "", meta = null, keep = null, names = null, shards = Object.create(null), pairs = Object.create(null),
-    texts = Object.create(null), words = null, sections = null;
+    texts = Object.create(null), words = null;
 
   // The registration calls the index files make (see guide/search/prebuilt.py).
   var guideSearch = {
@@ -393,14 +393,6 @@
 
   function pageOf(location) { return location.split("#")[0]; }
 
-  function sectionsPerPage() {
-    if (!sections) {
-      sections = Object.create(null);
-      meta.docs.forEach(function (d) { var p = pageOf(d[0]); sections[p] = (sections[p] || 0) + 1; });
-    }
-    return sections;
-  }
-
   // The page's own forms of each query word in an entry, from the postings:
   // forms[d][i] = [level, form, ...], level 2 for the word's own keys, 1 for
   // its root only (a root's forms count only where the word's own are absent).
@@ -438,14 +430,19 @@
         }
       });
     });
-    var top = 0, pageScore = Object.create(null), topPage = 0, sizes = sectionsPerPage(), d, p;
+    // A page's score: its entries' scores summed, over the square root of how
+    // many of them have the words (the page is about the words when several
+    // of its sections are; dividing by all its sections, as before, put a
+    // short page with one mention above a long chapter with the same one).
+    var top = 0, pageScore = Object.create(null), topPage = 0, found = Object.create(null), d, p;
     for (d in score) {
       top = Math.max(top, score[d]);
       p = pageOf(meta.docs[d][0]);
       pageScore[p] = (pageScore[p] || 0) + score[d];
+      found[p] = (found[p] || 0) + 1;
     }
     for (p in pageScore) {
-      pageScore[p] /= Math.sqrt(sizes[p] || 1);
+      pageScore[p] /= Math.sqrt(found[p]);
       topPage = Math.max(topPage, pageScore[p]);
     }
     var results = [];
