@@ -123,7 +123,12 @@ class Built:
             self.pieces.append(pieces)
             piece_of_block = [i for i, piece in enumerate(pieces) for _ in piece]
             for field in FIELDS:
-                counts: dict[str, int] = defaultdict(int)
+                # The hidden alias (a name in the other script, as often as the
+                # text names it) counts as words of the text: a name typed in
+                # either script weighs what the page's own spelling weighs. As a
+                # field of its own, weighed by its own length, a short alias (an
+                # entry naming one place) outranked the page that is about it.
+                counts: dict[str, int] = fields["text"] if field == "alias" else defaultdict(int)
                 n = 0
                 for b, text in enumerate(block_texts(doc.get(field, ""))):
                     block = words_of(text, pattern)
@@ -160,8 +165,9 @@ class Built:
                                 seen = self.forms[key][d]
                                 shown = text[start:end].lower()
                                 seen[shown] = seen.get(shown, 0) + 1
-                fields[field] = counts
-                lengths[field].append(n)
+                if field != "alias":
+                    fields[field] = counts
+                    lengths[field].append(n)
             tf.append(fields)
         total = len(docs)
         average = {f: (sum(v) / total if total else 0) or 1 for f, v in lengths.items()}
