@@ -191,7 +191,7 @@
 
   // --- the index ---------------------------------------------------------------
 
-  var base = "", version = "", lang = "", meta = null, keep = null, names = null, shards = Object.create(null), pairs = Object.create(null),
+  var base = "", version = "", meta = null, keep = null, names = null, shards = Object.create(null), pairs = Object.create(null),
     texts = Object.create(null), words = null;
 
   // The registration calls the index files make (see guide/search/prebuilt.py).
@@ -726,7 +726,6 @@
       var data = message.data || {}, where = data.guide || {}, index = ((data.config || {}).guide || {})[where.lang];
       if (!where.root || !index) return Promise.reject(new Error("no pre-built index for this page"));
       base = where.root + "search/" + index.dir + "/";
-      lang = where.lang;
       version = index.v;
       return load(["meta.js"]).then(function () { return { type: 1 }; });
     }
