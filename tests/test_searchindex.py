@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from guide.search import analysis, prebuilt, searchindex
 
@@ -144,7 +145,7 @@ def test_a_long_section_is_fetched_in_pieces_and_postings_name_the_piece():
     files = built.files()
     shard = lambda key: next(v for k, v in ((n, prebuilt.read_script_text(t)) for n, t in files.items())
                              if k.startswith("k/") and key in v[2])[2][key]
-    assert shard("alpha")[2] == 0 and shard("omega")[2] == 2 and shard("titl")[2] == -1
+    assert shard("alpha")[3] == 0 and shard("omega")[3] == 2 and shard("titl")[3] == -1
     meta = prebuilt.read_script_text(files["meta.js"])[2]
     assert meta["docs"][0][2:] == [0, 3] and files["s/2.js"].count("omega") == 1
     assert prebuilt.split_pieces(["a" * 2000, "b", "c"]) == [["a" * 2000], ["b", "c"]]
@@ -159,3 +160,60 @@ def test_an_acronym_with_inner_punctuation_is_also_indexed_joined():
                            r"[\s/]+|\.(?!\d)", {"title": 1000})
     keys = {k for n, t in built.files().items() if n.startswith("k/") for k in prebuilt.read_script_text(t)[2]}
     assert {"pcve", "cve", "p"} <= keys
+
+
+def test_postings_name_the_form_each_entry_writes():
+    """A result's link (?h=) carries the words its page writes: each posting
+    names the entry's own form of the key (the one it uses most), from the
+    key's list of forms; the hidden alias field, which no page shows, none."""
+    docs = [
+        {"location": "a/", "title": "Cities", "text": "<p>The city’s plan; the city, a city.</p>"},
+        {"location": "b/", "title": "Other", "text": "<p>مجتمعات والمجتمع، المجتمع المجتمع</p>", "alias": "cities"},
+    ]
+    built = prebuilt.Built(docs, r"[\s,;.،]+", {"title": 1000})
+    shards = {k: v for n, t in built.files().items() if n.startswith("k/")
+              for k, v in prebuilt.read_script_text(t)[2].items()}
+    forms, rest = shards["citi"][0], shards["citi"][1:]
+    postings = {rest[i]: rest[i + 3] for i in range(0, len(rest), 4)}
+    assert forms[postings[0]] == "city"  # twice, against city’s and cities once each
+    assert postings[1] == -1  # only in the alias
+    forms, rest = shards["مجتمع"][0], shards["مجتمع"][1:]
+    assert forms[rest[3]] == "المجتمع"  # used twice, the others once
+
+
+def test_a_name_in_the_other_script_weighs_what_the_pages_spelling_weighs():
+    """The hidden alias counts as words of the text (its length does not
+    shorten or lengthen the entry): نيوارك typed on the English site ranks
+    the entries as Newark does. As a field of its own, weighed by its own
+    length, a short alias (an entry naming one place twice) outranked the
+    entry naming it four times among many other names."""
+    pairs = [{"ar": ["نيوارك", "نيوجيرسي"], "en": ["Newark", "New Jersey"]}, {"ar": ["لندن"], "en": ["London"]}]
+    docs = [{"location": "en/a/", "title": "Edition", "text": "<p>A heading Newark and Newark again.</p>"},
+            {"location": "en/b/", "title": "Resources",
+             "text": "<p>Newark, New Jersey. Newark found it; Newark gave; Newark. London, London.</p>"},
+            {"location": "en/c/", "title": "Other", "text": "<p>Nothing named here at all.</p>"}]
+    searchindex.add_aliases(docs, pairs, lang_of)
+    # Each part as often as its counterpart: New Jersey once, Newark four times.
+    assert docs[1]["alias"].split().count("نيوارك") == 4 and docs[1]["alias"].split().count("نيوجيرسي") == 1
+    built = prebuilt.Built(docs, r"[\s,.;]+", {"title": 1000}, "en", pairs)
+    weights = {key: dict(built.postings[key]) for key in ("newark", "نيوارك")}
+    assert weights["newark"] == weights["نيوارك"], weights
+    assert weights["newark"][1] > weights["newark"][0]
+
+
+def test_an_arabic_page_writing_a_name_in_both_scripts_is_topped_up():
+    """An Arabic entry naming نيوارك three times and «Newark» once gets Newark
+    twice more in its alias, so Newark typed weighs what نيوارك does."""
+    pairs = [{"ar": ["نيوارك"], "en": ["Newark"]}]
+    docs = [{"location": "strategy/#r", "title": "x", "text": "<p>نيوارك (Newark) ونيوارك وفي نيوارك</p>"}]
+    searchindex.add_aliases(docs, pairs, lang_of)
+    assert docs[0]["alias"] == "Newark Newark"
+
+
+def test_dashes_separate_words():
+    """«national–local cooperation» is the words national, local and
+    cooperation (an en dash joined two of them into one word no query met)."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    separator = re.compile(yaml.safe_load(re.search(r"^\s*separator: ('.*')$", config, re.M).group(1)))
+    assert prebuilt.words_of("National–local cooperation—now, and self-help", separator) == [
+        "national", "local", "cooperation", "now", "and", "self", "help"]

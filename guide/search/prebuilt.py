@@ -10,9 +10,11 @@ Arabic runs on English pages), and written as small scripts under
 * ``meta.js``: every entry's location and title, the word-list facts the query
   analysis needs (the separator, which words start with a letter that only
   looks like a particle), and the number of shards;
-* ``k/<n>.js``: the shards of the inverted index, key → ``[entry, weight,
-  piece of the entry's text where the key first occurs (-1: only in the title
-  or the hidden alias), ...]``.
+* ``k/<n>.js``: the shards of the inverted index, key → ``[[forms], entry,
+  weight, piece of the entry's text where the key first occurs (-1: only in
+  the title or the hidden alias), the entry's own form of the word (a number
+  in [forms], the words as pages write them; -1: only in the hidden alias),
+  ...]``.
   A key's shard follows from its first two letters, so a word being typed (a
   prefix) needs one shard; a query needs only the shards of its keys;
 * ``s/<n>.js``: a piece of one entry's text (whole blocks: paragraphs, list
@@ -108,6 +110,10 @@ class Built:
         # queries rank entries where the words stand together higher.
         self.pairs: dict[str, set[int]] = defaultdict(set)
         self.first_piece: dict[str, dict[int, int]] = defaultdict(dict)  # key → entry → piece
+        # key → entry → {form: count}: the words as the page writes them (lower
+        # case, edges off) that gave the key, in the title and text (not the
+        # hidden alias, which the page does not show).
+        self.forms: dict[str, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
         self.pieces: list[list[list[str]]] = []  # entry → its text's pieces, each a list of blocks
         tf: list[dict[str, dict[str, int]]] = []
         lengths: dict[str, list[int]] = {f: [] for f in FIELDS}
@@ -117,7 +123,12 @@ class Built:
             self.pieces.append(pieces)
             piece_of_block = [i for i, piece in enumerate(pieces) for _ in piece]
             for field in FIELDS:
-                counts: dict[str, int] = defaultdict(int)
+                # The hidden alias (a name in the other script, as often as the
+                # text names it) counts as words of the text: a name typed in
+                # either script weighs what the page's own spelling weighs. As a
+                # field of its own, weighed by its own length, a short alias (an
+                # entry naming one place) outranked the page that is about it.
+                counts: dict[str, int] = fields["text"] if field == "alias" else defaultdict(int)
                 n = 0
                 for b, text in enumerate(block_texts(doc.get(field, ""))):
                     block = words_of(text, pattern)
@@ -129,10 +140,14 @@ class Built:
                             surface = analysis.surface(word) if keys else ""
                             if len(surface) >= 4 and surface not in self.vocabulary:
                                 self.vocabulary[surface] = keys[0]
+                        shown = analysis.strip_edges(word) if field != "alias" else ""
                         for key in keys:
                             counts[key] += 1
                             if field == "text" and d not in self.first_piece[key]:
                                 self.first_piece[key][d] = piece_of_block[b]
+                            if shown:
+                                seen = self.forms[key][d]
+                                seen[shown] = seen.get(shown, 0) + 1
                         n += len(keys)
                         if not keys:
                             continue
@@ -141,13 +156,18 @@ class Built:
                             self.pairs[k + " " + keys[0]].add(d)
                         recent.append((position, keys[0]))
                     # P/CVE is the words p and cve, and also pcve (a reader types it plainly).
-                    for _, _, joined in analysis.acronyms(text):
+                    for start, end, joined in analysis.acronyms(text):
                         for key in analysis.index_keys(joined):
                             counts[key] += 1
                             if field == "text" and d not in self.first_piece[key]:
                                 self.first_piece[key][d] = piece_of_block[b]
-                fields[field] = counts
-                lengths[field].append(n)
+                            if field != "alias":
+                                seen = self.forms[key][d]
+                                shown = text[start:end].lower()
+                                seen[shown] = seen.get(shown, 0) + 1
+                if field != "alias":
+                    fields[field] = counts
+                    lengths[field].append(n)
             tf.append(fields)
         total = len(docs)
         average = {f: (sum(v) / total if total else 0) or 1 for f, v in lengths.items()}
@@ -171,11 +191,29 @@ class Built:
             if analysis.strip_prefix(w) != w and not analysis.has_article(w)
             and analysis.strip_prefix(w) not in words and "\u0627\u0644" + analysis.strip_prefix(w) not in words)
 
+    def form(self, key: str, d: int) -> str:
+        """The entry's own spelling of a key: the form of the word its text
+        (or title) uses most, the first of equals; "" when only the hidden
+        alias has it. A result's link carries it (``?h=``), so the page it
+        opens marks a word it holds, whatever form the reader typed."""
+        seen = self.forms.get(key, {}).get(d)
+        if not seen:
+            return ""
+        return max(seen.items(), key=lambda item: item[1])[0]  # max keeps the first of equals
+
     def files(self) -> dict[str, str]:
         """``{relative path: script text}`` for this language."""
-        encoded = {key: [v for d, w in sorted(docs.items())
-                         for v in (d, max(1, round(w * WEIGHT_SCALE)), self.first_piece[key].get(d, -1))]
-                   for key, docs in self.postings.items()}
+        encoded = {}
+        for key, docs in self.postings.items():
+            forms: list[str] = []  # the key's forms, each once; postings name theirs by number
+            row: list = [forms]
+            for d, w in sorted(docs.items()):
+                form = self.form(key, d)
+                if form and form not in forms:
+                    forms.append(form)
+                row += [d, max(1, round(w * WEIGHT_SCALE)), self.first_piece[key].get(d, -1),
+                        forms.index(form) if form else -1]
+            encoded[key] = row
         split = _shards(encoded)
         pair_split = _shards({pair: sorted(docs) for pair, docs in self.pairs.items()})
         entries = []  # [location, title, first piece, number of pieces]

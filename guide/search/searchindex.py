@@ -154,8 +154,12 @@ def _mentions(text: str, name: str) -> int:
 
 def add_aliases(docs: list[dict], pairs: list[dict[str, list[str]]], lang_of) -> int:
     """Give each entry the other script's spelling of every name it mentions, in
-    ``alias``, as often as it mentions it (at most 3 times: a page that is about
-    Newark outranks one that names it once); return how many entries got one.
+    ``alias``, as often as it mentions it (the index counts the alias as words
+    of the text, so نيوارك weighs on an English page what Newark weighs: a page
+    that is about Newark outranks one that names it once); return how many
+    entries got one. A name of parts («Newark, New Jersey»: نيوارك، نيوجيرسي)
+    gives each part as often as its own counterpart is named, less the times the
+    entry already writes it.
     ``lang_of(doc)`` is the entry's language."""
     ready = [{lang: [_Name(n) for n in names] for lang, names in pair.items()} for pair in pairs]
     count = 0
@@ -166,12 +170,17 @@ def add_aliases(docs: list[dict], pairs: list[dict[str, list[str]]], lang_of) ->
         lower = text.casefold()
         extra: list[str] = []
         for pair in ready:
-            times = min(3, sum(name.count(text, lower) for name in pair.get(lang, [])))
-            if not times:
+            mine, theirs = pair.get(lang, []), pair.get(other, [])
+            counts = [name.count(text, lower) for name in mine]
+            if not any(counts):
                 continue
-            for name in pair.get(other, []):
-                if not name.count(text, lower):
-                    extra += [name.text] * times
+            # Parts that pair one to one (city, state) count each on its own;
+            # otherwise (an acronym beside its name) every mention counts.
+            times = counts if len(mine) == len(theirs) else [sum(counts)] * len(theirs)
+            for name, n in zip(theirs, times):
+                # Topped up to as often as the counterpart: an Arabic page that
+                # gives «(Newark)» once and نيوارك four times has Newark four times.
+                extra += [name.text] * max(0, n - name.count(text, lower))
         if extra:
             doc[ALIAS_FIELD] = " ".join(extra)
             count += 1

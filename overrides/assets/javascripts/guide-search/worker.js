@@ -191,8 +191,8 @@
 
   // --- the index ---------------------------------------------------------------
 
-  var base = "", version = "", lang = "", meta = null, keep = null, names = null, shards = Object.create(null), pairs = Object.create(null),
-    texts = Object.create(null), words = null, sections = null;
+  var base = "", version = "", meta = null, keep = null, names = null, shards = Object.create(null), pairs = Object.create(null),
+    texts = Object.create(null), words = null;
 
   // The registration calls the index files make (see guide/search/prebuilt.py).
   var guideSearch = {
@@ -393,40 +393,56 @@
 
   function pageOf(location) { return location.split("#")[0]; }
 
-  function sectionsPerPage() {
-    if (!sections) {
-      sections = Object.create(null);
-      meta.docs.forEach(function (d) { var p = pageOf(d[0]); sections[p] = (sections[p] || 0) + 1; });
-    }
-    return sections;
+  // The page's own forms of each query word in an entry, from the postings:
+  // forms[d][i] = [level, form, ...], level 2 for the word's own keys, 1 for
+  // its root only (a root's forms count only where the word's own are absent).
+  function better(f, level, form) {
+    if (!form) return f;
+    if (!f || f[0] < level) f = [level];
+    if (f[0] === level && f.indexOf(form, 1) < 0) f.push(form);
+    return f;
+  }
+  function addForm(forms, d, i, level, form) {
+    var at = forms[d] || (forms[d] = []);
+    at[i] = better(at[i], level, form);
   }
 
   // [{doc, score, hits: [bool per word], pieces: [piece of the entry's text
-  // where each word found first occurs]}], best first. A posting is
-  // [entry, weight, piece, ...] (piece -1: the key is not in the entry's text).
+  // where each word found first occurs], forms: [[level, form, ...] per word]}],
+  // best first. A key's postings are [[forms], entry, weight, piece, form, ...]
+  // (piece -1: the key is not in the entry's text; form: a number in [forms],
+  // the words as the pages write them; -1: only in the hidden alias).
+  var STEP = 4;
   function rank(list) {
-    var score = Object.create(null), matched = Object.create(null), where = Object.create(null);
+    var score = Object.create(null), matched = Object.create(null), where = Object.create(null),
+      forms = Object.create(null);
     list.forEach(function (w, i) {
       clauses(w).forEach(function (c) {
-        var p = postings(c[0]), hit = wordMatches(w, c[0]);
-        for (var j = 0; j < p.length; j += 3) {
+        var p = postings(c[0]), hit = wordMatches(w, c[0]), level = c[0].charAt(0) === ROOT ? 1 : 2;
+        for (var j = 1; j < p.length; j += STEP) {
           var d = p[j];
           score[d] = (score[d] || 0) + c[1] * p[j + 1];
           if (!hit) continue;
           (matched[d] || (matched[d] = []))[i] = true;
+          addForm(forms, d, i, level, p[0][p[j + 3]]);
           var at = where[d] || (where[d] = []);
           if (p[j + 2] >= 0 && (at[i] === undefined || p[j + 2] < at[i])) at[i] = p[j + 2];
         }
       });
     });
-    var top = 0, pageScore = Object.create(null), topPage = 0, sizes = sectionsPerPage(), d, p;
+    // A page's score: its entries' scores summed, over the square root of how
+    // many of them have the words (the page is about the words when several
+    // of its sections are; dividing by all its sections, as before, put a
+    // short page with one mention above a long chapter with the same one).
+    var top = 0, pageScore = Object.create(null), topPage = 0, found = Object.create(null), d, p;
     for (d in score) {
       top = Math.max(top, score[d]);
       p = pageOf(meta.docs[d][0]);
       pageScore[p] = (pageScore[p] || 0) + score[d];
+      found[p] = (found[p] || 0) + 1;
     }
     for (p in pageScore) {
-      pageScore[p] /= Math.sqrt(sizes[p] || 1);
+      pageScore[p] /= Math.sqrt(found[p]);
       topPage = Math.max(topPage, pageScore[p]);
     }
     var results = [];
@@ -445,7 +461,8 @@
         if (!(matched[d] && matched[d][i]) || (where[d] && where[d][i] !== undefined)) return;
         w.also.forEach(function (k) {
           var p = postings(k) || [];
-          for (var j = 0; j < p.length; j += 3) {
+          for (var j = 1; j < p.length; j += STEP) {
+            if (p[j] === +d) addForm(forms, d, i, 2, p[0][p[j + 3]]);
             if (p[j] !== +d || p[j + 2] < 0) continue;
             var at = where[d] || (where[d] = []);
             if (at[i] === undefined || p[j + 2] < at[i]) at[i] = p[j + 2];
@@ -454,7 +471,8 @@
       });
       var pieces = [];
       (where[d] || []).forEach(function (x) { if (x !== undefined && pieces.indexOf(x) < 0) pieces.push(x); });
-      results.push({ doc: +d, score: Math.pow(10, n) * (1 + within), hits: hits, pieces: pieces.sort().slice(0, 3) });
+      results.push({ doc: +d, score: Math.pow(10, n) * (1 + within), hits: hits, pieces: pieces.sort().slice(0, 3),
+        forms: forms[d] || [] });
     }
     return results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
   }
@@ -579,10 +597,11 @@
     return html.map(function (h) { return "<p>" + h + "</p>"; }).join("");
   }
 
-  // Title, teaser and the words Material puts in the result's link (?h=, to
-  // mark them on the page it opens; substrings of the page's text, so the
-  // forms the result marked, or the word as typed) and in its "Missing" line
-  // (the words as typed).
+  // Title, teaser and, per query word, the forms Material will put in the
+  // result's link (?h=, to mark them on the page it opens): the forms the
+  // result marked and the entry's own forms from the postings, all words the
+  // page writes (never the word as typed, which the page may not hold:
+  // «المجتمعي» found through «المجتمع»); false for a word the entry lacks.
   function finish(item, list) {
     var title = meta.docs[item.doc][1], blocks = [];
     if (item.teased) piecesOf(item).forEach(function (n) { blocks.push.apply(blocks, texts[n] || []); });
@@ -592,47 +611,42 @@
     item.title = marked(title, titleRanges);
     if (item.teased) item.text = teaser(blocks, inBlocks, levels, shown);
     shown.push([title, titleRanges]);
-    if (item.hits) {
-      list.forEach(function (w, i) {
-        if (!item.hits[i]) {
-          if (!(w.typed in item.terms)) item.terms[w.typed] = false;
-          return;
-        }
-        var forms = [];
-        shown.forEach(function (s) {
-          s[1].forEach(function (r) {
-            var form = s[0].slice(r[0], r[1]).toLowerCase();
-            if (r[2] === i && forms.indexOf(form) < 0) forms.push(form);
-          });
-        });
-        // The word as typed, when the result shows no form of it; English
-        // pages show curly apostrophes (guide/pages/quotes.py): city's → city’s.
-        if (!forms.length) forms = lang === "en" && w.typed.indexOf("'") >= 0 ? [w.typed.replace(/'/g, "\u2019")] : [w.typed];
-        forms.forEach(function (f) { item.terms[f] = true; });
+    item.words = list.map(function (w, i) {
+      if (!item.hits) return null; // the page's entry as its group's heading only
+      if (!item.hits[i]) return false;
+      var f, own = item.forms[i] || [];
+      shown.forEach(function (s) {
+        s[1].forEach(function (r) { if (r[2] === i) f = better(f, r[3], s[0].slice(r[0], r[1]).toLowerCase()); });
       });
-    }
-    delete item.doc; delete item.hits; delete item.teased; delete item.pieces;
+      own.slice(1).forEach(function (form) { f = better(f, own[0], form); });
+      return f || [0]; // found, but in no form the page shows (the hidden alias)
+    });
+    delete item.doc; delete item.hits; delete item.teased; delete item.pieces; delete item.forms;
     return item;
   }
 
-  // A page entry that only stands in its group as the heading (its sections
-  // matched, not the page): its link gets its sections' words, so the page it
-  // opens marks them (Material builds every link's ?h= from its own entry's
-  // terms; an empty one marked nothing), and its "Missing" line the words no
-  // section has.
+  // Material builds every link's ?h= from its own entry's terms (the true
+  // ones) and its "Missing" line from the false ones (the words as typed). A
+  // section's are its own words; the page's entry, whose link opens and marks
+  // the whole page, gets the words of every entry of its group (also when it
+  // heads the group only because its sections matched), and misses only the
+  // words no entry has.
   function pageTerms(group, list) {
     group.forEach(function (entry) {
-      if (!entry.heading) return;
-      delete entry.heading;
-      group.forEach(function (other) {
-        if (other === entry) return;
-        Object.keys(other.terms).forEach(function (t) { if (other.terms[t]) entry.terms[t] = true; });
-      });
-      list.forEach(function (w) {
-        var missing = group.every(function (other) { return other === entry || other.terms[w.typed] === false; });
-        if (missing && !(w.typed in entry.terms)) entry.terms[w.typed] = false;
+      var whole = entry.location === pageOf(entry.location);
+      list.forEach(function (w, i) {
+        var forms, has = false;
+        (whole ? group : [entry]).forEach(function (other) {
+          var f = other.words[i];
+          if (!f) return;
+          has = true;
+          f.slice(1).forEach(function (form) { forms = better(forms, f[0], form); });
+        });
+        (forms || []).slice(1).forEach(function (f) { entry.terms[f] = true; });
+        if (!has && !(w.typed in entry.terms)) entry.terms[w.typed] = false;
       });
     });
+    group.forEach(function (entry) { delete entry.words; delete entry.heading; });
   }
 
   var TEASED = 5;
@@ -654,14 +668,14 @@
     return parse(query).then(function (list) {
       if (!list.length) return { items: [] };
       var groups = [], byPage = Object.create(null);
-      function item(d, score, hits, pieces) {
-        return { doc: d, hits: hits, pieces: pieces && pieces.length ? pieces : [0], teased: false,
+      function item(d, score, hits, pieces, forms) {
+        return { doc: d, hits: hits, pieces: pieces && pieces.length ? pieces : [0], teased: false, forms: forms || [],
           location: meta.docs[d][0], title: "", text: "", score: score, terms: {} };
       }
       rank(list).forEach(function (r) {
         var page = pageOf(meta.docs[r.doc][0]);
         if (!byPage[page]) groups.push(byPage[page] = []);
-        byPage[page].push(item(r.doc, r.score, r.hits, r.pieces));
+        byPage[page].push(item(r.doc, r.score, r.hits, r.pieces, r.forms));
       });
       // Every group has its page's own entry (Material draws it as the heading).
       groups.forEach(function (group) {
@@ -712,7 +726,6 @@
       var data = message.data || {}, where = data.guide || {}, index = ((data.config || {}).guide || {})[where.lang];
       if (!where.root || !index) return Promise.reject(new Error("no pre-built index for this page"));
       base = where.root + "search/" + index.dir + "/";
-      lang = where.lang;
       version = index.v;
       return load(["meta.js"]).then(function () { return { type: 1 }; });
     }
