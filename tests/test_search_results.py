@@ -149,12 +149,11 @@ class SiteText:
     article text (what Material's highlighter searches when the link opens)
     and the words of each search entry (a section, or a page's opening)."""
 
-    def __init__(self, site_dir):
+    def __init__(self, site_dir, data):
         import html as html_lib
 
         from guide.search import prebuilt
 
-        data = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
         self.separator = re.compile(data["config"]["separator"])
         self.site_dir = site_dir
         self.entries: dict[str, list[str]] = {}
@@ -180,8 +179,8 @@ class SiteText:
 
 
 @pytest.fixture(scope="module")
-def site_text(site_dir):
-    return SiteText(site_dir)
+def site_text(site_dir, search_docs):
+    return SiteText(site_dir, search_docs)
 
 
 @pytest.mark.parametrize("lang, query", [
