@@ -24,7 +24,6 @@ DATA = ROOT / "data"
 
 CASE_IDS = [
     "newark-ovptr", "london-shared-endeavour-fund", "brcko-action-plan",
-    "bosnia-action-plans-2021",  # was a mandates row from outside the guide
     "dabrowa-gornicza-local-team", "uganda-strategy-awareness", "uganda-nlc-mapping",
     "kenya-county-action-plans", "iraq-governorate-plans", "cardiff-model", "un-habitat-safer-cities",
     "newark-ovptr-strategic-plan", "gdansk-equal-treatment-centre",
@@ -32,7 +31,7 @@ CASE_IDS = [
     "oklahoma-city-recovery", "nyc-ophc", "charlotte-trusted-partners",
     # Appended for chapters 4, 7, 8 and the conclusion (facts from GUIDE_FACTS_ADDENDUM.md).
     "munich-ist-bunt-alliance", "gdansk-gcrt-mandate", "gdansk-gcrt-pilot",
-    "gdansk-equal-treatment-council", "nyc-ophc-local-law", "hague-transatlantic-dialogue",
+    "nyc-ophc-local-law", "hague-transatlantic-dialogue",
     "fourth-global-summit", "mayoral-meeting-guide-launch", "nyc-mayoral-declaration",
     "fifth-global-summit",
 ]
@@ -375,3 +374,46 @@ def test_text_without_languages(data_dir):
     edit(path, "    country:\n      ar: كينيا\n      en: Kenya\n", "    country: Kenya\n")
     message = error_of(data_dir)
     assert message == f"{path}:{line_of(path, 'country: Kenya')}: mandate 'kenya': field 'country': expected the text in both languages: {{ar: …, en: …}}"
+
+
+# --- unused records (issue 21): data no page shows ---------------------------------
+
+def test_every_case_and_question_list_is_shown_by_a_page():
+    from guide.editorial import usage
+
+    found = usage.unused(ROOT)
+    assert not found, "records no page shows:\n" + "\n".join(map(str, found))
+
+
+def test_an_unused_record_is_reported_at_its_id_line(tmp_path):
+    from guide.editorial import usage
+
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs", ignore=shutil.ignore_patterns("assets"))
+    cases = tmp_path / "data" / "cases.yml"
+    # a staged example no page calls, and an example called in Arabic only
+    edit(cases, "  - id: newark-ovptr\n", "  - id: staged-example\n    title: {ar: س, en: x}\n  - id: newark-ovptr\n")
+    for path in (tmp_path / "docs" / "en").glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"""\{\{ *case_box\(["']cardiff-model["']\) *\}\}""", "", text), encoding="utf-8")
+    questions = tmp_path / "data" / "questions.yml"
+    strategy = tmp_path / "docs" / "ar" / "strategy.md"
+    edit(strategy, '{{ key_questions("strategy-mandate-scope") }}', "")
+    found = [str(u) for u in usage.unused(tmp_path)]
+    assert found == [
+        f"data/cases.yml:{line_of(cases, 'id: staged-example')}: case 'staged-example' is not used by any page "
+        "in docs/ar/ or docs/en/ (show it once where its facts belong, or remove it)",
+        f"data/cases.yml:{line_of(cases, 'id: cardiff-model')}: case 'cardiff-model' is not used by any page "
+        "in docs/en/ (show it once where its facts belong, or remove it)",
+        f"data/questions.yml:{line_of(questions, 'id: strategy-mandate-scope')}: question list "
+        "'strategy-mandate-scope' is not used by any page in docs/ar/ (show it once where its facts belong, or remove it)",
+    ]
+
+
+def test_named_and_spaced_calls_count_as_use(tmp_path):
+    from guide.editorial import usage
+
+    (tmp_path / "ar").mkdir()
+    (tmp_path / "ar" / "p.md").write_text(
+        "{{ case_box( 'a' ) }}\n{{ case_box(case_id=\"b\") }}\ncase_box(\"not-in-a-macro\")\n", encoding="utf-8")
+    assert usage.used_ids(tmp_path, "case_box", "ar") == {"a", "b"}

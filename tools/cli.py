@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("tools.schema", "write data/schema/*.schema.json from the data models (--check: fail if stale)"),
     "parity": ("guide.editorial.parity", "check that both languages of every page have the same structure"),
     "terms": ("guide.editorial.terms", "termbase check: pages and data that use a variant the termbase rejects"),
+    "unused": ("guide.editorial.usage", "data records no page shows: examples (case_box) and key-question lists"),
     "freshness": ("guide.editorial.freshness", "pages and data sentences that follow a source (seed) sentence too closely"),
     "status": ("guide.editorial.status", "translation status: missing or outdated pages and data records"),
     "offline": ("guide.publish.offline", "offline edition: dist/guide-offline.zip (+ .sha256) for file:// use"),

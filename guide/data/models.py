@@ -298,7 +298,9 @@ class TermVariant(Strict):
     writes it (with و ف ب ك ل ال in front and a pronoun suffix at the end);
     ``pattern`` is a regular expression on the raw text (spelling rules).
     With ``before``/``after`` the variant counts only when one of those words
-    is among the three words before/after it in the same clause."""
+    is among the three words before/after it in the same clause; with
+    ``unless_before``/``unless_after`` it does not count when one of those
+    words is there (the wording's other, legitimate sense)."""
 
     text: Text | None = Field(default=None, description="word or phrase to avoid (matched with Arabic clitics and suffixes)")
     pattern: Annotated[str, AfterValidator(_regex)] | None = Field(
@@ -307,6 +309,10 @@ class TermVariant(Strict):
     use: Text | None = Field(default=None, description="what to write instead (default: the concept's preferred term)")
     before: list[Text] = Field(default_factory=list, description="counts only after one of these words (within 3 words)")
     after: list[Text] = Field(default_factory=list, description="counts only before one of these words (within 3 words)")
+    unless_before: list[Text] = Field(default_factory=list,
+                                      description="does not count after one of these words (within 3 words): another sense")
+    unless_after: list[Text] = Field(default_factory=list,
+                                     description="does not count before one of these words (within 3 words): another sense")
 
     @model_validator(mode="after")
     def _one_of_text_or_pattern(self):

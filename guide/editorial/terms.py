@@ -56,6 +56,8 @@ class _Matcher:
                               for i, w in enumerate(parts)]
         self.before = [_context_pattern(w) for w in variant.before]
         self.after = [_context_pattern(w) for w in variant.after]
+        self.unless_before = [_context_pattern(w) for w in variant.unless_before]
+        self.unless_after = [_context_pattern(w) for w in variant.unless_after]
 
     def find(self, words: list[Token]):
         """Yield (index, length) of each match in a clause's word tokens."""
@@ -66,10 +68,13 @@ class _Matcher:
                     yield i, n
 
     def _context_ok(self, words, i, n) -> bool:
-        if not self.before and not self.after:
-            return True
         before = words[max(0, i - WINDOW):i]
         after = words[i + n:i + n + WINDOW]
+        if (any(p.match(t.norm) for p in self.unless_before for t in before)
+                or any(p.match(t.norm) for p in self.unless_after for t in after)):
+            return False  # the wording's other sense («الميزانية العمومية»: a balance sheet)
+        if not self.before and not self.after:
+            return True
         return (any(p.match(t.norm) for p in self.before for t in before)
                 or any(p.match(t.norm) for p in self.after for t in after))
 

@@ -283,7 +283,7 @@ def termbase(data: GuideData, page: PageInfo) -> str:
             if not v.text or v.use or v.text in seen:
                 continue
             seen.add(v.text)
-            if v.before or v.after:
+            if v.before or v.after or v.unless_before or v.unless_after:
                 label = escape(ctx.t("termbase.in-this-sense")).replace("{term}", arabic(v.text))
                 items.append(Markup(label))
             else:
