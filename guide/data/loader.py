@@ -225,7 +225,7 @@ def _check_unique(source: SourceFile, model) -> None:
 # UI strings the macros need; other engineers' keys are welcome alongside.
 REQUIRED_UI_KEYS = (
     "case.label", "case.figures", "case.related", "box.source",
-    "questions.label", "mandates.caption", "mandates.country", "mandates.region",
+    "questions.label", "questions.from-text", "mandates.caption", "mandates.country", "mandates.region",
     "mandates.category", "mandates.summary",
     "cases-index.case", "cases-index.place", "cases-index.appears-in",
     "cases-index.not-used", "figure.more-than", "figure.about",

@@ -317,7 +317,8 @@ def cases_index(data: GuideData, page: PageInfo) -> str:
     for case in data.cases:
         slugs = sorted((s for s in usage.get(case.id, []) if s in order), key=order.get)
         appears = [dict(ctx.chapter_link(order[s]), anchor=f"#case-{case.id}") for s in slugs]
-        rows.append({"case": case, "appears": appears, "origin": case_origin(case.source)})
+        rows.append({"case": case, "appears": appears, "origin": case_origin(case.sources[0]),
+                     "source": case.sources[0]})
     return _render("cases_index.html", c=ctx, rows=rows)
 
 
