@@ -128,7 +128,7 @@ def test_chapter_ref_is_a_markdown_link_to_the_source_file(data):
     assert render.chapter_ref(data, page("en"), 3) == '[Chapter 3](strategy.md "Chapter 3: Strategy"){: .guide-chapter-ref }'
     # The pages that are not numbered chapters have their own short names.
     assert render.chapter_ref(data, page("en", "index"), 0) == '[About this guide](about.md "About this guide"){: .guide-chapter-ref }'
-    assert render.chapter_ref(data, page("ar"), 0) == '[صفحة التعريف بالدليل](about.md "حول هذا الدليل"){: .guide-chapter-ref }'
+    assert render.chapter_ref(data, page("ar"), 0) == '[صفحة «حول هذا الدليل»](about.md "حول هذا الدليل"){: .guide-chapter-ref }'
     assert render.chapter_ref(data, page("ar"), 9) == '[الخاتمة](conclusion.md "خاتمة"){: .guide-chapter-ref }'
     assert render.chapter_ref(data, page("en"), 9) == '[Conclusion](conclusion.md "Conclusion"){: .guide-chapter-ref }'
 
@@ -306,16 +306,19 @@ def test_data_text_is_escaped(hostile_data):
 
 # --- key questions ----------------------------------------------------------
 
-@pytest.mark.parametrize("lang,label,title", [
-    ("ar", "الأسئلة والاعتبارات الرئيسية", "أسئلة لفحص التفويض"),
-    ("en", "Key questions and considerations", "Questions to test the mandate"),
+@pytest.mark.parametrize("lang,label,from_text,title", [
+    ("ar", "الأسئلة والاعتبارات الرئيسية", "أسئلة من نص الفصل", "ما يسأل عنه قسم «هل يكفي التفويض؟»"),
+    ("en", "Key questions and considerations", "Questions from the chapter&#39;s text",
+     "What the section &#34;Is the mandate enough?&#34; asks"),
 ])
-def test_key_questions(data, lang, label, title):
+def test_key_questions(data, lang, label, from_text, title):
     first = render.key_questions(data, page(lang), "strategy-mandate")
     assert_raw_html_block(first)
     assert first.count("<li>") == 5 and label in first and "data/questions.yml" in first
+    # The second list is asked in the chapter's running text, not in one of the
+    # guide's boxes: it must not carry the guide's box label.
     scope = render.key_questions(data, page(lang), "strategy-mandate-scope")
-    assert scope.count("<li>") == 5 and title in scope
+    assert scope.count("<li>") == 4 and title in scope and from_text in scope and label not in scope
     if lang == "ar":
         assert_arabic_digits_only(first + scope)
 
