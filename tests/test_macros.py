@@ -546,3 +546,18 @@ def test_case_box_does_not_list_its_own_chapter_as_related(data):
     assert 'href="../strategy/"' not in on_strategy
     elsewhere = render.case_box(data, page("en", "cases"), case.id)
     assert '<a href="../strategy/">Chapter 3: Strategy</a>' in elsewhere
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_box_citing_two_pages_of_one_site_tells_them_apart(data, lang):
+    # Uganda cites two pages of strongcitiesnetwork.org, NYC's office two of nyc.gov:
+    # the links' text must differ, and a lone URL still shows its host only.
+    for case in data.cases:
+        html = render.case_box(data, page(lang), case.id)
+        links = re.findall(r'<a href="https?://[^"]+" lang="en" dir="ltr">([^<]+)</a>',
+                           re.search(r'guide-box__source">(.*?)</p>', html).group(1))
+        assert len(links) == len(set(links)), (case.id, links)
+    kenya = render.case_box(data, page(lang), "kenya-county-action-plans")
+    assert '>kenyanews.go.ke</a>' in kenya
+    uganda = render.case_box(data, page(lang), "uganda-strategy-awareness")
+    assert ">strongcitiesnetwork.org/news/esa-regional-hub-u…</a>" in uganda

@@ -149,10 +149,14 @@ class _Context:
             text = self.t(f"figure.{fig.qualifier}").replace("{n}", text)
         return text
 
-    def source_label(self, key: str) -> Markup:
-        """A source key's name (linked where the source is public), or a URL's host."""
+    def source_label(self, key: str, with_path: bool = False) -> Markup:
+        """A source key's name (linked where the source is public), or a URL's host
+        (with the start of its path when the box cites two pages of one site)."""
         if key.startswith(("http://", "https://")):
             host = re.sub(r"^https?://(www\.)?", "", key).split("/")[0]
+            if with_path:
+                path = re.sub(r"^https?://(www\.)?", "", key).split("?")[0].rstrip("/")
+                host = path if len(path) <= 48 else path[:47].rstrip("-/") + "…"
             return Markup('<a href="{0}" lang="en" dir="ltr">{1}</a>').format(key, host)
         if key in SOURCE_KEY_URLS:
             return Markup('<a href="{0}">{1}</a>').format(SOURCE_KEY_URLS[key], self.t(f"source.{key}"))
@@ -162,7 +166,9 @@ class _Context:
         """'Source: <label>'. Readers get the source; the data file is for
         editors (the box's data-source-file attribute, `python -m tools status`)."""
         keys = [keys] if isinstance(keys, str) else keys
-        labels = Markup("؛ " if self.lang == "ar" else "; ").join(self.source_label(k) for k in keys)
+        hosts = [re.sub(r"^https?://(www\.)?", "", k).split("/")[0] for k in keys]
+        labels = Markup("؛ " if self.lang == "ar" else "; ").join(
+            self.source_label(k, with_path=hosts.count(h) > 1) for k, h in zip(keys, hosts))
         return Markup('{0} {1}').format(self.t("box.source"), labels)
 
 
