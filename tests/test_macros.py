@@ -386,8 +386,20 @@ def test_termbase_table(data, lang):
     sense = "بهذا المعنى" if lang == "ar" else "in this sense"
     assert f'<bdi lang="ar" dir="rtl">الاستقطاب</bdi> {sense}' in rows["recruitment"]
     assert "يستقطب" not in rows["recruitment"]
+    # inflected forms are matching rules for the check, not wordings: the base form shows once
+    assert '<bdi lang="ar" dir="rtl">بريطانيا</bdi>' in rows["united-kingdom"]
+    assert "وبريطانيا" not in rows["united-kingdom"] and "لبريطانيا" not in rows["united-kingdom"]
+    assert "ولايتها" not in rows["mandate"] and '<bdi lang="ar" dir="rtl">الولاية</bdi>' in rows["mandate"]
+    assert "الإفراط في الأمننة" not in rows["over-securitisation"]
+    assert "أصحاب مصلحة" not in rows["stakeholders"] and "أصحاب المصلحة" in rows["stakeholders"]
     if lang == "ar":
         assert_arabic_digits_only(html)
+
+
+def test_inflected_variant_is_recognised():
+    assert render._inflection_of("وبريطانيا", "بريطانيا") and render._inflection_of("ولايتها", "الولاية")
+    assert render._inflection_of("لجنة للسلم", "لجنة السلم")
+    assert not render._inflection_of("الجندري", "الجندرية") and not render._inflection_of("العمد", "عمدة")
 
 
 @pytest.mark.parametrize("lang,marker", [("ar", "عنوان مقترح"), ("en", "proposed title")])

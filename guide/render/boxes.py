@@ -283,12 +283,18 @@ def termbase(data: GuideData, page: PageInfo) -> str:
         # Plain variants as they are; a variant bound to a context (الاستقطاب
         # is wrong only where it means recruitment) says "in this sense".
         # Verb forms with their own replacement are left to the check.
+        # An inflected form of a wording already listed («وبريطانيا» after
+        # «بريطانيا», «ولايتها» after «الولاية») is a matching rule for the check,
+        # not another wording, so readers see the base form once.
         arabic = lambda text: Markup('<bdi lang="ar" dir="rtl">{0}</bdi>').format(text)
-        items, seen = [], set()
+        items, seen, shown = [], set(), []
         for v in concept.avoid_ar:
             if not v.text or v.use or v.text in seen:
                 continue
             seen.add(v.text)
+            if any(_inflection_of(v.text, base) for base in shown):
+                continue
+            shown.append(v.text)
             if v.before or v.after or v.unless_before or v.unless_after:
                 label = escape(ctx.t("termbase.in-this-sense")).replace("{term}", arabic(v.text))
                 items.append(Markup(label))
@@ -297,6 +303,29 @@ def termbase(data: GuideData, page: PageInfo) -> str:
         return Markup(ctx.comma).join(items)
 
     return _render("termbase.html", c=ctx, concepts=concepts, avoided=avoided)
+
+
+_CLITICS = ("", "و", "ف", "ب", "ك", "ل", "وب", "ول", "فب", "فل", "وك")
+_SUFFIXES = ("ها", "هم", "هما", "هن", "ه", "ك", "كم", "نا", "ي")
+
+
+def _word_forms(word: str) -> set[str]:
+    """The written forms of one Arabic word with a leading conjunction or
+    preposition, the article, and (for the bare noun) a pronoun suffix."""
+    bare = word[2:] if word.startswith("ال") and len(word) > 3 else word
+    stems = {bare, "ال" + bare} | {bare[:-1] + "ت" + s for s in _SUFFIXES if bare.endswith("ة")} \
+        | {bare + s for s in _SUFFIXES if not bare.endswith("ة")}
+    forms = {c + stem for c in _CLITICS for stem in stems}
+    return forms | {c + "لل" + bare for c in ("", "و", "ف")}
+
+
+def _inflection_of(text: str, base: str) -> bool:
+    """True when ``text`` is ``base`` written with clitics, the article or a
+    suffix (word by word), or a longer wording that contains one-word ``base``."""
+    words, base_words = text.split(), base.split()
+    if len(words) == len(base_words):
+        return all(w in _word_forms(b) for w, b in zip(words, base_words))
+    return len(base_words) == 1 and any(w in _word_forms(base) for w in words)
 
 
 _CASE_CALL = re.compile(r"""case_box\(\s*["']([^"']+)["']\s*\)""")
