@@ -176,6 +176,23 @@ def test_missing_language(data_dir):
     assert message.startswith(f"{path}:{line}: case 'newark-ovptr': field 'summary.ar': Field required")
 
 
+def test_bad_entry_in_a_list_of_sources_is_named_at_its_line(data_dir):
+    # A case may cite several sources; an http:// one is reported at its own
+    # line and index, not as "should be a valid string".
+    path = data_dir / "cases.yml"
+    edit(path, "      - https://essexnewsdaily.com/news/newark/104941\n", "      - http://example.org/x\n")
+    message = error_of(data_dir)
+    line = line_of(path, "- http://example.org/x")
+    assert message == (f"{path}:{line}: case 'newark-ovptr': field 'source[1]': source 'http://example.org/x' "
+                       "uses http://: sources must be https:// addresses")
+
+
+def test_a_list_of_sources_has_at_least_two(data_dir):
+    path = data_dir / "cases.yml"
+    edit(path, "    source: seed-roundtable\n", "    source: [seed-roundtable]\n")
+    assert "field 'source': List should have at least 2 items" in error_of(data_dir)
+
+
 def test_wrong_type(data_dir):
     path = data_dir / "cases.yml"
     edit(path, "    year: 1995\n", "    year: nineteen-ninety-five\n")

@@ -139,6 +139,8 @@ def _walk(node: yaml.Node | None, loc) -> tuple[int, list[str]]:
                 break
             current = current.value[part]
             line = current.start_mark.line + 1
+        elif isinstance(current, yaml.SequenceNode) and not last:
+            continue  # a tagged union's tag ("many") before the list index
         else:
             break
     return line, parts

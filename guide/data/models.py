@@ -16,9 +16,11 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     RootModel,
     StringConstraints,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -228,6 +230,11 @@ class CountFigure(_Figure):
 Figure = Annotated[Union[AmountFigure, PercentageFigure, CountFigure], Field(discriminator="type")]
 
 
+def _one_or_many(value) -> str:
+    # A list is validated as a list only, so an error names the bad entry, not "not a string".
+    return "many" if isinstance(value, list) else "one"
+
+
 class Case(Strict):
     id: Slug
     city: Localized | None = Field(default=None, description="omit for a country-level example")
@@ -237,7 +244,10 @@ class Case(Strict):
     summary: Localized
     figures: list[Figure] = Field(default_factory=list)
     chapters: list[Annotated[int, Field(strict=True)]] = Field(min_length=1, description="related chapter numbers (chapters.yml)")
-    source: Source | Annotated[list[Source], Field(min_length=2)] = Field(description=(
+    source: Annotated[
+        Union[Annotated[Source, Tag("one")], Annotated[list[Source], Field(min_length=2), Tag("many")]],
+        Discriminator(_one_or_many),
+    ] = Field(description=(
         "one source, or a list when one example draws on several (the first decides the cases "
         "index's 'Taken from' column; the box names them all)"))
 
