@@ -180,10 +180,10 @@ def test_bad_entry_in_a_list_of_sources_is_named_at_its_line(data_dir):
     # A case may cite several sources; an http:// one is reported at its own
     # line and index, not as "should be a valid string".
     path = data_dir / "cases.yml"
-    edit(path, "      - https://essexnewsdaily.com/news/newark/104941\n", "      - http://example.org/x\n")
+    edit(path, "      - https://nyc.gov/site/stophate/about/about.page\n", "      - http://example.org/x\n")
     message = error_of(data_dir)
     line = line_of(path, "- http://example.org/x")
-    assert message == (f"{path}:{line}: case 'newark-ovptr': field 'source[1]': source 'http://example.org/x' "
+    assert message == (f"{path}:{line}: case 'nyc-ophc': field 'source[1]': source 'http://example.org/x' "
                        "uses http://: sources must be https:// addresses")
 
 
