@@ -24,7 +24,7 @@ DATA = ROOT / "data"
 
 CASE_IDS = [
     "newark-ovptr", "london-shared-endeavour-fund", "brcko-action-plan",
-    "dabrowa-gornicza-local-team", "uganda-strategy-awareness",
+    "uganda-strategy-awareness",
     "kenya-county-action-plans", "iraq-governorate-plans", "cardiff-model", "un-habitat-safer-cities",
     "gdansk-equal-treatment-centre",
     "antwerp-civic-identity", "helsinki-social-mixing", "munich-ist-bunt", "newcomer-education",
@@ -94,7 +94,7 @@ def test_real_data_is_valid_and_complete():
     assert data.chapter(8).title.en == "Chapter 8: Navigating Sensitive Issues"
     assert len(data.mandates) == 11  # the guide's eleven countries (Bosnia and Herzegovina moved to cases.yml)
     assert [c.id for c in data.cases] == CASE_IDS
-    assert {q.id for q in data.questions} == {"strategy-mandate", "strategy-mandate-scope"}
+    assert {q.id for q in data.questions} == {"strategy-mandate"}
     assert len(data.question_list("strategy-mandate").questions) == 5
     assert {t.abbr: t.term.en for t in data.glossary if t.abbr} == ACRONYMS
 
@@ -415,15 +415,15 @@ def test_an_unused_record_is_reported_at_its_id_line(tmp_path):
         path.write_text(re.sub(r"""\{\{ *case_box\(["']cardiff-model["']\) *\}\}""", "", text), encoding="utf-8")
     questions = tmp_path / "data" / "questions.yml"
     strategy = tmp_path / "docs" / "ar" / "strategy.md"
-    edit(strategy, '{{ key_questions("strategy-mandate-scope") }}', "")
+    edit(strategy, '{{ key_questions("strategy-mandate") }}', "")
     found = [str(u) for u in usage.unused(tmp_path)]
     assert found == [
         f"data/cases.yml:{line_of(cases, 'id: staged-example')}: case 'staged-example' is not used by any page "
         "in docs/ar/ or docs/en/ (show it once where its facts belong, or remove it)",
         f"data/cases.yml:{line_of(cases, 'id: cardiff-model')}: case 'cardiff-model' is not used by any page "
         "in docs/en/ (show it once where its facts belong, or remove it)",
-        f"data/questions.yml:{line_of(questions, 'id: strategy-mandate-scope')}: question list "
-        "'strategy-mandate-scope' is not used by any page in docs/ar/ (show it once where its facts belong, or remove it)",
+        f"data/questions.yml:{line_of(questions, 'id: strategy-mandate')}: question list "
+        "'strategy-mandate' is not used by any page in docs/ar/ (show it once where its facts belong, or remove it)",
     ]
 
 
