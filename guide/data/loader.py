@@ -230,7 +230,7 @@ REQUIRED_UI_KEYS = (
     "questions.label", "questions.from-text", "mandates.caption", "mandates.country", "mandates.region",
     "mandates.category", "mandates.summary",
     "cases-index.case", "cases-index.place", "cases-index.appears-in",
-    "cases-index.not-used", "figure.more-than", "figure.about",
+    "figure.more-than", "figure.about",
     "cases-index.from", "cases-index.from-guide", "cases-index.from-roundtable",
     "glossary.editors", "chapter.proposed-title",
     "termbase.caption", "termbase.english", "termbase.arabic", "termbase.avoid", "termbase.in-this-sense",

@@ -351,6 +351,8 @@ def cases_index(data: GuideData, page: PageInfo) -> str:
     rows = []
     for case in data.cases:
         slugs = sorted((s for s in usage.get(case.id, []) if s in order), key=order.get)
+        if not slugs:
+            continue  # the page lists the examples readers can see; `tools unused` reports the rest
         appears = [dict(ctx.chapter_link(order[s]), anchor=f"#case-{case.id}") for s in slugs]
         rows.append({"case": case, "appears": appears, "origin": case_origin(case.sources[0]),
                      "source": case.sources[0]})
