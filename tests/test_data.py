@@ -24,14 +24,14 @@ DATA = ROOT / "data"
 
 CASE_IDS = [
     "newark-ovptr", "london-shared-endeavour-fund", "brcko-action-plan",
-    "dabrowa-gornicza-local-team", "uganda-strategy-awareness", "uganda-nlc-mapping",
+    "uganda-strategy-awareness",
     "kenya-county-action-plans", "iraq-governorate-plans", "cardiff-model", "un-habitat-safer-cities",
-    "newark-ovptr-strategic-plan", "gdansk-equal-treatment-centre",
+    "gdansk-equal-treatment-centre",
     "antwerp-civic-identity", "helsinki-social-mixing", "munich-ist-bunt", "newcomer-education",
     "oklahoma-city-recovery", "nyc-ophc", "charlotte-trusted-partners",
-    # Appended for chapters 4, 7, 8 and the conclusion (facts from GUIDE_FACTS_ADDENDUM.md).
-    "munich-ist-bunt-alliance", "gdansk-gcrt-mandate", "gdansk-gcrt-pilot",
-    "nyc-ophc-local-law", "hague-transatlantic-dialogue",
+    # Appended for chapters 7 and the conclusion (facts from GUIDE_FACTS_ADDENDUM.md); an
+    # example's second and third boxes were merged into its first (one box per example).
+    "hague-transatlantic-dialogue",
     "fourth-global-summit", "mayoral-meeting-guide-launch", "nyc-mayoral-declaration",
     "fifth-global-summit",
 ]
@@ -43,7 +43,7 @@ ACRONYMS = {
     "MOPAC": "Mayor's Office for Policing and Crime",
     "OPHC": "Office for the Prevention of Hate Crimes",
     "ISD": "Institute for Strategic Dialogue",
-    "GMF": "German Marshall Fund of the United States",
+    "GMF": "German Marshall Fund",
     "ASD": "Alliance for Securing Democracy",
     "ADL": "Anti-Defamation League",
     "IOM": "International Organization for Migration",
@@ -94,7 +94,7 @@ def test_real_data_is_valid_and_complete():
     assert data.chapter(8).title.en == "Chapter 8: Navigating Sensitive Issues"
     assert len(data.mandates) == 11  # the guide's eleven countries (Bosnia and Herzegovina moved to cases.yml)
     assert [c.id for c in data.cases] == CASE_IDS
-    assert {q.id for q in data.questions} == {"strategy-mandate", "strategy-mandate-scope"}
+    assert {q.id for q in data.questions} == {"strategy-mandate"}
     assert len(data.question_list("strategy-mandate").questions) == 5
     assert {t.abbr: t.term.en for t in data.glossary if t.abbr} == ACRONYMS
 
@@ -102,7 +102,7 @@ def test_real_data_is_valid_and_complete():
 def test_real_case_facts():
     data = load_all(DATA)
     london = data.case("london-shared-endeavour-fund")
-    assert london.year == 2019 and london.source == "seed-ch3"
+    assert london.year == 2019 and london.sources[0] == "seed-ch3"  # the guide first; City Hall's own date beside it
     assert "MOPAC" in london.summary.en and "MOPAC" in london.summary.ar  # not the seed's mistranslation
     amount, orgs = london.figures
     assert (amount.type, amount.value, amount.currency.value) == ("amount", 800000, "GBP")
@@ -170,10 +170,27 @@ def test_malformed_yaml(data_dir):
 
 def test_missing_language(data_dir):
     path = data_dir / "cases.yml"
-    edit(path, '      ar: "أطلق رئيس بلدية نيوارك', '      fr: "أطلق رئيس بلدية نيوارك')
+    edit(path, '      ar: "ينسّق هذا المكتب أعمال الوقاية', '      fr: "ينسّق هذا المكتب أعمال الوقاية')
     message = error_of(data_dir)
     line = line_of(path, "summary:", after="id: newark-ovptr")
     assert message.startswith(f"{path}:{line}: case 'newark-ovptr': field 'summary.ar': Field required")
+
+
+def test_bad_entry_in_a_list_of_sources_is_named_at_its_line(data_dir):
+    # A case may cite several sources; an http:// one is reported at its own
+    # line and index, not as "should be a valid string".
+    path = data_dir / "cases.yml"
+    edit(path, "      - https://nyc.gov/site/stophate/about/about.page\n", "      - http://example.org/x\n")
+    message = error_of(data_dir)
+    line = line_of(path, "- http://example.org/x")
+    assert message == (f"{path}:{line}: case 'nyc-ophc': field 'source[1]': source 'http://example.org/x' "
+                       "uses http://: sources must be https:// addresses")
+
+
+def test_a_list_of_sources_has_at_least_two(data_dir):
+    path = data_dir / "cases.yml"
+    edit(path, "    source: seed-roundtable\n", "    source: [seed-roundtable]\n")
+    assert "field 'source': List should have at least 2 items" in error_of(data_dir)
 
 
 def test_wrong_type(data_dir):
@@ -398,15 +415,15 @@ def test_an_unused_record_is_reported_at_its_id_line(tmp_path):
         path.write_text(re.sub(r"""\{\{ *case_box\(["']cardiff-model["']\) *\}\}""", "", text), encoding="utf-8")
     questions = tmp_path / "data" / "questions.yml"
     strategy = tmp_path / "docs" / "ar" / "strategy.md"
-    edit(strategy, '{{ key_questions("strategy-mandate-scope") }}', "")
+    edit(strategy, '{{ key_questions("strategy-mandate") }}', "")
     found = [str(u) for u in usage.unused(tmp_path)]
     assert found == [
         f"data/cases.yml:{line_of(cases, 'id: staged-example')}: case 'staged-example' is not used by any page "
         "in docs/ar/ or docs/en/ (show it once where its facts belong, or remove it)",
         f"data/cases.yml:{line_of(cases, 'id: cardiff-model')}: case 'cardiff-model' is not used by any page "
         "in docs/en/ (show it once where its facts belong, or remove it)",
-        f"data/questions.yml:{line_of(questions, 'id: strategy-mandate-scope')}: question list "
-        "'strategy-mandate-scope' is not used by any page in docs/ar/ (show it once where its facts belong, or remove it)",
+        f"data/questions.yml:{line_of(questions, 'id: strategy-mandate')}: question list "
+        "'strategy-mandate' is not used by any page in docs/ar/ (show it once where its facts belong, or remove it)",
     ]
 
 

@@ -139,6 +139,8 @@ def _walk(node: yaml.Node | None, loc) -> tuple[int, list[str]]:
                 break
             current = current.value[part]
             line = current.start_mark.line + 1
+        elif isinstance(current, yaml.SequenceNode) and not last:
+            continue  # a tagged union's tag ("many") before the list index
         else:
             break
     return line, parts
@@ -225,10 +227,10 @@ def _check_unique(source: SourceFile, model) -> None:
 # UI strings the macros need; other engineers' keys are welcome alongside.
 REQUIRED_UI_KEYS = (
     "case.label", "case.figures", "case.related", "box.source",
-    "questions.label", "mandates.caption", "mandates.country", "mandates.region",
+    "questions.label", "questions.from-text", "mandates.caption", "mandates.country", "mandates.region",
     "mandates.category", "mandates.summary",
     "cases-index.case", "cases-index.place", "cases-index.appears-in",
-    "cases-index.not-used", "figure.more-than", "figure.about",
+    "figure.more-than", "figure.about",
     "cases-index.from", "cases-index.from-guide", "cases-index.from-roundtable",
     "glossary.editors", "chapter.proposed-title",
     "termbase.caption", "termbase.english", "termbase.arabic", "termbase.avoid", "termbase.in-this-sense",

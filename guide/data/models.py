@@ -16,9 +16,11 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     RootModel,
     StringConstraints,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -228,6 +230,11 @@ class CountFigure(_Figure):
 Figure = Annotated[Union[AmountFigure, PercentageFigure, CountFigure], Field(discriminator="type")]
 
 
+def _one_or_many(value) -> str:
+    # A list is validated as a list only, so an error names the bad entry, not "not a string".
+    return "many" if isinstance(value, list) else "one"
+
+
 class Case(Strict):
     id: Slug
     city: Localized | None = Field(default=None, description="omit for a country-level example")
@@ -237,7 +244,16 @@ class Case(Strict):
     summary: Localized
     figures: list[Figure] = Field(default_factory=list)
     chapters: list[Annotated[int, Field(strict=True)]] = Field(min_length=1, description="related chapter numbers (chapters.yml)")
-    source: Source
+    source: Annotated[
+        Union[Annotated[Source, Tag("one")], Annotated[list[Source], Field(min_length=2), Tag("many")]],
+        Discriminator(_one_or_many),
+    ] = Field(description=(
+        "one source, or a list when one example draws on several (the first decides the cases "
+        "index's 'Taken from' column; the box names them all)"))
+
+    @property
+    def sources(self) -> list[str]:
+        return [self.source] if isinstance(self.source, str) else list(self.source)
 
 
 class CasesFile(Strict):
@@ -251,6 +267,9 @@ class QuestionList(Strict):
     id: Slug
     chapter: Annotated[int, Field(strict=True)]
     title: Localized | None = Field(default=None, description="box heading; default: 'Key questions and considerations'")
+    from_text: bool = Field(default=False, description=(
+        "true when the questions come from the chapter's running text, not from one of the guide's "
+        "'Key questions and considerations' boxes: the box is then labelled as questions from the text"))
     questions: list[Localized] = Field(min_length=1)
     source: Source
 

@@ -149,10 +149,14 @@ class _Context:
             text = self.t(f"figure.{fig.qualifier}").replace("{n}", text)
         return text
 
-    def source_label(self, key: str) -> Markup:
-        """A source key's name (linked where the source is public), or a URL's host."""
+    def source_label(self, key: str, with_path: bool = False) -> Markup:
+        """A source key's name (linked where the source is public), or a URL's host
+        (with the start of its path when the box cites two pages of one site)."""
         if key.startswith(("http://", "https://")):
             host = re.sub(r"^https?://(www\.)?", "", key).split("/")[0]
+            if with_path:
+                path = re.sub(r"^https?://(www\.)?", "", key).split("?")[0].rstrip("/")
+                host = path if len(path) <= 48 else path[:47].rstrip("-/") + "…"
             return Markup('<a href="{0}" lang="en" dir="ltr">{1}</a>').format(key, host)
         if key in SOURCE_KEY_URLS:
             return Markup('<a href="{0}">{1}</a>').format(SOURCE_KEY_URLS[key], self.t(f"source.{key}"))
@@ -162,7 +166,9 @@ class _Context:
         """'Source: <label>'. Readers get the source; the data file is for
         editors (the box's data-source-file attribute, `python -m tools status`)."""
         keys = [keys] if isinstance(keys, str) else keys
-        labels = Markup("؛ " if self.lang == "ar" else "; ").join(self.source_label(k) for k in keys)
+        hosts = [re.sub(r"^https?://(www\.)?", "", k).split("/")[0] for k in keys]
+        labels = Markup("؛ " if self.lang == "ar" else "; ").join(
+            self.source_label(k, with_path=hosts.count(h) > 1) for k, h in zip(keys, hosts))
         return Markup('{0} {1}').format(self.t("box.source"), labels)
 
 
@@ -277,12 +283,18 @@ def termbase(data: GuideData, page: PageInfo) -> str:
         # Plain variants as they are; a variant bound to a context (الاستقطاب
         # is wrong only where it means recruitment) says "in this sense".
         # Verb forms with their own replacement are left to the check.
+        # An inflected form of a wording already listed («وبريطانيا» after
+        # «بريطانيا», «ولايتها» after «الولاية») is a matching rule for the check,
+        # not another wording, so readers see the base form once.
         arabic = lambda text: Markup('<bdi lang="ar" dir="rtl">{0}</bdi>').format(text)
-        items, seen = [], set()
+        items, seen, shown = [], set(), []
         for v in concept.avoid_ar:
             if not v.text or v.use or v.text in seen:
                 continue
             seen.add(v.text)
+            if any(_inflection_of(v.text, base) for base in shown):
+                continue
+            shown.append(v.text)
             if v.before or v.after or v.unless_before or v.unless_after:
                 label = escape(ctx.t("termbase.in-this-sense")).replace("{term}", arabic(v.text))
                 items.append(Markup(label))
@@ -291,6 +303,29 @@ def termbase(data: GuideData, page: PageInfo) -> str:
         return Markup(ctx.comma).join(items)
 
     return _render("termbase.html", c=ctx, concepts=concepts, avoided=avoided)
+
+
+_CLITICS = ("", "و", "ف", "ب", "ك", "ل", "وب", "ول", "فب", "فل", "وك")
+_SUFFIXES = ("ها", "هم", "هما", "هن", "ه", "ك", "كم", "نا", "ي")
+
+
+def _word_forms(word: str) -> set[str]:
+    """The written forms of one Arabic word with a leading conjunction or
+    preposition, the article, and (for the bare noun) a pronoun suffix."""
+    bare = word[2:] if word.startswith("ال") and len(word) > 3 else word
+    stems = {bare, "ال" + bare} | {bare[:-1] + "ت" + s for s in _SUFFIXES if bare.endswith("ة")} \
+        | {bare + s for s in _SUFFIXES if not bare.endswith("ة")}
+    forms = {c + stem for c in _CLITICS for stem in stems}
+    return forms | {c + "لل" + bare for c in ("", "و", "ف")}
+
+
+def _inflection_of(text: str, base: str) -> bool:
+    """True when ``text`` is ``base`` written with clitics, the article or a
+    suffix (word by word), or a longer wording that contains one-word ``base``."""
+    words, base_words = text.split(), base.split()
+    if len(words) == len(base_words):
+        return all(w in _word_forms(b) for w, b in zip(words, base_words))
+    return len(base_words) == 1 and any(w in _word_forms(base) for w in words)
 
 
 _CASE_CALL = re.compile(r"""case_box\(\s*["']([^"']+)["']\s*\)""")
@@ -316,8 +351,11 @@ def cases_index(data: GuideData, page: PageInfo) -> str:
     rows = []
     for case in data.cases:
         slugs = sorted((s for s in usage.get(case.id, []) if s in order), key=order.get)
+        if not slugs:
+            continue  # the page lists the examples readers can see; `tools unused` reports the rest
         appears = [dict(ctx.chapter_link(order[s]), anchor=f"#case-{case.id}") for s in slugs]
-        rows.append({"case": case, "appears": appears, "origin": case_origin(case.source)})
+        rows.append({"case": case, "appears": appears, "origin": case_origin(case.sources[0]),
+                     "source": case.sources[0]})
     return _render("cases_index.html", c=ctx, rows=rows)
 
 
