@@ -45,9 +45,12 @@ ANALYSES = ("arabic", "english", "generic")
 CURRENCY_STYLES = ("name", "symbol")
 
 # What a script writes between list items and clauses.
+# sep: between a term and its translation (Naskh draws U+00B7 like the
+# Arabic-Indic zero, so Arabic uses a dash); place: between city and country
+# (English city names may hold commas: "Newark, New Jersey").
 _PUNCTUATION = {
-    "arabic": {"comma": "، ", "semicolon": "؛ ", "percent": "٪"},
-    "latin": {"comma": ", ", "semicolon": "; ", "percent": "%"},
+    "arabic": {"comma": "، ", "semicolon": "؛ ", "percent": "٪", "sep": "—", "place": "، "},
+    "latin": {"comma": ", ", "semicolon": "; ", "percent": "%", "sep": "·", "place": " · "},
 }
 _TO_ARABIC_INDIC = str.maketrans("0123456789,.%", "٠١٢٣٤٥٦٧٨٩٬٫٪")
 

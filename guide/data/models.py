@@ -325,6 +325,11 @@ class QuestionsFile(Strict):
 Abbreviation = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z][A-Z/&.]*[A-Z]$", max_length=12)]
 
 
+# The glossary's acronyms (NLC, P/CVE) are the English names' own: their
+# tooltips and lang attribute name that language, on every page.
+ABBR_LANGUAGE = "en"
+
+
 class Term(Strict):
     id: Slug
     term: Localized
