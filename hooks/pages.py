@@ -57,6 +57,12 @@ def on_env(env, config, files):
     # UI strings for the templates that are not pages (Material's interface
     # strings, footer, logo, 404): `guide_ui[key][lang]`, from data/ui.yml.
     env.globals["guide_ui"] = _reader_state(config)["ui"]
+    # The language registry (mkdocs.yml), for the templates that name another
+    # language's direction or Material's search settings (404, language.html).
+    env.globals["guide_languages"] = {
+        lang.code: {"dir": lang.dir, "prefix": lang.prefix, "analysis": lang.analysis}
+        for lang in _registry(config)}
+    env.globals["guide_default_language"] = _registry(config).default.code
     return env
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from guide import languages
 from guide.engine import build_site
 from guide.siteconfig import load_config, nav_slugs
 
@@ -31,7 +32,7 @@ CHROMIUM_ARGS = [
 ]
 
 PAGES = nav_slugs(load_config())  # every page in mkdocs.yml nav, in order
-LANGUAGES = {"ar": "", "en": "en/"}  # language -> URL prefix
+LANGUAGES = languages.load().prefixes  # language -> URL prefix (the registry, mkdocs.yml)
 
 
 def webkit_shot_name(lang: str, name: str) -> str:
