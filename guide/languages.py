@@ -55,6 +55,11 @@ _PUNCTUATION = {
 _TO_ARABIC_INDIC = str.maketrans("0123456789,.%", "٠١٢٣٤٥٦٧٨٩٬٫٪")
 
 
+# What `python -m tools new-lang` writes where a fact or string is still to
+# be translated; the editor check refuses to publish it.
+UNTRANSLATED = "TRANSLATE:"
+
+
 class LanguageError(ValueError):
     """mkdocs.yml's language list is missing something the guide needs."""
 
@@ -152,6 +157,17 @@ class Registry:
             if lang.prefix and (path + "/").startswith(lang.prefix):
                 return lang.code
         return self.default.code
+
+    def untranslated(self) -> list[tuple[str, str]]:
+        """``(language, fact)`` for each fact still holding a TRANSLATE: marker."""
+        out = []
+        for lang in self.languages:
+            for key, value in (("name", lang.name), ("english_name", lang.english_name),
+                               ("chapter", lang.chapter), ("months", lang.months), ("ordinals", lang.ordinals)):
+                values = value if isinstance(value, tuple) else (value,)
+                if any(str(v).startswith(UNTRANSLATED) for v in values):
+                    out.append((lang.code, key))
+        return out
 
     def with_script(self, script: str) -> tuple[Language, ...]:
         return tuple(lang for lang in self.languages if lang.script == script)

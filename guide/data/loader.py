@@ -263,7 +263,7 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 # What `python -m tools new-lang` writes for a string still to translate: the
 # build refuses to publish it (the editor check names each one).
-UNTRANSLATED = "TRANSLATE:"
+UNTRANSLATED = languages.UNTRANSLATED
 
 
 def _check_ui_strings(source: SourceFile, ui: dict[str, Localized], registry) -> None:
