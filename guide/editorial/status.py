@@ -72,16 +72,14 @@ class Report:
 
 
 def lagging(changed: dict[str, datetime | None]) -> tuple[str, str] | None:
-    """``(outdated language, newer language)`` when one changed strictly later:
-    the language changed first and the one changed last (in configured order
-    among equals)."""
+    """``(outdated languages, newer language)`` when one changed strictly later:
+    every language changed before the last change (``"ar"``, or ``"ar, fr"``),
+    and the language changed last (the first in configured order among equals)."""
     if any(d is None for d in changed.values()) or len(changed) < 2:
         return None
-    oldest = min(changed, key=lambda lang: changed[lang])
     newest = max(changed, key=lambda lang: changed[lang])
-    if changed[oldest] == changed[newest]:
-        return None
-    return oldest, newest
+    older = [lang for lang in changed if changed[lang] < changed[newest]]
+    return (", ".join(older), newest) if older else None
 
 
 def untranslated(path: Path) -> bool:
