@@ -9,8 +9,9 @@ later (git date of the last commit touching each file; uncommitted edits count
 as now), and *untranslated* where its front matter says ``status:
 untranslated`` (the stubs ``python -m tools new-lang`` writes). Data records
 are checked generically: in ``data/*.yml`` any mapping that has some of the
-configured language keys (mkdocs.yml's i18n list) but not all, or an empty
-value for one of them, is a record missing a language.
+configured language keys (mkdocs.yml's i18n list) and nothing but language
+codes, yet not all of them, or an empty value for one, is a record missing a
+language.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from guide import languages
 from guide.pages import gitdates
 
 ROOT = Path(__file__).resolve().parents[2]
+_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
 _UNTRANSLATED = re.compile(r"\A---\n(?:.*\n)*?status:[ \t]*untranslated[ \t]*\n(?:.*\n)*?---\n")
 
 
@@ -136,7 +138,9 @@ def record_problems(path: Path, label: str, codes: tuple[str, ...] | None = None
             if "id" in keys and isinstance(keys["id"][1], yaml.ScalarNode):
                 record = str(keys["id"][1].value)
             present = [lang for lang in LANGUAGES if lang in keys]
-            if present:
+            # A localized text maps language codes only (the termbase's concepts
+            # have `ar` and `en` fields among others: not one).
+            if present and all(_CODE.match(str(key)) for key in keys):
                 for lang in LANGUAGES:
                     if lang not in keys:
                         problems.append(RecordProblem(label, node.start_mark.line + 1, where or "(top)", record, lang))
