@@ -158,17 +158,6 @@ class Registry:
                 return lang.code
         return self.default.code
 
-    def untranslated(self) -> list[tuple[str, str]]:
-        """``(language, fact)`` for each fact still holding a TRANSLATE: marker."""
-        out = []
-        for lang in self.languages:
-            for key, value in (("name", lang.name), ("english_name", lang.english_name),
-                               ("chapter", lang.chapter), ("months", lang.months), ("ordinals", lang.ordinals)):
-                values = value if isinstance(value, tuple) else (value,)
-                if any(str(v).startswith(UNTRANSLATED) for v in values):
-                    out.append((lang.code, key))
-        return out
-
     def with_script(self, script: str) -> tuple[Language, ...]:
         return tuple(lang for lang in self.languages if lang.script == script)
 

@@ -491,16 +491,30 @@ def missing_pages(docs_dir: Path, root: Path, registry=None) -> None:
                                   f"missing: add docs/{other.code}/{name} (every page exists in {_every(registry)})")
 
 
-def untranslated_facts(root: Path, registry) -> None:
-    """A language's facts in mkdocs.yml still hold `python -m tools new-lang`'s
-    TRANSLATE: markers."""
-    for lang, key in registry.untranslated():
-        config_lines = (root / "mkdocs.yml").read_text(encoding="utf-8").split("\n")
-        start = next((i for i, text in enumerate(config_lines) if re.match(rf"\s*-\s*locale:\s*{re.escape(lang)}\s*$", text)), 0)
-        line = next((i for i, text in enumerate(config_lines[start:], start + 1)
-                     if re.match(rf"\s*{re.escape(key)}:", text)), start + 1)
-        raise EditorError(f"mkdocs.yml:{line}: language {lang!r}: {key} is not translated yet: replace each "
-                          f"{languages.UNTRANSLATED!r} value (guide/languages.py says what each fact means)")
+def _config_line(root: Path, message: str) -> str:
+    """A language registry error (``mkdocs.yml: plugins.i18n.languages[fr].extra.language.months: …``)
+    with the line of mkdocs.yml it is about."""
+    match = re.match(r"mkdocs\.yml: plugins\.i18n\.languages\[([\w-]+)\](?:\.extra\.language)?(?:\.(\w+))?", message)
+    if not match:
+        return message
+    lines = (root / "mkdocs.yml").read_text(encoding="utf-8").split("\n")
+    start = next((i for i, text in enumerate(lines) if re.match(rf"\s*-\s*locale:\s*{re.escape(match.group(1))}\s*$", text)), 0)
+    line = start + 1
+    if match.group(2):
+        line = next((i for i, text in enumerate(lines[start:], start + 1)
+                     if re.match(rf"\s*{re.escape(match.group(2))}:", text)), line)
+    return f"mkdocs.yml:{line}:" + message[len("mkdocs.yml:"):]
+
+
+def untranslated_facts(root: Path) -> None:
+    """mkdocs.yml still holds a TRANSLATE: marker `python -m tools new-lang` wrote
+    (a new language's name, chapter label, month names, site name)."""
+    for number, text in enumerate((root / "mkdocs.yml").read_text(encoding="utf-8").split("\n"), 1):
+        if languages.UNTRANSLATED in text and not text.lstrip().startswith("#"):
+            key = text.strip().lstrip("- ").split(":", 1)[0]
+            raise EditorError(f"mkdocs.yml:{number}: {key} is not translated yet: replace each "
+                              f"{languages.UNTRANSLATED!r} value of the new language (guide/languages.py "
+                              f"says what each fact means)")
 
 
 def check_nav(root: Path, docs_dir: Path, registry=None) -> None:
@@ -539,12 +553,11 @@ def check_tree(root: Path = ROOT, data_dir: Path | None = None) -> None:
     try:
         registry = languages.for_root(root)
     except languages.LanguageError as error:
-        raise EditorError(str(error)) from None
-    untranslated_facts(root, registry)
+        raise EditorError(_config_line(root, str(error))) from None
+    untranslated_facts(root)
     # Another tree's own data (a copy under test), unless GUIDE_DATA_DIR points elsewhere.
     data = load_all(data_dir or (None if Path(root).resolve() == ROOT else Path(root) / "data"))
     docs_dir = root / "docs"
-    registry = languages.for_root(root)
     missing_pages(docs_dir, root, registry)
     check_nav(root, docs_dir, registry)
     for lang in registry.codes:

@@ -50,10 +50,11 @@ class RecordProblem:
     path: str  # e.g. cases[2].title
     record: str | None  # id of the enclosing record, if it has one
     missing: str  # the language that is missing or empty
+    what: str = "missing"  # or "not translated yet" (new-lang's TRANSLATE: marker)
 
     def __str__(self) -> str:
         rec = f" (id {self.record})" if self.record else ""
-        return f"{self.file}:{self.line}: {self.path}{rec}: {self.missing} missing"
+        return f"{self.file}:{self.line}: {self.path}{rec}: {self.missing} {self.what}"
 
 
 @dataclass
@@ -147,6 +148,10 @@ def record_problems(path: Path, label: str, codes: tuple[str, ...] | None = None
                     elif _empty(keys[lang][1]):
                         problems.append(RecordProblem(label, keys[lang][0].start_mark.line + 1,
                                                       where or "(top)", record, lang))
+                    elif isinstance(keys[lang][1], yaml.ScalarNode) and \
+                            str(keys[lang][1].value).startswith(languages.UNTRANSLATED):
+                        problems.append(RecordProblem(label, keys[lang][0].start_mark.line + 1,
+                                                      where or "(top)", record, lang, "not translated yet"))
             for key, value in node.value:
                 name = key.value if isinstance(key, yaml.ScalarNode) else "?"
                 if name in LANGUAGES and present:
@@ -187,7 +192,7 @@ def _state(row: PageStatus) -> str:
     if row.state == "missing":
         return f"MISSING {row.language}"
     if row.state == "untranslated":
-        return f"UNTRANSLATED {row.language} (a stub: translate it and remove `status: untranslated`)"
+        return f"UNTRANSLATED {row.language} (a stub: translate it, then set status: complete)"
     if row.state == "outdated":
         return f"OUTDATED {row.language} ({row.newer} changed later)"
     return "ok"
