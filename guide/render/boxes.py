@@ -292,7 +292,7 @@ def termbase(data: GuideData, page: PageInfo) -> str:
     Arabic term, and the Arabic wordings the site avoids."""
     ctx = _Context(data, page)
     concepts = [c for c in data.termbase if c.kind == "term"]
-    concepts.sort(key=lambda c: sort_key(c.en if ctx.lang == "en" else c.ar, ctx.lang))
+    concepts.sort(key=lambda c: sort_key(c.ar if ctx.language.script == "arabic" else c.en, ctx.lang))
 
     def avoided(concept) -> Markup:
         # Plain variants as they are; a variant bound to a context (الاستقطاب
