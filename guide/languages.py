@@ -244,11 +244,27 @@ def from_config(config: dict, source: str = "mkdocs.yml") -> Registry:
     return Registry(tuple(languages), source)
 
 
-@lru_cache(maxsize=8)
-def _load(path: str, mtime: float) -> Registry:
+def _merged(parent: dict, child: dict) -> dict:
+    """MkDocs' INHERIT: mappings merged key by key, anything else replaced."""
+    out = dict(parent)
+    for key, value in child.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _config(path: Path, depth: int = 0) -> dict:
     from guide import siteconfig
 
-    return from_config(siteconfig.load_config(Path(path)), Path(path).name)
+    config = siteconfig.load_config(path)
+    parent = config.pop("INHERIT", None)
+    if isinstance(parent, str) and depth < 5:
+        config = _merged(_config(path.parent / parent, depth + 1), config)
+    return config
+
+
+@lru_cache(maxsize=8)
+def _load(path: str, mtime: float) -> Registry:
+    return from_config(_config(Path(path)), Path(path).name)
 
 
 def config_path(root: Path | None = None) -> Path:
