@@ -197,10 +197,6 @@ def _pydantic_message(err: dict, registry=None) -> str:
     return msg
 
 
-# Localized's own checks name the language in ctx: the field path gets it.
-_LANGUAGE_ERRORS = ("language_missing", "language_unknown", "language_text")
-
-
 def validate(source: SourceFile, registry=None):
     model = FILES[source.stem][0]
     registry = registry or languages.for_data_dir(source.path.parent)
@@ -210,8 +206,6 @@ def validate(source: SourceFile, registry=None):
         errors = error.errors()
         first = errors[0]
         loc = tuple(first["loc"])
-        if first["type"] in _LANGUAGE_ERRORS:
-            loc = loc + (first["ctx"]["lang"],)
         message = _pydantic_message(first, registry)
         if loc and loc[-1] == "[key]":  # a mapping key itself is invalid
             loc, message = loc[:-1], f"invalid key name: {message}"

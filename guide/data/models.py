@@ -19,11 +19,12 @@ from pydantic import (
     Field,
     RootModel,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 # The sources table of the content brief; anything else must be a public URL.
 SOURCE_KEYS = ("seed-ch3", "seed-roundtable", "scn-guide")
@@ -155,19 +156,26 @@ class Localized(RootModel[dict[str, Text]]):
 
     @model_validator(mode="after")
     def _every_language(self, info: ValidationInfo):
+        # Every problem at once, each at its language's location (``summary.ar``):
+        # a language missing, one not configured, digits of the wrong script.
         registry = _registry(info)
+        errors = []
         for language in registry:
             if language.code not in self.root:
-                raise PydanticCustomError("language_missing", "Field required", {"lang": language.code})
+                errors.append(("language_missing", "Field required", language.code, {}))
         for key in self.root:
             if key not in registry:
-                raise PydanticCustomError(
-                    "language_unknown", "unknown language '{lang}' (configured: {configured})",
-                    {"lang": key, "configured": ", ".join(registry.codes)})
+                errors.append(("language_unknown", "unknown language '{lang}' (configured: {configured})", key,
+                               {"configured": ", ".join(registry.codes)}))
         for language in registry:
-            problem = digits_problem(self.root[language.code], language)
+            problem = digits_problem(self.root.get(language.code, ""), language)
             if problem:
-                raise PydanticCustomError("language_text", "{problem}", {"lang": language.code, "problem": problem})
+                errors.append(("language_text", "{problem}", language.code, {"problem": problem}))
+        if errors:
+            raise ValidationError.from_exception_data("Localized", [
+                InitErrorDetails(type=PydanticCustomError(kind, message, {"lang": lang, **ctx}), loc=(lang,),
+                                 input=self.root.get(lang, self.root))
+                for kind, message, lang, ctx in errors])
         return self
 
     def get(self, lang: str) -> str:
