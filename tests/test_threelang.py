@@ -11,8 +11,11 @@ parity commands run in the copy too.
 
 from __future__ import annotations
 
+import http.server
 import json
 import re
+import socketserver
+import threading
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -28,9 +31,35 @@ HOME = {"ar": "/", "en": "/en/", "fr": "/fr/"}
 
 
 @pytest.fixture(scope="module")
-def tree(tmp_path_factory) -> Path:
+def server():
+    """A local server, bound before the build: the site is built for its address
+    (its Content-Security-Policy names scripts by URL), served once built."""
+    root: dict[str, str] = {}
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=root["dir"], **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    yield httpd, root
+    if root.get("serving"):
+        httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def site_url(server) -> str:
+    return f"http://127.0.0.1:{server[0].server_address[1]}/"
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory, site_url) -> Path:
     tree = make_tree(tmp_path_factory.mktemp("threelang") / "tree")
-    proc = run(tree, "build")
+    proc = run(tree, "build", env={"SITE_URL": site_url})
     assert proc.returncode == 0, proc.stderr[-3000:]
     return tree
 
@@ -38,6 +67,15 @@ def tree(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def site(tree) -> Path:
     return tree / "site"
+
+
+@pytest.fixture(scope="module")
+def served(server, site, site_url) -> str:
+    httpd, root = server
+    root["dir"] = str(site)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    root["serving"] = "yes"
+    return site_url
 
 
 def page(site: Path, lang: str, slug: str) -> str:
@@ -90,7 +128,7 @@ def test_the_copy_changes_only_configuration_content_and_data(tree):
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 @pytest.mark.parametrize("slug", PAGES)
-def test_language_direction_switcher_and_hreflang(site, lang, slug):
+def test_language_direction_switcher_and_hreflang(site, site_url, lang, slug):
     html = page(site, lang, slug)
     html_tag = re.search(r"<html[^>]*>", html).group(0)
     assert f'lang="{lang}"' in html_tag
@@ -105,7 +143,7 @@ def test_language_direction_switcher_and_hreflang(site, lang, slug):
     for other, href in links.items():
         assert urljoin(here, href) == "http://site/" + LANGUAGES[other] + suffix, (other, href)
     alternates = dict(re.findall(r'<link rel="alternate" hreflang="([a-z-]+)" href="([^"]+)">', html))
-    base = "http://127.0.0.1:8000/"
+    base = site_url
     assert alternates == {**{code: base + prefix + suffix for code, prefix in LANGUAGES.items()},
                           "x-default": base + suffix}
 
@@ -235,3 +273,60 @@ def test_parity_compares_each_language_with_the_default(tree):
     proc = run(tree, "parity")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "parity OK: 3 pages in ar, en, fr" in proc.stdout
+
+
+# --- search in the browser, scoped to the page's language --------------------------------
+
+@pytest.mark.parametrize("lang, query, expected", [
+    ("fr", "habitants", "fr/strategy/"),
+    ("fr", "accordé", "fr/strategy/"),  # the query folded as the index was: accorde
+    ("en", "residents", "en/strategy/"),
+    ("ar", "المنتدى", "strategy/"),
+])
+def test_search_finds_pages_of_the_page_language_only(served, page, lang, query, expected):
+    from conftest import open_search, search
+
+    page.goto(served + LANGUAGES[lang] + "glossary/")
+    placeholder = open_search(page)
+    hrefs = search(page, query, placeholder)
+    assert hrefs, f"{lang}: no result for {query!r}"
+    paths = [href[len(served):] for href in hrefs]
+    assert any(path.startswith(expected) for path in paths), paths
+    for other, prefix in LANGUAGES.items():
+        if other != lang and prefix:
+            assert not any(path.startswith(prefix) for path in paths), paths
+    if lang == "ar":
+        assert not any(path.startswith(("en/", "fr/")) for path in paths)
+
+
+# --- the generic analysis: the build and the worker agree -----------------------------------
+
+FRENCH_EDGES = ["accordé", "Élu", "l’école", "l'école", "«forum»", "Œuvre", "Ça", "naïve", "2 000", "français;",
+                "quartiers", "ÉTÉ", "München", "Łódź", "œ", "x", ""]
+
+
+def test_the_worker_analyses_french_as_the_build_does(site, browser):
+    from guide.search import analysis, searchindex
+
+    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(data["config"]["separator"])
+    words = set(FRENCH_EDGES)
+    for doc in data["docs"]:
+        if doc["location"].startswith("fr/"):
+            for field in prebuilt.FIELDS:
+                words.update(prebuilt.tokenise(doc.get(field, ""), separator))
+    words = sorted(words)
+    page = browser.new_page()
+    try:
+        page.set_content("<!doctype html><title>generic</title>")
+        page.add_script_tag(content=searchindex.worker_script(ROOT / "overrides" / "assets" / "javascripts"
+                                                              / "guide-search"))
+        theirs = page.evaluate("ws => { guideAnalysis.latin('generic'); "
+                               "return ws.map(w => [guideAnalysis.indexKeys(w), guideAnalysis.surface(w)]); }", words)
+    finally:
+        page.close()
+    ours = [[analysis.index_keys(w, "generic"), analysis.surface(w, "generic")] for w in words]
+    differ = [(w, o, t) for w, o, t in zip(words, ours, theirs) if o != t]
+    assert not differ, differ[:10]
+    assert analysis.index_keys("Accordé", "generic") == ["accorde"]
+    assert analysis.index_keys("residents", "english") == ["resid"]

@@ -48,8 +48,8 @@ def make_tree(dest: Path) -> Path:
     return tree
 
 
-def run(tree: Path, *args: str) -> subprocess.CompletedProcess:
+def run(tree: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """``python -m tools <args>`` inside the tree (its own guide/ and tools/)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GUIDE_")}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GUIDE_")}, **(env or {})}
     return subprocess.run([sys.executable, "-m", "tools", *args], cwd=tree, env=env,
                           capture_output=True, text=True, timeout=600)

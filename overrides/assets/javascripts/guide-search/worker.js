@@ -749,6 +749,7 @@
   // For tests: the two analyses, and the ranking on loaded files.
   root.guideAnalysis = {
     indexKeys: indexKeys, surface: surface, editDistance: editDistance, shardOf: shardOf,
+    latin: function (kind) { latin = kind || "english"; },
     queryKey: function (w) { var a = analyse(w); return a ? a.key : ""; },
     queryKeys: function (w) { var a = analyse(w); return a ? [a.key].concat(a.alts) : []; },
     rootKeys: function (w) { var a = analyse(w); return a ? a.roots : []; }
