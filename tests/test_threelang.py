@@ -174,6 +174,22 @@ def test_arabic_runs_in_french_text_are_marked(site):
     assert '<span lang="ar" dir="rtl">منتدى</span>' in html
 
 
+def test_every_local_link_of_every_page_resolves(site):
+    missing = []
+    for lang in LANGUAGES:
+        for slug in PAGES:
+            here = "http://site/" + LANGUAGES[lang] + ("" if slug == "index" else f"{slug}/")
+            for href in re.findall(r'(?:href|src)="([^"]+)"', page(site, lang, slug)):
+                url = urljoin(here, href.replace("&amp;", "&"))
+                if not url.startswith("http://site/"):
+                    continue
+                path = url[len("http://site/"):].split("#")[0].split("?")[0]
+                target = site / path / "index.html" if path.endswith("/") or not path else site / path
+                if not target.is_file():
+                    missing.append((lang, slug, href))
+    assert not missing, missing[:10]
+
+
 # --- notices ----------------------------------------------------------------------------
 
 def notices(html: str) -> list[tuple[str, str, str]]:
