@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from guide import languages
+from guide import languages as language_registry
 from guide.pages import csp, pagemeta
 from guide.publish import downloads
 from guide import siteconfig
@@ -268,7 +268,7 @@ def print_view(site_dir: Path, lang: dict, slugs: list[str], prefix: str, labels
     edition = local(labels["edition"].format(date=stamp["built"][:10], commit=stamp["commit"]))
     logo = site_dir / "assets" / "images" / "logo.svg"
     links = "\n".join(f'<link rel="stylesheet" href="{href}">' for href in stylesheet_links(site_dir))
-    counter = "arabic-indic" if languages.load().get(code).digits == "arabic-indic" else "decimal"
+    counter = "arabic-indic" if language_registry.load().get(code).digits == "arabic-indic" else "decimal"
     style = f"""
 {font_css}
   /* Page numbers in the reader's digits; none on the cover. */
