@@ -44,6 +44,7 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
+from guide import languages
 from guide.search import analysis
 
 K1 = 1.2
@@ -293,4 +294,8 @@ def write(site_dir: Path, lang: str, index: dict, pairs: list = ()) -> dict:
     if built.latin != "english":
         # The worker analyses queries as the index was built (English is its default).
         entry["analysis"] = built.latin
+    registry = languages.load()
+    if lang in registry and registry.get(lang).quotes:
+        # The pages show curly apostrophes: the worker marks city’s for a typed city's.
+        entry["quotes"] = registry.get(lang).quotes
     return entry

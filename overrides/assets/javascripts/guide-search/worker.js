@@ -185,7 +185,7 @@
   // A language without its own analysis (the index's config says "generic",
   // guide/search/analysis.py clean_generic): lower case, accents folded, no
   // stop words, spelling rules or stems.
-  var latin = "english";
+  var latin = "english", curly = false;
   function cleanGeneric(word) {
     var w = word.replace(EDGES, "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036F]/g, "")
       .replace(/[\s\S]/g, function (c) { return Object.prototype.hasOwnProperty.call(T.fold, c) ? T.fold[c] : c; })
@@ -623,9 +623,10 @@
             if (r[2] === i && forms.indexOf(form) < 0) forms.push(form);
           });
         });
-        // The word as typed, when the result shows no form of it; English
-        // pages show curly apostrophes (guide/pages/quotes.py): city's → city’s.
-        if (!forms.length) forms = lang === "en" && w.typed.indexOf("'") >= 0 ? [w.typed.replace(/'/g, "\u2019")] : [w.typed];
+        // The word as typed, when the result shows no form of it; pages of a
+        // language with curly quotes (English, guide/pages/quotes.py; the
+        // index's config says "quotes") show curly apostrophes: city's → city’s.
+        if (!forms.length) forms = curly && w.typed.indexOf("'") >= 0 ? [w.typed.replace(/'/g, "\u2019")] : [w.typed];
         forms.forEach(function (f) { item.terms[f] = true; });
       });
     }
@@ -732,6 +733,7 @@
       base = where.root + "search/" + index.dir + "/";
       lang = where.lang;
       latin = index.analysis || "english";
+      curly = index.quotes === "curly";
       version = index.v;
       return load(["meta.js"]).then(function () { return { type: 1 }; });
     }
