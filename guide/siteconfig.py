@@ -39,10 +39,11 @@ def nav_slugs(config: dict) -> list[str]:
 
 
 def languages(config: dict) -> tuple[str, ...]:
-    """Language codes of the i18n plugin's languages, the default first."""
-    for plugin in config.get("plugins") or []:
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            entries = (plugin["i18n"] or {}).get("languages") or []
-            codes = sorted(entries, key=lambda entry: not entry.get("default", False))
-            return tuple(str(entry["locale"]) for entry in codes if "locale" in entry)
-    return ()
+    """Language codes of the i18n plugin's languages, the default first
+    (the whole registry: ``guide.languages``)."""
+    from guide import languages as registry
+
+    try:
+        return registry.from_config(config).codes
+    except registry.LanguageError:
+        return ()

@@ -16,6 +16,7 @@ from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from guide import languages
 from guide.editorial import editorcheck, files
 from guide.pages import a11yfix, csp, gitdates, htmlpolicy, langparts, minify, navlegend, notices, pagemeta, quotes, safelinks, tablecards
 from guide.search import searchindex
@@ -56,6 +57,12 @@ def on_env(env, config, files):
     # UI strings for the templates that are not pages (Material's interface
     # strings, footer, logo, 404): `guide_ui[key][lang]`, from data/ui.yml.
     env.globals["guide_ui"] = _reader_state(config)["ui"]
+    # The language registry (mkdocs.yml), for the templates that name another
+    # language's direction or Material's search settings (404, language.html).
+    env.globals["guide_languages"] = {
+        lang.code: {"dir": lang.dir, "prefix": lang.prefix, "analysis": lang.analysis}
+        for lang in _registry(config)}
+    env.globals["guide_default_language"] = _registry(config).default.code
     return env
 
 
@@ -124,14 +131,16 @@ def on_page_content(html, page, config, files):
     # Cells apart in the search index (Material's search joins them otherwise).
     html = searchindex.spaced_cells(html)
     # Arabic H1s have no Latin letters to make an id from (toc gives "_1"):
-    # use the English page's H1 id, so both languages share it.
-    html, old = pagemeta.readable_h1_id(html, _english_h1_id(page))
+    # use the H1 id of the first Latin-script language's page (English), so
+    # the languages share it.
+    html, old = pagemeta.readable_h1_id(html, _latin_h1_id(page, config))
     if old:
         for item in page.toc.items:
             if item.id == old:
-                item.id = _english_h1_id(page)
-    # English: curly quotes and apostrophes (here, so the search index has them too).
-    if config.theme["language"] == "en":
+                item.id = _latin_h1_id(page, config)
+    # Curly quotes and apostrophes where the language asks for them (English;
+    # here, so the search index has them too).
+    if _registry(config).get(config.theme["language"]).quotes == "curly":
         html = quotes.curl_html(html)
     return html
 
@@ -163,20 +172,21 @@ def config_root(page) -> Path:
     return Path(page.file.abs_src_path).resolve().parents[len(Path(page.file.src_uri).parts)]
 
 
-def _english_h1_id(page) -> str | None:
-    # Taken from the English source after the allowlist ran: held to its id rule.
-    found = _english_h1_id_raw(page)
+def _latin_h1_id(page, config) -> str | None:
+    # Taken from the Latin-script page's source after the allowlist ran: held to its id rule.
+    found = _latin_h1_id_raw(page, config)
     return found if found and htmlpolicy.id_allowed(found) else None
 
 
-def _english_h1_id_raw(page) -> str | None:
+def _latin_h1_id_raw(page, config) -> str | None:
     folder, _, name = page.file.src_uri.partition("/")
-    if folder == "en" or not name:
+    latin = _registry(config).with_script("latin")
+    if not name or not latin or folder == latin[0].code:
         return None
-    english = Path(page.file.abs_src_path).resolve().parents[len(Path(name).parts)] / "en" / name
-    if not english.exists():
+    source = Path(page.file.abs_src_path).resolve().parents[len(Path(name).parts)] / latin[0].code / name
+    if not source.exists():
         return None
-    return pagemeta.h1_id_from_markdown(english.read_text(encoding="utf-8"))
+    return pagemeta.h1_id_from_markdown(source.read_text(encoding="utf-8"))
 
 
 # Last (after the plugins), so the policy sees the final page.
@@ -189,11 +199,12 @@ def on_post_page(output, page, config):
     # The navigation's ⓘ marker for summary pages, explained under the navigation.
     ui = _reader_state(config)["ui"]
     output = navlegend.add_legend(output, ui["nav.status.legend"][config.theme["language"]])
-    # English: curly quotes in the rest of the page too (titles, navigation,
-    # interface strings, the legend).
-    if config.theme["language"] == "en":
+    # Curly quotes in the rest of the page too (titles, navigation,
+    # interface strings, the legend), where the language has them.
+    if _registry(config).get(config.theme["language"]).quotes == "curly":
         output = quotes.curl_html(output)
-    # Language of parts: Latin runs in Arabic articles get lang="en", and the reverse.
+    # Language of parts: Latin runs in Arabic articles get lang="en", and the
+    # like (each language's `runs` in mkdocs.yml).
     output = langparts.mark_language_runs(output, config.theme["language"])
     # Material's search dialog has no accessible name.
     output = a11yfix.name_search_dialog(output)
@@ -226,6 +237,11 @@ def _with_csp(output, page, config, url=None, source=None):
     except csp.CSPError as exc:
         raise PluginError(str(exc)) from exc
     return csp.add_meta(output, content)
+
+
+def _registry(config):
+    # The language registry of the config being built (guide/languages.py).
+    return languages.load(config.config_file_path)
 
 
 def _languages(config) -> tuple[dict[str, str], str]:
@@ -314,7 +330,7 @@ def _reader_notes(page, config) -> dict:
     src = Path(page.file.abs_src_path).resolve()
     lang = getattr(page.file, "locale", None) or page.file.src_uri.split("/")[0]
     folder, _, name = page.file.src_uri.partition("/")
-    if lang not in notices.LANGUAGES or folder != lang or not name:
+    if lang not in _registry(config) or folder != lang or not name:
         return {}  # not a page of a language folder
     facts = notices.page_facts(src, lang, name, state["dates"], state["top"], (page.meta or {}).get("status"),
                                state["lag_dates"])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from guide import languages
 from guide.engine import build_site
 from guide.publish.shipped import SEARCH_DOCS_ENV
 from guide.siteconfig import load_config, nav_slugs
@@ -33,7 +34,7 @@ CHROMIUM_ARGS = [
 ]
 
 PAGES = nav_slugs(load_config())  # every page in mkdocs.yml nav, in order
-LANGUAGES = {"ar": "", "en": "en/"}  # language -> URL prefix
+LANGUAGES = languages.load().prefixes  # language -> URL prefix (the registry, mkdocs.yml)
 
 
 # Test tiers. Fixtures that build the site (or the offline archive, a copy of

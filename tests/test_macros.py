@@ -142,11 +142,10 @@ def test_chapter_ref_rejects_unknown_numbers(data, bad):
 
 
 def test_chapter_ref_escapes_markdown_and_html(data):
-    chapter = data.chapters[3].model_copy(update={"title": data.chapters[3].title.model_copy(
-        update={"en": "A [b] <i>*c*</i>"})})
+    chapter = data.chapters[3].model_copy(update={"title": data.chapters[3].title.__class__.model_construct({**data.chapters[3].title.root, "en": "A [b] <i>*c*</i>"})})
     tampered = data.__class__(**{**data.__dict__, "chapters": [*data.chapters[:3], chapter, *data.chapters[4:]]})
     assert render.chapter_ref(tampered, page("en"), 3) == r'[Chapter 3](strategy.md "A \[b\] &lt;i&gt;\*c\*&lt;/i&gt;"){: .guide-chapter-ref }'
-    ref = chapter.model_copy(update={"ref": chapter.title.model_copy(update={"en": '*x* "y"'})})
+    ref = chapter.model_copy(update={"ref": chapter.title.__class__.model_construct({**chapter.title.root, "en": '*x* "y"'})})
     tampered = data.__class__(**{**data.__dict__, "chapters": [*data.chapters[:3], ref, *data.chapters[4:]]})
     assert render.chapter_ref(tampered, page("en"), 3).startswith(r'[\*x\* &#34;y&#34;](strategy.md "A ')
 

@@ -127,6 +127,8 @@ def run_status(repo: Path, *args: str) -> subprocess.CompletedProcess:
     for package in ("tools", "guide"):
         shutil.copytree(ROOT / package, repo / package, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("__pycache__"))
+    # The language list (the registry reads it) is part of every project.
+    shutil.copy(ROOT / "mkdocs.yml", repo / "mkdocs.yml")
     return subprocess.run([sys.executable, "-m", "tools", "status", *args], cwd=repo,
                           capture_output=True, text=True)
 

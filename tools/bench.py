@@ -44,13 +44,14 @@ from pathlib import Path
 
 import yaml
 
+from guide import languages
 from guide.engine import build_site, engine_command
 from guide.publish import shipped
 from guide.siteconfig import load_config, nav_slugs
 from tools.webserve import Throttle, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = {"ar": "", "en": "en/"}
+LANGUAGES = languages.load().prefixes  # language -> URL prefix (mkdocs.yml)
 CHROMIUM = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage"]

@@ -29,9 +29,11 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from guide import languages
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "data" / "search_queries.yml"
-LANGS = ("ar", "en")
+LANGS = languages.load().codes  # the evaluation set's languages come from the registry
 TOP = 5
 CHROMIUM = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
@@ -118,9 +120,9 @@ def slug_of(location: str) -> tuple[str, str]:
     """(language, page slug) of an index location, online or offline style:
     ``en/strategy/#x`` and ``en/strategy.html#x`` -> ``("en", "strategy")``."""
     path = unquote(urlsplit(location).path).lstrip("./")
-    lang = "ar"
-    if path.startswith("en/"):
-        lang, path = "en", path[3:]
+    registry = languages.load()
+    lang = registry.language_of_url(path)
+    path = path[len(registry.get(lang).prefix):]
     path = path.removesuffix("index.html").removesuffix(".html").strip("/")
     return lang, path or "index"
 
@@ -170,7 +172,7 @@ def run_site(browser, root_url: str, entries: list[dict], offline: bool = False)
         mine = [e for e in entries if e["lang"] == lang]
         if not mine:
             continue
-        prefix = "" if lang == "ar" else "en/"
+        prefix = languages.load().get(lang).prefix
         start = root_url + prefix + ("strategy.html" if offline else "strategy/")
         rows += run_in_page(browser, start, mine)
     return rows

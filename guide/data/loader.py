@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from guide import languages
 from guide.data import models, yamlinput
 from guide.data.models import FILES, Localized
 
@@ -180,27 +181,31 @@ def error_line(source: SourceFile, loc: tuple, message: str) -> str:
     return f"{source.name}:{line}: {label}{field_text}{message}"
 
 
-def _pydantic_message(err: dict) -> str:
+def _pydantic_message(err: dict, registry=None) -> str:
     msg = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
             msg = msg[len(prefix):]
     if err["type"] == "extra_forbidden":
         msg = "unknown field (not in the schema; check the spelling)"
-    elif err["type"] == "model_type" and err.get("ctx", {}).get("class_name") == "Localized":
-        msg = "expected the text in both languages: {ar: …, en: …}"
+    elif err["type"] == "dict_type" and registry is not None:
+        # A plain string where a Localized mapping belongs.
+        codes = registry.codes
+        every = "both languages" if len(codes) == 2 else "every language"
+        msg = f"expected the text in {every}: {{{', '.join(f'{code}: …' for code in codes)}}}"
     return msg
 
 
-def validate(source: SourceFile):
+def validate(source: SourceFile, registry=None):
     model = FILES[source.stem][0]
+    registry = registry or languages.for_data_dir(source.path.parent)
     try:
-        return model.model_validate(source.data)
+        return model.model_validate(source.data, context={"languages": registry})
     except ValidationError as error:
         errors = error.errors()
         first = errors[0]
         loc = tuple(first["loc"])
-        message = _pydantic_message(first)
+        message = _pydantic_message(first, registry)
         if loc and loc[-1] == "[key]":  # a mapping key itself is invalid
             loc, message = loc[:-1], f"invalid key name: {message}"
         more = f" (+{len(errors) - 1} more error{'s' if len(errors) > 2 else ''} in this file)" if len(errors) > 1 else ""
@@ -249,33 +254,48 @@ def _ui_required() -> list[str]:
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
-def _check_ui_strings(source: SourceFile, ui: dict[str, Localized]) -> None:
+# What `python -m tools new-lang` writes for a string still to translate: the
+# build refuses to publish it (the editor check names each one).
+UNTRANSLATED = languages.UNTRANSLATED
+
+
+def _check_ui_strings(source: SourceFile, ui: dict[str, Localized], registry) -> None:
     # UI strings reach templates that do not escape (Material's): markup is
     # refused by the model, and a straight " (which would end an attribute)
     # here. "{n}", "{date}" are filled in by code: a translated or dropped one
     # would print literally (or lose the number) in one language.
+    codes = registry.codes
+    every = "both languages" if len(codes) == 2 else "every language"
     for key, text in ui.items():
-        for lang in ("ar", "en"):
+        for lang in codes:
+            if text.get(lang).startswith(UNTRANSLATED):
+                raise DataError(error_line(source, (key, lang), f"not translated yet: replace the text after "
+                                           f"{UNTRANSLATED!r} by the {registry.get(lang).english_name} string"))
             if '"' in text.get(lang):
                 raise DataError(error_line(source, (key, lang), 'straight double quote (") in a UI string: '
                                            'write typographic quotes “…” (English) or «…» (Arabic)'))
-        ar, en = (sorted(_PLACEHOLDER.findall(text.get(lang))) for lang in ("ar", "en"))
-        if ar != en:
-            raise DataError(error_line(source, (key, "ar"),
-                            f"placeholders differ: ar has {' '.join(ar) or 'none'}, en has {' '.join(en) or 'none'} "
-                            f"(keep {{n}}, {{date}}, … untranslated and in both languages)"))
-        for name in en:
+        found = {lang: sorted(_PLACEHOLDER.findall(text.get(lang))) for lang in codes}
+        first = codes[0]
+        for lang in codes[1:]:
+            if found[lang] != found[first]:
+                raise DataError(error_line(source, (key, first),
+                                f"placeholders differ: {first} has {' '.join(found[first]) or 'none'}, "
+                                f"{lang} has {' '.join(found[lang]) or 'none'} "
+                                f"(keep {{n}}, {{date}}, … untranslated and in {every})"))
+        for name in found[codes[-1]]:
             if not re.fullmatch(r"\{[a-z_]+\}", name):
-                raise DataError(error_line(source, (key, "en"), f"placeholder {name} is not a name such as {{n}} or {{date}}"))
+                raise DataError(error_line(source, (key, codes[-1]),
+                                           f"placeholder {name} is not a name such as {{n}} or {{date}}"))
 
 
 def load_all(data_dir: Path | None = None) -> GuideData:
     """Parse and validate every data file; raise ``DataError`` on the first problem."""
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     sources = {stem: parse_yaml(data_dir / f"{stem}.yml", stem) for stem in FILES}
+    registry = languages.for_data_dir(data_dir)
     parsed = {}
     for stem, source in sources.items():
-        parsed[stem] = validate(source)
+        parsed[stem] = validate(source, registry)
         _check_unique(source, parsed[stem])
 
     numbers = sorted(c.number for c in parsed["chapters"].chapters)
@@ -294,9 +314,10 @@ def load_all(data_dir: Path | None = None) -> GuideData:
     missing = [key for key in _ui_required() if key not in ui]
     if missing:
         raise DataError(f"{sources['ui'].name}:1: missing UI string{'s' if len(missing) > 1 else ''} "
-                        f"{', '.join(repr(k) for k in missing)} (add {'each' if len(missing) > 1 else 'it'} with ar and en)")
+                        f"{', '.join(repr(k) for k in missing)} (add {'each' if len(missing) > 1 else 'it'} with "
+                        f"{' and '.join(registry.codes) if len(registry) == 2 else ', '.join(registry.codes)})")
 
-    _check_ui_strings(sources["ui"], ui)
+    _check_ui_strings(sources["ui"], ui, registry)
 
     return GuideData(
         data_dir=data_dir,

@@ -21,9 +21,12 @@ from pydantic import (
     RootModel,
     StringConstraints,
     Tag,
+    ValidationError,
+    ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 # The sources table of the content brief; anything else must be a public URL.
 SOURCE_KEYS = ("seed-ch3", "seed-roundtable", "scn-guide")
@@ -108,37 +111,100 @@ Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_
                  AfterValidator(_plain_text)]
 
 
-def _arabic_text(value: str) -> str:
-    # Site rule: Arabic text uses Arabic-Indic digits only.
-    if _LATIN_DIGIT.search(value):
-        raise ValueError("Arabic text must use Arabic-Indic digits (٠١٢٣٤٥٦٧٨٩), not Latin digits")
-    return value
-
-
-def _english_text(value: str) -> str:
-    if _ARABIC_DIGIT.search(value):
-        raise ValueError("English text must use Latin digits (0-9)")
-    return value
-
-
 class Strict(BaseModel):
     """Base: unknown keys are errors (a typo must not pass silently)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Localized(Strict):
-    """The same text in both languages; both are required."""
+def _registry(info: ValidationInfo | None):
+    """The languages data is validated against: the loader passes its tree's
+    (``context={"languages": registry}``); without one, the repository's."""
+    context = getattr(info, "context", None) or {}
+    registry = context.get("languages") if isinstance(context, dict) else None
+    if registry is None:
+        from guide import languages
 
-    ar: Annotated[Text, AfterValidator(_arabic_text), Field(
-        description="Arabic text; numbers in Arabic-Indic digits (٠–٩)",
-        json_schema_extra={"pattern": "^[^0-9]*$"})]
-    en: Annotated[Text, AfterValidator(_english_text), Field(
-        description="English text; numbers in Latin digits",
-        json_schema_extra={"pattern": "^[^\u0660-\u0669\u06f0-\u06f9]*$"})]
+        registry = languages.load()
+    return registry
+
+
+def digits_problem(value: str, language) -> str | None:
+    """Why ``value`` breaks its language's digit rule (site rule: Arabic text
+    uses Arabic-Indic digits only; Latin-digit languages no Arabic-Indic ones)."""
+    if language.digits == "arabic-indic" and _LATIN_DIGIT.search(value):
+        return f"{language.english_name} text must use Arabic-Indic digits (٠١٢٣٤٥٦٧٨٩), not Latin digits"
+    if language.digits == "latin" and _ARABIC_DIGIT.search(value):
+        return f"{language.english_name} text must use Latin digits (0-9)"
+    return None
+
+
+def _configured_language(value: str, info: ValidationInfo) -> str:
+    registry = _registry(info)
+    if value not in registry:
+        raise ValueError(f"unknown language {value!r} (configured: {', '.join(registry.codes)})")
+    return value
+
+
+LanguageCode = Annotated[str, AfterValidator(_configured_language),
+                         WithJsonSchema({"type": "string", "description": "a language code of mkdocs.yml's i18n list"})]
+
+
+class Localized(RootModel[dict[str, Text]]):
+    """The same text in every configured language (mkdocs.yml's i18n list);
+    each is required, and no other key is allowed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="after")
+    def _every_language(self, info: ValidationInfo):
+        # Every problem at once, each at its language's location (``summary.ar``):
+        # a language missing, one not configured, digits of the wrong script.
+        registry = _registry(info)
+        errors = []
+        for language in registry:
+            if language.code not in self.root:
+                errors.append(("language_missing", "Field required", language.code, {}))
+        for key in self.root:
+            if key not in registry:
+                errors.append(("language_unknown", "unknown language '{lang}' (configured: {configured})", key,
+                               {"configured": ", ".join(registry.codes)}))
+        for language in registry:
+            problem = digits_problem(self.root.get(language.code, ""), language)
+            if problem:
+                errors.append(("language_text", "{problem}", language.code, {"problem": problem}))
+        if errors:
+            raise ValidationError.from_exception_data("Localized", [
+                InitErrorDetails(type=PydanticCustomError(kind, message, {"lang": lang, **ctx}), loc=(lang,),
+                                 input=self.root.get(lang, self.root))
+                for kind, message, lang, ctx in errors])
+        return self
 
     def get(self, lang: str) -> str:
-        return getattr(self, lang)
+        return self.root[lang]
+
+    def __getitem__(self, lang: str) -> str:
+        return self.root[lang]
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.root.items())))
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        from guide import languages
+
+        properties = {}
+        for language in languages.load():
+            if language.digits == "arabic-indic":
+                what, pattern = "numbers in Arabic-Indic digits (٠–٩)", "^[^0-9]*$"
+            else:
+                what, pattern = "numbers in Latin digits", "^[^\u0660-\u0669\u06f0-\u06f9]*$"
+            properties[language.code] = {
+                "description": f"{language.english_name} text; {what}",
+                "maxLength": 4000, "minLength": 1, "pattern": pattern,
+                "title": language.code.capitalize(), "type": "string"}
+        return {"additionalProperties": False, "description": "The same text in every configured language; each is required.",
+                "properties": properties, "required": list(properties), "title": "Localized", "type": "object"}
 
 
 # --- chapters.yml ----------------------------------------------------------
@@ -147,7 +213,7 @@ class Chapter(Strict):
     number: Annotated[int, Field(strict=True, ge=0, le=9, description="0 = about, 1–8 = chapters, 9 = conclusion")]
     slug: Slug = Field(description="file name (without .md) in docs/ar/ and docs/en/")
     title: Localized
-    proposed_title: list[Literal["ar", "en"]] = Field(default_factory=list, description=(
+    proposed_title: list[LanguageCode] = Field(default_factory=list, description=(
         "languages in which `title` is this site's proposal, not the edition's own title "
         "(the chapter list marks it)"))
     ref: Localized | None = Field(default=None, description=(
@@ -284,6 +350,11 @@ class QuestionsFile(Strict):
 # An acronym (NLC, P/CVE, OSCE): capitals, with / & . between them; never an
 # ordinary word (every "The" on every page would get the term's tooltip).
 Abbreviation = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z][A-Z/&.]*[A-Z]$", max_length=12)]
+
+
+# The glossary's acronyms (NLC, P/CVE) are the English names' own: their
+# tooltips and lang attribute name that language, on every page.
+ABBR_LANGUAGE = "en"
 
 
 class Term(Strict):

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from guide import languages
 from guide.data import yamlinput
 
 # Macros whose output is an HTML block must stand alone on their line.
@@ -43,8 +44,6 @@ from guide.editorial.parity import front_matter_end
 from guide.render.boxes import BOX_MACROS
 
 ROOT = Path(__file__).resolve().parents[2]
-LANGUAGES = ("ar", "en")
-LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
 BRACES_HINT = macrocalls.BRACES_HINT
 
 # Elements an editor may never write (scripts, styles, frames, plugins, forms, document metadata).
@@ -232,6 +231,9 @@ def check_front_matter(path: Path, lines: list[str], rel: str, lang: str) -> dic
         msg = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             msg = f"unknown field (allowed: {', '.join(FrontMatter.model_fields)})"
+        elif first["type"] == "literal_error" and key == "status" and data.get("status") == "untranslated":
+            msg = ("the page is not translated yet (a stub `python -m tools new-lang` wrote): translate it, "
+                   "then set status: complete (or summary); `python -m tools status` lists every stub")
         elif first["type"] == "literal_error" and key == "status":
             msg = f"must be complete or summary (lower case), got {data.get('status')!r}"
         elif first["type"] == "missing":
@@ -325,7 +327,13 @@ def html_policy(prose: list[str], rel: str) -> None:
 # --- structure ----------------------------------------------------------------------
 
 _BOX_CALL = re.compile(r"\{\{-?\s*(" + "|".join(BOX_MACROS) + r")\s*\(")
-_CROSS_LINK = re.compile(r"(?:\]\(|\]:\s*|href=[\"']?)\s*<?((?:\.\./)+(ar|en)/[^)\s>\"']*|/(?:en/)?[^)\s>\"']*\.md)")
+def _cross_link(registry) -> re.Pattern:
+    """A link into another language's folder (``../en/x.md``) or a site-absolute
+    page link (``/en/x.md``), for the configured languages."""
+    codes = "|".join(re.escape(code) for code in registry.codes)
+    prefixes = "|".join(re.escape(lang.prefix) for lang in registry if lang.prefix)
+    absolute = f"(?:{prefixes})?" if prefixes else ""
+    return re.compile(rf"(?:\]\(|\]:\s*|href=[\"']?)\s*<?((?:\.\./)+({codes})/[^)\s>\"']*|/{absolute}[^)\s>\"']*\.md)")
 _ORDERED_MARKER = re.compile(r"^\s*\d+[.)]\s")
 _NOT_PROSE = re.compile(
     r"https?://\S+|www\.\S+|\]\([^)]*\)|^ {0,3}\[[^\]]+\]:.*$|\{:[^}]*\}|<[^>]*>|\[\^[^\]]*\]|&#?\w+;",
@@ -346,9 +354,10 @@ def box_alone(lines: list[str], rel: str) -> None:
                               f"{{{{ {match.group(1)}(…) }}}} at the start of its own line, with blank lines around it")
 
 
-def cross_language_links(prose: list[str], rel: str) -> None:
+def cross_language_links(prose: list[str], rel: str, registry=None) -> None:
+    pattern = _cross_link(registry or languages.load())
     for number, line in enumerate(prose, 1):
-        for match in _CROSS_LINK.finditer(line):
+        for match in pattern.finditer(line):
             target = match.group(1)
             name = _short(target.rsplit("/", 1)[-1])
             raise EditorError(f"{rel}:{number}: link to {_short(target)!r} points into another language's folder: "
@@ -394,8 +403,9 @@ def local_links(prose: list[str], rel: str, path: Path) -> None:
                                   f"{{: #{anchor} }}; use one of its heading IDs")
 
 
-def latin_digits(lines: list[str], rel: str) -> None:
-    """Arabic prose uses Arabic-Indic digits; code, URLs and Latin runs (G20) keep theirs."""
+def latin_digits(lines: list[str], rel: str, language_name: str = "Arabic") -> None:
+    """Prose of an Arabic-Indic-digit language (Arabic) uses those digits; code,
+    URLs and Latin runs (G20) keep theirs."""
     text = "\n".join(_ORDERED_MARKER.sub(lambda m: " " * len(m.group(0)), line) for line in lines)
     text = _NOT_PROSE.sub(_blank, text)
     for number, line in enumerate(text.split("\n"), 1):
@@ -403,7 +413,7 @@ def latin_digits(lines: list[str], rel: str) -> None:
             token = run.group(0).rstrip("./_+-")
             if re.search(r"[0-9]", token) and not re.search(r"[A-Za-z]", token):
                 fixed = token.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
-                raise EditorError(f"{rel}:{number}: Latin digits {_short(token)!r} in Arabic text: write {_short(fixed)!r} "
+                raise EditorError(f"{rel}:{number}: Latin digits {_short(token)!r} in {language_name} text: write {_short(fixed)!r} "
                                   f"(Arabic-Indic digits; only code, URLs and Latin names keep 0-9)")
 
 
@@ -433,7 +443,8 @@ def check_macros(text_lines: list[str], rel: str, data, src_uri: str, docs_dir: 
 
 # --- the whole tree -----------------------------------------------------------------
 
-def check_page(path: Path, root: Path, data, docs_dir: Path) -> None:
+def check_page(path: Path, root: Path, data, docs_dir: Path, registry=None) -> None:
+    registry = registry or languages.for_root(root)
     rel = _rel(path, root)
     src_uri = path.relative_to(docs_dir).as_posix()
     lang = src_uri.split("/")[0]
@@ -457,27 +468,61 @@ def check_page(path: Path, root: Path, data, docs_dir: Path) -> None:
     box_alone(body, rel)
     prose = _prose(body)
     html_policy(prose, rel)
-    cross_language_links(prose, rel)
+    cross_language_links(prose, rel, registry)
     local_links(prose, rel, path)
-    if lang == "ar":
+    language = registry.get(lang) if lang in registry else None
+    if language is not None and language.digits == "arabic-indic":
         front = [re.sub(r"^[\w-]+:", "", line) if 0 < i < start - 1 else "" for i, line in enumerate(lines[:start])]
-        latin_digits(front + prose[start:], rel)
+        latin_digits(front + prose[start:], rel, language.english_name)
 
 
-def missing_pages(docs_dir: Path, root: Path) -> None:
+def _every(registry) -> str:
+    return "both languages" if len(registry) == 2 else "every language"
+
+
+def missing_pages(docs_dir: Path, root: Path, registry=None) -> None:
+    registry = registry or languages.for_root(root)
     names = {lang: {p.relative_to(docs_dir / lang).as_posix() for p in (docs_dir / lang).rglob("*.md")}
-             for lang in LANGUAGES if (docs_dir / lang).is_dir()}
-    for lang in LANGUAGES:
-        other = "en" if lang == "ar" else "ar"
-        for name in sorted(names.get(lang, set()) - names.get(other, set())):
-            raise EditorError(f"{_rel(docs_dir / lang / name, root)}:1: the {LANGUAGE_NAMES[other]} version is "
-                              f"missing: add docs/{other}/{name} (every page exists in both languages)")
+             for lang in registry.codes if (docs_dir / lang).is_dir()}
+    for lang in registry:
+        for other in registry.others(lang.code):
+            for name in sorted(names.get(lang.code, set()) - names.get(other.code, set())):
+                raise EditorError(f"{_rel(docs_dir / lang.code / name, root)}:1: the {other.english_name} version is "
+                                  f"missing: add docs/{other.code}/{name} (every page exists in {_every(registry)})")
 
 
-def check_nav(root: Path, docs_dir: Path) -> None:
-    """Every nav entry exists in both languages; every page is in the nav."""
+def _config_line(root: Path, message: str) -> str:
+    """A language registry error (``mkdocs.yml: plugins.i18n.languages[fr].extra.language.months: …``)
+    with the line of mkdocs.yml it is about."""
+    match = re.match(r"mkdocs\.yml: plugins\.i18n\.languages\[([\w-]+)\](?:\.extra\.language)?(?:\.(\w+))?", message)
+    if not match:
+        return message
+    lines = (root / "mkdocs.yml").read_text(encoding="utf-8").split("\n")
+    start = next((i for i, text in enumerate(lines) if re.match(rf"\s*-\s*locale:\s*{re.escape(match.group(1))}\s*$", text)), 0)
+    line = start + 1
+    if match.group(2):
+        line = next((i for i, text in enumerate(lines[start:], start + 1)
+                     if re.match(rf"\s*{re.escape(match.group(2))}:", text)), line)
+    return f"mkdocs.yml:{line}:" + message[len("mkdocs.yml:"):]
+
+
+def untranslated_facts(root: Path) -> None:
+    """mkdocs.yml still holds a TRANSLATE: marker `python -m tools new-lang` wrote
+    (a new language's name, chapter label, month names, site name)."""
+    for number, text in enumerate((root / "mkdocs.yml").read_text(encoding="utf-8").split("\n"), 1):
+        if languages.UNTRANSLATED in text and not text.lstrip().startswith("#"):
+            key = text.strip().lstrip("- ").split(":", 1)[0]
+            raise EditorError(f"mkdocs.yml:{number}: {key} is not translated yet: replace each "
+                              f"{languages.UNTRANSLATED!r} value of the new language (guide/languages.py "
+                              f"says what each fact means)")
+
+
+def check_nav(root: Path, docs_dir: Path, registry=None) -> None:
+    """Every nav entry exists in every language; every page is in the nav."""
     from guide import siteconfig
 
+    registry = registry or languages.for_root(root)
+    LANGUAGES = registry.codes
     config_path = root / "mkdocs.yml"
     slugs = siteconfig.nav_slugs(siteconfig.load_config(config_path))
     config_lines = config_path.read_text(encoding="utf-8").split("\n")
@@ -487,7 +532,7 @@ def check_nav(root: Path, docs_dir: Path) -> None:
                 line = next((i for i, text in enumerate(config_lines, 1)
                              if re.search(rf"-\s*(?:[^:]*:\s*)?{re.escape(slug)}\.md\s*$", text)), 1)
                 raise EditorError(f"mkdocs.yml:{line}: nav entry '{slug}.md': docs/{lang}/{slug}.md does not exist "
-                                  f"(add the page in both languages, or remove the entry)")
+                                  f"(add the page in {_every(registry)}, or remove the entry)")
     for lang in LANGUAGES:
         for path in sorted((docs_dir / lang).glob("*.md")):
             if path.stem not in slugs:
@@ -504,14 +549,20 @@ def check_tree(root: Path = ROOT, data_dir: Path | None = None) -> None:
         files.check(root)
     except files.FileError as error:
         raise EditorError(str(error)) from None
+    # The language list, and each language's facts filled in.
+    try:
+        registry = languages.for_root(root)
+    except languages.LanguageError as error:
+        raise EditorError(_config_line(root, str(error))) from None
+    untranslated_facts(root)
     # Another tree's own data (a copy under test), unless GUIDE_DATA_DIR points elsewhere.
     data = load_all(data_dir or (None if Path(root).resolve() == ROOT else Path(root) / "data"))
     docs_dir = root / "docs"
-    missing_pages(docs_dir, root)
-    check_nav(root, docs_dir)
-    for lang in LANGUAGES:
+    missing_pages(docs_dir, root, registry)
+    check_nav(root, docs_dir, registry)
+    for lang in registry.codes:
         for path in sorted((docs_dir / lang).rglob("*.md")):
-            check_page(path, root, data, docs_dir)
+            check_page(path, root, data, docs_dir, registry)
 
 
 def first_problem(root: Path = ROOT) -> str | None:

@@ -26,8 +26,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from guide import languages
+
 ROOT = Path(__file__).resolve().parents[2]
-LANGUAGES = ("ar", "en")
+
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*$")
@@ -218,8 +220,13 @@ def check_pair(a_path: Path, b_path: Path, root: Path) -> list[str]:
 
 
 def check_tree(docs_dir: Path, root: Path | None = None) -> list[str]:
-    """Every problem in ``docs_dir`` (which holds ``ar/`` and ``en/``)."""
+    """Every problem in ``docs_dir`` (which holds a folder per language): each
+    language is compared with the default one. Stubs still to translate
+    (``status: untranslated``) are left to ``python -m tools status``."""
+    from guide.editorial.status import untranslated
+
     root = root or docs_dir.parent
+    LANGUAGES = languages.for_root(Path(docs_dir).parent).codes
     trees = {lang: docs_dir / lang for lang in LANGUAGES}
     problems: list[str] = []
     for lang, tree in trees.items():
@@ -228,21 +235,22 @@ def check_tree(docs_dir: Path, root: Path | None = None) -> list[str]:
     if problems:
         return problems
     names = {lang: {p.relative_to(tree).as_posix() for p in tree.rglob("*.md")} for lang, tree in trees.items()}
-    a, b = LANGUAGES
-    for name in sorted(names[a] | names[b]):
-        pa, pb = trees[a] / name, trees[b] / name
-        if name not in names[a]:
-            problems.append(f"{_rel(pa, root)}: page missing (present in {_rel(pb, root)})")
-        elif name not in names[b]:
-            problems.append(f"{_rel(pb, root)}: page missing (present in {_rel(pa, root)})")
-        else:
-            problems.extend(check_pair(pa, pb, root))
+    a = LANGUAGES[0]
+    for b in LANGUAGES[1:]:
+        for name in sorted(names[a] | names[b]):
+            pa, pb = trees[a] / name, trees[b] / name
+            if name not in names[a]:
+                problems.append(f"{_rel(pa, root)}: page missing (present in {_rel(pb, root)})")
+            elif name not in names[b]:
+                problems.append(f"{_rel(pb, root)}: page missing (present in {_rel(pa, root)})")
+            elif not untranslated(pb):
+                problems.extend(check_pair(pa, pb, root))
     return problems
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("--docs-dir", default=str(ROOT / "docs"),
-                        help="folder holding ar/ and en/ (default: docs)")
+                        help="folder holding a folder per language (default: docs)")
 
 
 def main(args) -> int:
@@ -253,6 +261,7 @@ def main(args) -> int:
     if problems:
         print(f"parity: {len(problems)} problem(s)", file=sys.stderr)
         return 1
-    count = len(list((docs_dir / LANGUAGES[0]).rglob("*.md")))
-    print(f"parity OK: {count} pages in {', '.join(LANGUAGES)}")
+    codes = languages.for_root(docs_dir.parent).codes
+    count = len(list((docs_dir / codes[0]).rglob("*.md")))
+    print(f"parity OK: {count} pages in {', '.join(codes)}")
     return 0

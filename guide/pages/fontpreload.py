@@ -28,6 +28,8 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
+from guide import languages
+
 FONTS_CSS = Path(__file__).resolve().parents[2] / "docs" / "assets" / "stylesheets" / "fonts.css"
 
 BOLD_TAGS = frozenset({"strong", "b", "th", "dt", "caption", "summary", "h1", "h2", "h3", "h4", "h5", "h6"})
@@ -41,11 +43,12 @@ SKIP_TAGS = frozenset({"script", "style", "template", "svg", "code", "pre", "nos
 SKIP_CLASSES = frozenset({"md-select"})  # the language menu: «العربية» is in a system font on purpose
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 
-# Per language: file -> ("bold" or "any" text, the files earlier in the
-# page's font stack: a character they cover is drawn by them, not this one).
+# Per script of the page's language (mkdocs.yml, guide/languages.py): file ->
+# ("bold" or "any" text, the files earlier in the page's font stack: a
+# character they cover is drawn by them, not this one).
 OPTIONAL_FACES = {
-    "ar": {"noto-sans-700.woff2": ("bold", ("noto-naskh-arabic-wght.woff2",))},
-    "en": {"noto-sans-ext-wght.woff2": ("any", ("noto-sans-wght.woff2",)),
+    "arabic": {"noto-sans-700.woff2": ("bold", ("noto-naskh-arabic-wght.woff2",))},
+    "latin": {"noto-sans-ext-wght.woff2": ("any", ("noto-sans-wght.woff2",)),
            "noto-naskh-arabic-wght.woff2": ("any", ("noto-sans-wght.woff2", "noto-sans-ext-wght.woff2"))},
 }
 
@@ -110,7 +113,9 @@ def faces_drawn(html: str, lang: str, css_file: Path = FONTS_CSS) -> list[str]:
     anywhere = bold | set("".join(parser.regular))
     ranges = face_ranges(css_file)
     drawn = []
-    for name, (when, before) in OPTIONAL_FACES.get(lang, {}).items():
+    registry = languages.load()
+    script = registry.get(lang).script if lang in registry else None
+    for name, (when, before) in OPTIONAL_FACES.get(script, {}).items():
         earlier = frozenset().union(*(ranges.get(b, frozenset()) for b in before))
         chars = {ord(c) for c in (bold if when == "bold" else anywhere)
                  if not c.isspace() and unicodedata.category(c) != "Cf"}

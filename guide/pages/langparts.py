@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from guide import languages
+
 ARABIC_CHARS = "\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF"
 LATIN_LETTER = "A-Za-z\u00C0-\u024F"
 
@@ -37,16 +39,27 @@ _TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b((?:[^>\"']|\"[^\"]
 _ARTICLE = re.compile(r"<article\b[^>]*\bclass=\"[^\"]*\bmd-content__inner\b[^\"]*\"[^>]*>")
 _HAS_LANG = re.compile(r"\s(?:xml:)?lang\s*=", re.IGNORECASE)
 
-# page language -> (pattern of foreign runs, attributes of their span)
-FOREIGN = {
-    "ar": (LATIN_RUN, 'lang="en" dir="ltr"'),
-    "en": (ARABIC_RUN, 'lang="ar" dir="rtl"'),
-}
+# script -> pattern of its runs. Which runs a page language marks, and as what
+# language, is the registry's `runs` fact (mkdocs.yml; guide/languages.py):
+# Arabic marks Latin runs as English, English and French mark Arabic runs.
+RUNS = {"latin": LATIN_RUN, "arabic": ARABIC_RUN}
 # A run between brackets takes its brackets into its span: isolated with the
 # words they enclose, they stay beside them, in the run's own direction, when
 # the line breaks («صندوق (Shared Endeavour Fund)» split "Shared)" from
 # "(Endeavour Fund" at a line end).
-_BRACKETED = {lang: re.compile(rf"\((?:{pattern.pattern})\)|(?:{pattern.pattern})") for lang, (pattern, _) in FOREIGN.items()}
+_BRACKETED = {script: re.compile(rf"\((?:{pattern.pattern})\)|(?:{pattern.pattern})") for script, pattern in RUNS.items()}
+
+
+def foreign(page_lang: str) -> tuple[re.Pattern, str] | None:
+    """(pattern of the foreign runs, attributes of their span) for a page
+    language, or None when it marks none."""
+    registry = languages.load()
+    lang = page_lang.split("-")[0]
+    if lang not in registry:
+        return None
+    for script, run_lang in registry.get(lang).runs.items():
+        return _BRACKETED[script], f'lang="{run_lang}" dir="{registry.get(run_lang).dir}"'
+    return None
 # A run of several words this short (visible characters) is kept whole
 # (site.css, .guide-whole: an inline block no wider than its line): a phrase of
 # another script broken at a line end reads in the wrong order. Longer runs
@@ -67,14 +80,13 @@ def run_span(attrs: str, inner: str) -> str:
 
 def mark_text(text: str, page_lang: str) -> str:
     """Wrap the foreign-script runs of one text node (already HTML-escaped)."""
-    lang = page_lang.split("-")[0]
-    attrs = FOREIGN[lang][1]
-    return _BRACKETED[lang].sub(lambda m: run_span(attrs, m.group(0)), text)
+    pattern, attrs = foreign(page_lang)
+    return pattern.sub(lambda m: run_span(attrs, m.group(0)), text)
 
 
 def mark_fragment(html: str, page_lang: str) -> str:
     """Annotate the text nodes of an HTML fragment (see module docstring)."""
-    if page_lang.split("-")[0] not in FOREIGN:
+    if foreign(page_lang) is None:
         return html
     out: list[str] = []
     stack: list[tuple[str, bool]] = []  # (tag, skipping its content)

@@ -1,18 +1,20 @@
 """What a page tells its reader about itself (plain logic, no MkDocs).
 
-* a notice when the page's other language changed later (translation lag),
-  linking to the counterpart page;
+* a notice when another language's version of the page changed later
+  (translation lag), linking to the most recently changed one;
 * a note on ``status: summary`` pages;
 * when the page was last updated, the guide's edition dates, and the page's
   source file (with an edit link when the repository URL is configured).
 
 Everything comes back as ready-to-print strings in the page's language; the
 templates (``overrides/partials/page-notices.html``, ``page-dates.html``) only
-lay them out. UI strings live in ``data/ui.yml`` as ``key: {ar: ..., en: ...}``.
+lay them out. UI strings live in ``data/ui.yml`` as ``key: {ar: ..., en: ...}``,
+one string per configured language.
 
-Arabic dates use the month names of the Arabic edition and most Arab media
-(يناير، فبراير، مارس ...), not the Levantine names (كانون الثاني ...), and
-Arabic-Indic digits: «٣٠ يناير ٢٠٢٥».
+Dates use each language's month names and digits from the language registry
+(mkdocs.yml, ``guide/languages.py``): Arabic uses the month names of the
+Arabic edition and most Arab media (يناير، فبراير، مارس ...), not the
+Levantine names (كانون الثاني ...), and Arabic-Indic digits: «٣٠ يناير ٢٠٢٥».
 """
 
 from __future__ import annotations
@@ -23,15 +25,7 @@ from pathlib import Path
 
 import yaml
 
-LANGUAGES = ("ar", "en")
-OTHER = {"ar": "en", "en": "ar"}
-URL_PREFIX = {"ar": "", "en": "en/"}  # the default language sits at the site root
-
-ARABIC_MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
-                 "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")
-ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-                  "August", "September", "October", "November", "December")
-_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+from guide import languages
 
 # The keys this module reads from data/ui.yml.
 UI_KEYS = ("notice.translation-newer", "notice.translation-link", "notice.summary", "notice.summary-link",
@@ -48,17 +42,11 @@ class UIError(ValueError):
     """data/ui.yml lacks a key or a language this module needs."""
 
 
-def arabic_digits(text: str) -> str:
-    return text.translate(_ARABIC_INDIC)
-
-
 def format_date(value: date | datetime, lang: str) -> str:
     """``30 January 2025`` in English, ``٣٠ يناير ٢٠٢٥`` in Arabic."""
     if isinstance(value, datetime):
         value = value.date()
-    if lang == "ar":
-        return arabic_digits(f"{value.day} {ARABIC_MONTHS[value.month - 1]} {value.year}")
-    return f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
+    return languages.load().get(lang).format_date(value.day, value.month, value.year)
 
 
 def load_ui(path: Path) -> dict[str, dict[str, str]]:
@@ -66,11 +54,12 @@ def load_ui(path: Path) -> dict[str, dict[str, str]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     strings = data if isinstance(data, dict) else {}
     ui: dict[str, dict[str, str]] = {}
+    codes = languages.for_data_dir(Path(path).parent).codes
     for key in UI_KEYS:
         entry = strings.get(key)
         if not isinstance(entry, dict):
-            raise UIError(f"{path}: key '{key}' missing (needs ar and en strings)")
-        for lang in LANGUAGES:
+            raise UIError(f"{path}: key '{key}' missing (needs {' and '.join(codes)} strings)")
+        for lang in codes:
             if not isinstance(entry.get(lang), str) or not entry[lang].strip():
                 raise UIError(f"{path}: key '{key}' has no '{lang}' string")
         ui[key] = entry
@@ -78,7 +67,7 @@ def load_ui(path: Path) -> dict[str, dict[str, str]]:
     # the templates read them through the `guide_ui` global (hooks/pages.py).
     for key, entry in strings.items():
         if key not in ui and isinstance(entry, dict):
-            ui[key] = {lang: entry[lang] for lang in LANGUAGES if isinstance(entry.get(lang), str)}
+            ui[key] = {lang: entry[lang] for lang in codes if isinstance(entry.get(lang), str)}
     return ui
 
 
@@ -91,7 +80,7 @@ def page_url(lang: str, name: str) -> str:
         path = stem[: -len("index")]
     else:
         path = stem + "/"
-    return URL_PREFIX[lang] + path
+    return languages.load().get(lang).prefix + path
 
 
 @dataclass
@@ -106,14 +95,18 @@ class PageFacts:
     lag_changed: datetime | None = None
     lag_other_changed: datetime | None = None
     lag_known: bool = False  # the two fields above were computed
+    # The language whose version changed last of the others (None: the first other one).
+    other_lang: str | None = None
 
 
-def counterpart(src: Path, lang: str, name: str) -> Path:
-    """The other language's file: ``docs/ar/strategy.md`` -> ``docs/en/strategy.md``."""
+def counterpart(src: Path, lang: str, name: str, other: str | None = None) -> Path:
+    """Another language's file: ``docs/ar/strategy.md`` -> ``docs/en/strategy.md``
+    (``other``: that language; default the first other configured one)."""
     lang_dir = src
     for _ in Path(name).parts:
         lang_dir = lang_dir.parent
-    return lang_dir.parent / OTHER[lang] / name
+    other = other or languages.load().others(lang)[0].code
+    return lang_dir.parent / other / name
 
 
 def page_facts(src: Path, lang: str, name: str, dates: dict[str, datetime] | None,
@@ -127,10 +120,16 @@ def page_facts(src: Path, lang: str, name: str, dates: dict[str, datetime] | Non
             return None
         return table.get(path.resolve().relative_to(repo_root.resolve()).as_posix())
 
-    other = counterpart(src, lang, name)
-    facts = PageFacts(lang, name, changed(src), changed(other), status)
+    # The other language whose version changed last (by the dates that judge lag).
+    judge = lag_dates if lag_dates is not None else dates
+    others = [(other.code, counterpart(src, lang, name, other.code)) for other in languages.load().others(lang)]
+    known = [(when, code, path) for code, path in others if (when := changed(path, judge)) is not None]
+    other_lang, newest = (max(known, key=lambda item: item[0])[1:] if known
+                          else (others[0] if others else (None, None)))
+    facts = PageFacts(lang, name, changed(src), changed(newest) if newest else None, status, other_lang=other_lang)
     if lag_dates is not None:
-        facts.lag_changed, facts.lag_other_changed = changed(src, lag_dates), changed(other, lag_dates)
+        facts.lag_changed = changed(src, lag_dates)
+        facts.lag_other_changed = changed(newest, lag_dates) if newest else None
         facts.lag_known = True
     return facts
 
@@ -138,10 +137,12 @@ def page_facts(src: Path, lang: str, name: str, dates: dict[str, datetime] | Non
 def check_edition(edition: object) -> dict:
     """``extra.edition`` from mkdocs.yml: ``{lang: {published: date, updated: date}}``."""
     if not isinstance(edition, dict):
-        raise ValueError("mkdocs.yml extra.edition must map ar/en to published/updated dates")
+        raise ValueError("mkdocs.yml extra.edition must map language codes to published/updated dates")
+    registry = languages.load()
     for lang, entry in edition.items():
-        if lang not in LANGUAGES or not isinstance(entry, dict):
-            raise ValueError(f"mkdocs.yml extra.edition.{lang}: expected ar or en with published/updated")
+        if lang not in registry or not isinstance(entry, dict):
+            raise ValueError(f"mkdocs.yml extra.edition.{lang}: expected one of {' or '.join(registry.codes)} "
+                             f"with published/updated")
         for key, value in entry.items():
             if key not in ("published", "updated") or not isinstance(value, date):
                 raise ValueError(f"mkdocs.yml extra.edition.{lang}.{key}: expected published/updated "
@@ -156,7 +157,7 @@ def notices(facts: PageFacts, ui: dict) -> list[dict]:
     mine, theirs = ((facts.lag_changed, facts.lag_other_changed) if facts.lag_known
                     else (facts.changed, facts.other_changed))
     if mine and theirs and theirs > mine:
-        other = OTHER[lang]
+        other = facts.other_lang or languages.load().others(lang)[0].code
         out.append({
             "kind": "translation",
             "text": ui["notice.translation-newer"][lang].format(date=format_date(theirs, lang)),

@@ -5,22 +5,26 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
-DEFAULT_LANGUAGE = "ar"
+from guide import languages
+
 
 _HTML_TAG = re.compile(r"<html\b([^>]*)>", re.IGNORECASE)
 
 
 def direction(lang: str) -> str:
-    return "rtl" if lang.split("-")[0] in RTL_LANGUAGES else "ltr"
+    """A configured language's direction (mkdocs.yml); ``ltr`` for any other."""
+    registry = languages.load()
+    code = lang.split("-")[0]
+    return registry.get(code).dir if code in registry else "ltr"
 
 
-def hreflang_links(site_url: str, alternates: dict[str, str], default_lang: str = DEFAULT_LANGUAGE) -> list[dict]:
+def hreflang_links(site_url: str, alternates: dict[str, str], default_lang: str | None = None) -> list[dict]:
     """``[{hreflang, href}]`` with absolute URLs, in a stable order, plus x-default.
 
     ``alternates`` maps a language to the page's URL relative to the site root
     (``"strategy/"``, ``"en/strategy/"``, ``"./"`` for the home page).
     """
+    default_lang = default_lang or languages.load().default.code
     base = site_url if site_url.endswith("/") else site_url + "/"
     links = []
     for lang in sorted(alternates):

@@ -20,6 +20,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from guide import languages
+
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_NAME = "downloads.json"
 KINDS = ("pdf", "epub", "offline")  # also the order the download block lists them in
@@ -128,8 +130,9 @@ def update_manifest(directory: Path, entries: list[dict]) -> Path:
 
 
 def localize_digits(text: str, lang: str) -> str:
-    """Arabic pages use Arabic-Indic digits and the Arabic decimal separator."""
-    return text.translate(_ARABIC_INDIC) if lang == "ar" else text
+    """Arabic pages use Arabic-Indic digits and the Arabic decimal separator
+    (a language's `digits` in mkdocs.yml)."""
+    return text.translate(_ARABIC_INDIC) if languages.load().get(lang).digits == "arabic-indic" else text
 
 
 def human_size(n: int, lang: str, units: dict) -> str:
@@ -161,7 +164,7 @@ def block_items(entries: list[dict] | None, lang: str, labels: dict, offline_edi
             "type": TYPES[entry["kind"]][0],
             "mime": TYPES[entry["kind"]][1],
         })
-        items[-1]["meta"] = ("، " if lang == "ar" else ", ").join((items[-1]["type"], items[-1]["size"]))
+        items[-1]["meta"] = languages.load().get(lang).punctuation("comma").join((items[-1]["type"], items[-1]["size"]))
     return items
 
 

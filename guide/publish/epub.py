@@ -52,7 +52,6 @@ from guide.publish import downloads
 from guide.publish import pdf as _pdf
 
 ROOT = Path(__file__).resolve().parents[2]
-RTL = _pdf.RTL
 PUBLISHER = "Strong Cities Network"
 BUDGET_BYTES = 1_000_000  # each EPUB (issue 22)
 OPS = "OEBPS"
@@ -403,7 +402,7 @@ def to_xhtml(fragment: str, ctx: PageContext) -> str:
 
 def document(body: str, title: str, lang: str, css: str = "book.css", body_type: str = "",
              head_extra: str = "") -> str:
-    direction = "rtl" if lang in RTL else "ltr"
+    direction = "rtl" if _pdf.is_rtl(lang) else "ltr"
     body_attrs = f' epub:type="{body_type}"' if body_type else ""
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
@@ -521,7 +520,7 @@ def stylesheet(lang: str, faces: list[dict]) -> str:
     rules = [f'@font-face {{ font-family: "{f["family"]}"; font-weight: {f["weight"]}; font-style: normal; '
              f'src: url("../fonts/{f["file"]}"); }}' for f in faces]
     families = []
-    arabic_first = lang in RTL
+    arabic_first = _pdf.is_rtl(lang)
     for face in sorted(faces, key=lambda f: (not f["arabic"]) if arabic_first else f["arabic"]):
         if face["family"] not in families:
             families.append(face["family"])
@@ -714,12 +713,12 @@ def cover_html(site_dir: Path, lang: str, title: str, subtitle: str, edition: st
                publisher: str = PUBLISHER) -> str:
     """The cover drawn in the site's fonts (loaded before drawing: the site's
     ``font-display: optional`` would let Chromium draw in a fallback font)."""
-    direction = "rtl" if lang in RTL else "ltr"
+    direction = "rtl" if _pdf.is_rtl(lang) else "ltr"
     logo = (site_dir / "assets" / "images" / "logo.svg").read_text(encoding="utf-8")
     faces = "\n".join(
         f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); font-weight: 400 700; font-display: block; }}'
         for family, path in font_sources(site_dir))
-    family = '"Noto Naskh Arabic", "Noto Sans"' if lang in RTL else '"Noto Sans", "Noto Naskh Arabic"'
+    family = '"Noto Naskh Arabic", "Noto Sans"' if _pdf.is_rtl(lang) else '"Noto Sans", "Noto Naskh Arabic"'
     width, height = COVER_SIZE
     return f"""<!doctype html>
 <html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">
@@ -772,7 +771,7 @@ def modified_stamp() -> str:
 def package_document(*, lang: str, title: str, description: str, identifier: str, date: str, modified: str,
                      source: str, rights: str, summary: str, pages: list[dict], faces: list[dict],
                      images: list[str]) -> str:
-    direction = "rtl" if lang in RTL else "ltr"
+    direction = "rtl" if _pdf.is_rtl(lang) else "ltr"
     e = _escape_text
     manifest = [
         '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>',

@@ -24,7 +24,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from guide.pages import csp
+from guide import languages as language_registry
+from guide.pages import csp, pagemeta
 from guide.publish import downloads
 from guide import siteconfig
 from guide.engine import build_site
@@ -33,7 +34,13 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-RTL = {"ar", "fa", "he", "ur"}
+
+
+def is_rtl(code: str) -> bool:
+    """A configured right-to-left language (mkdocs.yml, guide/languages.py)."""
+    return pagemeta.direction(code) == "rtl"
+
+
 _ARTICLE_OPEN = re.compile(r'<article class="md-content__inner md-typeset">')
 _TAG = re.compile(r"<[^>]+>")
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
@@ -240,7 +247,7 @@ def print_view(site_dir: Path, lang: dict, slugs: list[str], prefix: str, labels
                font_css: str = "") -> tuple[str, dict[str, str]]:
     """The print view's HTML and the chapter titles (slug -> title)."""
     code = lang["locale"]
-    direction = "rtl" if code in RTL else "ltr"
+    direction = pagemeta.direction(code)
     local = (lambda s: downloads.localize_digits(s, code))
     site_root = site_dir.as_uri() + "/"
     chapter_urls = {slug: urlsplit(urljoin(site_root, f"{prefix}{slug}/")).path for slug in slugs}
@@ -261,7 +268,7 @@ def print_view(site_dir: Path, lang: dict, slugs: list[str], prefix: str, labels
     edition = local(labels["edition"].format(date=stamp["built"][:10], commit=stamp["commit"]))
     logo = site_dir / "assets" / "images" / "logo.svg"
     links = "\n".join(f'<link rel="stylesheet" href="{href}">' for href in stylesheet_links(site_dir))
-    counter = "arabic-indic" if code == "ar" else "decimal"
+    counter = "arabic-indic" if language_registry.load().get(code).digits == "arabic-indic" else "decimal"
     style = f"""
 {font_css}
   /* Page numbers in the reader's digits; none on the cover. */

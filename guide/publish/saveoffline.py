@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
-from guide.pages import minify, notices
+from guide.pages import minify, notices, pagemeta
 
 SIZE_TOKEN = "@@guide-offline-size@@"
 LIST_DIR = "offline"
@@ -167,7 +167,7 @@ def fallback_page(lang: str, ui: dict, prefixes: dict[str, str], policy: str, ba
     in the saved language, with the site's stylesheets and a link to the saved home.
     The service worker answers the unsaved page's own URL with it, so its links
     are absolute from the site's path ``base`` (``/`` or ``/guide/``), not relative."""
-    direction = "rtl" if lang == "ar" else "ltr"
+    direction = pagemeta.direction(lang)
     t = {key: escape(ui[key][lang]) for key in ("offline.fallback-title", "offline.fallback-text",
                                                "offline.fallback-home", "offline.app-name")}
     home = base + prefixes[lang]
@@ -196,7 +196,7 @@ def web_manifest(lang: str, ui: dict, prefixes: dict[str, str]) -> dict:
             icons.append({"src": up + path, "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose})
     return {
         "id": "./", "name": ui["offline.app-name"][lang], "short_name": ui["offline.app-short-name"][lang],
-        "lang": lang, "dir": "rtl" if lang == "ar" else "ltr", "start_url": "./", "scope": "./",
+        "lang": lang, "dir": pagemeta.direction(lang), "start_url": "./", "scope": "./",
         "display": "standalone", "theme_color": THEME_COLOR, "background_color": BACKGROUND_COLOR,
         "icons": icons,
     }

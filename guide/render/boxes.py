@@ -14,9 +14,10 @@ from pathlib import Path, PurePosixPath
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from guide import languages
 from guide.render import locale
 from guide.data.loader import GuideData
-from guide.data.models import Case, MandateCategory, Region
+from guide.data.models import ABBR_LANGUAGE, Case, MandateCategory, Region
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SOURCE_KEY_URLS = {"scn-guide": "https://strongcitiesnetwork.org/resource/a-guide-for-cities"}
@@ -127,13 +128,33 @@ class _Context:
         return {"href": self.href(chapter.slug), "title": self.plain(chapter.title), "chapter": chapter}
 
     @property
+    def language(self):
+        """The page language's registry entry (guide/languages.py)."""
+        return languages.load().get(self.lang)
+
+    @property
     def sep(self) -> str:
         # Naskh draws U+00B7 like the Arabic-Indic zero: Arabic boxes use a dash.
-        return "—" if self.lang == "ar" else "·"
+        return self.language.punctuation("sep")
 
     @property
     def comma(self) -> str:
-        return "، " if self.lang == "ar" else ", "
+        return self.language.punctuation("comma")
+
+    @property
+    def abbr_language(self):
+        """The language of the glossary's acronyms (``models.ABBR_LANGUAGE``)."""
+        return languages.load().get(ABBR_LANGUAGE)
+
+    def other_languages(self):
+        """The other languages, each with its ``code`` and ``dir`` (for lang/dir attributes)."""
+        return languages.load().others(self.lang)
+
+    def run_language(self, script: str = "latin"):
+        """The language runs of ``script`` in this page's text are marked as
+        (Arabic pages: Latin runs are English), or None."""
+        code = self.language.run_language(script)
+        return languages.load().get(code) if code else None
 
     def place(self, case) -> Markup:
         return locale.isolate_latin(place(case, self.lang), self.lang)
@@ -167,7 +188,7 @@ class _Context:
         editors (the box's data-source-file attribute, `python -m tools status`)."""
         keys = [keys] if isinstance(keys, str) else keys
         hosts = [re.sub(r"^https?://(www\.)?", "", k).split("/")[0] for k in keys]
-        labels = Markup("؛ " if self.lang == "ar" else "; ").join(
+        labels = Markup(self.language.punctuation("semicolon")).join(
             self.source_label(k, with_path=hosts.count(h) > 1) for k, h in zip(keys, hosts))
         return Markup('{0} {1}').format(self.t("box.source"), labels)
 
@@ -257,7 +278,7 @@ _ALEF_FORMS = str.maketrans("أإآ", "ااا")
 def sort_key(text: str, lang: str) -> str:
     """Alphabetical order for readers of ``lang``: Arabic ignores the article
     ال and sorts the hamza forms of alef as alef."""
-    if lang == "ar":
+    if languages.load().get(lang).script == "arabic":
         text = re.sub(r"^ال", "", text).translate(_ALEF_FORMS)
     return text.casefold()
 
@@ -277,7 +298,7 @@ def termbase(data: GuideData, page: PageInfo) -> str:
     Arabic term, and the Arabic wordings the site avoids."""
     ctx = _Context(data, page)
     concepts = [c for c in data.termbase if c.kind == "term"]
-    concepts.sort(key=lambda c: sort_key(c.en if ctx.lang == "en" else c.ar, ctx.lang))
+    concepts.sort(key=lambda c: sort_key(c.ar if ctx.language.script == "arabic" else c.en, ctx.lang))
 
     def avoided(concept) -> Markup:
         # Plain variants as they are; a variant bound to a context (الاستقطاب
@@ -375,7 +396,10 @@ def abbreviation_titles(data: GuideData, lang: str) -> dict[str, str]:
     for term in data.glossary:
         if term.abbr:
             title = term.term.get(lang)
-            titles[term.abbr] = f"{title} ({term.term.en})" if lang == "ar" else title
+            # Where Latin runs are another language's (Arabic pages: English),
+            # the acronym's own expansion follows.
+            runs = languages.load().get(lang).run_language("latin")
+            titles[term.abbr] = f"{title} ({term.term.get(runs)})" if runs and runs != lang else title
     return titles
 
 
@@ -389,7 +413,7 @@ def place(case: Case, lang: str) -> str:
     parts.append(case.country.get(lang))
     # English city names may contain commas ("Newark, New Jersey"; a list of
     # cities), so the parts are set apart with a middle dot.
-    return ("، " if lang == "ar" else " · ").join(parts)
+    return languages.load().get(lang).punctuation("place").join(parts)
 
 
 # Every macro a page may call, in one place: the mkdocs-macros adapter

@@ -6,42 +6,33 @@ import re
 
 from markupsafe import Markup, escape
 
+from guide import languages
 from guide.pages import langparts
 
-LANGUAGES = ("ar", "en")
-DEFAULT_LANGUAGE = "ar"
-
-_TO_ARABIC_INDIC = str.maketrans("0123456789,.%", "٠١٢٣٤٥٦٧٨٩٬٫٪")
-
-# Currency display: English uses the symbol before the number; Arabic names
-# the currency after it (as Arabic prose does).
+# Currency display: a language with `currency: symbol` writes the symbol
+# before the number; one with `currency: name` names the currency after it
+# (as Arabic prose does).
 CURRENCY_SYMBOLS = {"GBP": "£", "USD": "US$", "EUR": "€"}
+
+
+def _language(lang: str):
+    return languages.load().get(lang)
 
 
 def page_language(src_uri: str | None, fallback: str | None = None) -> str:
     """Language of a page from its source path (``en/strategy.md`` -> ``en``)."""
-    first = (src_uri or "").replace("\\", "/").split("/", 1)[0]
-    if first in LANGUAGES:
-        return first
-    if fallback in LANGUAGES:
-        return fallback
-    return DEFAULT_LANGUAGE
-
-
-# Chapter numbers as Arabic ordinal words, for «الفصل الثالث» mid-sentence.
-_AR_ORDINALS = ("", "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر")
+    return languages.load().language_of_path(src_uri, fallback)
 
 
 def chapter_label(number: int, lang: str) -> str:
-    """``Chapter 3`` (en) / ``الفصل الثالث`` (ar): how a sentence names a chapter."""
-    if lang == "ar" and 0 < number < len(_AR_ORDINALS):
-        return f"الفصل {_AR_ORDINALS[number]}"
-    return f"Chapter {localize_digits(str(number), lang)}" if lang == "en" else f"الفصل {localize_digits(str(number), lang)}"
+    """``Chapter 3`` (en) / ``الفصل الثالث`` (ar): how a sentence names a chapter
+    (mkdocs.yml: the language's `chapter` and `ordinals`)."""
+    return _language(lang).chapter_label(number)
 
 
 def localize_digits(text: str, lang: str) -> str:
-    """Latin digits and separators -> Arabic-Indic ones on Arabic pages."""
-    return text.translate(_TO_ARABIC_INDIC) if lang == "ar" else text
+    """Latin digits and separators -> the language's digits (Arabic-Indic for ar)."""
+    return _language(lang).digits_of(text)
 
 
 def format_number(value: float | int, lang: str, grouping: bool = True) -> str:
@@ -60,14 +51,14 @@ def format_year(year: int, lang: str) -> str:
 
 
 def format_percentage(value: float, lang: str) -> str:
-    # Both languages write the sign after the number: 5% / ٥٪.
-    return format_number(value, lang) + ("٪" if lang == "ar" else "%")
+    # Both scripts write the sign after the number: 5% / ٥٪.
+    return format_number(value, lang) + _language(lang).punctuation("percent")
 
 
 def format_amount(value: float, currency: str, lang: str, currency_name: str) -> str:
     """``£800,000`` in English; ``٨٠٠٬٠٠٠ جنيه إسترليني`` in Arabic."""
     number = format_number(value, lang)
-    if lang == "ar":
+    if _language(lang).currency == "name":
         return f"{number} {currency_name}"
     symbol = CURRENCY_SYMBOLS.get(currency)
     return f"{symbol}{number}" if symbol else f"{number} {currency_name}"
@@ -81,12 +72,16 @@ _LATIN_RUN = re.compile(
 
 
 def isolate_latin(text: str, lang: str, abbreviations: dict[str, str] | None = None) -> Markup:
-    """Escape ``text``; on Arabic pages wrap each Latin run in ``<span lang="en" dir="ltr">``
-    so names and acronyms keep their order inside right-to-left text. Known
-    acronyms also get an ``<abbr title>`` (raw HTML is not seen by the abbr extension)."""
+    """Escape ``text``; on pages whose language marks Latin runs (Arabic:
+    ``runs: {latin: en}``) wrap each in ``<span lang="en" dir="ltr">`` so names
+    and acronyms keep their order inside right-to-left text. Known acronyms
+    also get an ``<abbr title>`` (raw HTML is not seen by the abbr extension)."""
     abbreviations = abbreviations or {}
-    if lang != "ar":
+    registry = languages.load()
+    run_lang = registry.get(lang).run_language("latin")
+    if not run_lang:
         return Markup(_abbr_words(str(escape(text)), abbreviations))
+    attrs = f'lang="{run_lang}" dir="{registry.get(run_lang).dir}"'
     out, pos = [], 0
     for match in _LATIN_RUN.finditer(text):
         run = match.group(0).rstrip(".-")
@@ -96,7 +91,7 @@ def isolate_latin(text: str, lang: str, abbreviations: dict[str, str] | None = N
         if start > pos and text[start - 1] == "(" and text[end:end + 1] == ")":
             start, end, inner = start - 1, end + 1, f"({inner})"
         out.append(str(escape(text[pos:start])))
-        out.append(langparts.run_span('lang="en" dir="ltr"', inner))
+        out.append(langparts.run_span(attrs, inner))
         pos = end
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))

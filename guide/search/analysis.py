@@ -310,14 +310,51 @@ def acronyms(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), re.sub("[/.]", "", m.group(0))) for m in ACRONYM.finditer(text)]
 
 
-def index_keys(word: str) -> list[str]:
+def clean_generic(word: str) -> str:
+    """A Latin-script word of a language without its own analysis: lower case,
+    accents and ligatures folded, punctuation off its ends; no stop words, no
+    spelling rules, no stemming (English rules would mangle French words)."""
+    w = unicodedata.normalize("NFD", strip_edges(word).lower())
+    w = "".join(c for c in w if not "\u0300" <= c <= "\u036F")
+    return strip_edges("".join(FOLD.get(c, c) for c in w).replace("'", "").replace("\u2019", ""))
+
+
+# How the non-Arabic words of a language's pages are analysed: "english"
+# (spelling rules, stop words, Porter stems) or "generic" (clean_generic).
+LATIN_KINDS = ("english", "generic")
+
+
+def index_keys(word: str, latin: str = "english") -> list[str]:
     """Every key a page word is stored under; the first is its main key."""
     if is_arabic(word):
         return arabic_index_keys(word)
+    if latin == "generic":
+        w = clean_generic(word)
+        return [w] if w else []
     w = clean_english(word)
     return [stem_english(w)] if w else []
 
 
-def surface(word: str) -> str:
+def surface(word: str, latin: str = "english") -> str:
     """The word as the typo fallback compares it (normalised, unstemmed)."""
-    return clean_arabic(word) if is_arabic(word) else clean_english(word)
+    if is_arabic(word):
+        return clean_arabic(word)
+    return clean_generic(word) if latin == "generic" else clean_english(word)
+
+
+def latin_kind(lang: str) -> str:
+    """How ``lang``'s non-Arabic words are analysed, from the registry: its own
+    analysis if it is a Latin-script one, else that of the language its Latin
+    runs are (Arabic pages: English); "generic" when none applies."""
+    from guide import languages
+
+    registry = languages.load()
+    if lang not in registry:
+        return "english"
+    language = registry.get(lang)
+    if language.analysis in LATIN_KINDS:
+        return language.analysis
+    run = language.run_language("latin")
+    if run and run in registry and registry.get(run).analysis in LATIN_KINDS:
+        return registry.get(run).analysis
+    return "generic"

@@ -46,6 +46,7 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
+from guide import languages
 from guide.search import analysis
 
 K1 = 1.2
@@ -100,7 +101,9 @@ class Built:
     def __init__(self, docs: list[dict], separator: str, boosts: dict[str, float],
                  lang: str = "", pairs: list[dict[str, list[str]]] = ()):
         self.separator = separator
-        self.names, self.also = name_facts(lang, pairs)
+        # Non-Arabic words: English rules or the generic analysis (guide/languages.py).
+        self.latin = latin = analysis.latin_kind(lang) if lang else "english"
+        self.names, self.also = name_facts(lang, pairs, latin)
         pattern = re.compile(separator)
         self.docs = docs
         keys_of: dict[str, list[str]] = {}
@@ -136,8 +139,8 @@ class Built:
                     for position, word in enumerate(block):
                         keys = keys_of.get(word)
                         if keys is None:
-                            keys = keys_of[word] = analysis.index_keys(word)
-                            surface = analysis.surface(word) if keys else ""
+                            keys = keys_of[word] = analysis.index_keys(word, latin)
+                            surface = analysis.surface(word, latin) if keys else ""
                             if len(surface) >= 4 and surface not in self.vocabulary:
                                 self.vocabulary[surface] = keys[0]
                         shown = analysis.strip_edges(word) if field != "alias" else ""
@@ -157,7 +160,7 @@ class Built:
                         recent.append((position, keys[0]))
                     # P/CVE is the words p and cve, and also pcve (a reader types it plainly).
                     for start, end, joined in analysis.acronyms(text):
-                        for key in analysis.index_keys(joined):
+                        for key in analysis.index_keys(joined, latin):
                             counts[key] += 1
                             if field == "text" and d not in self.first_piece[key]:
                                 self.first_piece[key][d] = piece_of_block[b]
@@ -248,7 +251,7 @@ def split_pieces(texts: list[str], limit: int = CHUNK_CHARS) -> list[list[str]]:
     return pieces
 
 
-def name_facts(lang: str, pairs) -> tuple[list[str], dict[str, list[str]]]:
+def name_facts(lang: str, pairs, latin: str = "english") -> tuple[list[str], dict[str, list[str]]]:
     """What the query analysis needs to know of the names the data pairs in
     both scripts (cities, countries, acronyms):
 
@@ -260,16 +263,18 @@ def name_facts(lang: str, pairs) -> tuple[list[str], dict[str, list[str]]]:
       name the page shows (نيوارك typed on the English site marks "Newark")."""
     names: set[str] = set()
     also: dict[str, list[str]] = {}
-    other = "ar" if lang != "ar" else "en"
     for pair in pairs:
-        for part in pair.get("ar", []) + pair.get("en", []):
-            names.update(filter(None, (analysis.surface(w) for w in part.split())))
-        mine, theirs = pair.get(lang, []), pair.get(other, [])
-        for a, b in zip(theirs, mine):
-            if len(a.split()) == 1 and len(b.split()) == 1 and analysis.surface(a):
-                words = also.setdefault(analysis.surface(a), [])
-                if b.lower() not in words:
-                    words.append(b.lower())
+        for part in (part for spellings in pair.values() for part in spellings):
+            names.update(filter(None, (analysis.surface(w, latin) for w in part.split())))
+        mine = pair.get(lang, [])
+        for other, theirs in pair.items():
+            if other == lang:
+                continue
+            for a, b in zip(theirs, mine):
+                if len(a.split()) == 1 and len(b.split()) == 1 and analysis.surface(a, latin):
+                    words = also.setdefault(analysis.surface(a, latin), [])
+                    if b.lower() not in words:
+                        words.append(b.lower())
     return sorted(names), dict(sorted(also.items()))
 
 
@@ -311,7 +316,8 @@ def write(site_dir: Path, lang: str, index: dict, pairs: list = ()) -> dict:
     the files still finds them (a renamed folder would be gone)."""
     config = index["config"]
     boosts = {name: float(spec.get("boost", 1.0)) for name, spec in config.get("fields", {}).items()}
-    files = Built(index["docs"], config["separator"], boosts, lang, pairs).files()
+    built = Built(index["docs"], config["separator"], boosts, lang, pairs)
+    files = built.files()
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name].encode())
@@ -322,4 +328,12 @@ def write(site_dir: Path, lang: str, index: dict, pairs: list = ()) -> dict:
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return {"dir": lang, "v": digest.hexdigest()[:10]}
+    entry = {"dir": lang, "v": digest.hexdigest()[:10]}
+    if built.latin != "english":
+        # The worker analyses queries as the index was built (English is its default).
+        entry["analysis"] = built.latin
+    registry = languages.load()
+    if lang in registry and registry.get(lang).quotes:
+        # The pages show curly apostrophes: the worker marks city’s for a typed city's.
+        entry["quotes"] = registry.get(lang).quotes
+    return entry

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import yaml
 
+from guide import languages
 from guide.search import analysis, prebuilt
 
 INDEX = Path("search") / "search_index.json"
@@ -92,12 +93,17 @@ def _parts(name: str) -> list[str]:
 
 
 def name_pairs(data_dir: Path) -> list[dict[str, list[str]]]:
-    """Every city, country and acronym the data names, ``{"ar": [...], "en": [...]}``.
+    """Every city, country and acronym the data names, in every configured
+    language: ``{"ar": [...], "en": [...]}``.
 
     Cities and countries come from cases.yml and mandates.yml; acronyms are the
-    glossary terms with an ``abbr`` (the acronym goes with the English name).
-    The data is validated by the build before this runs.
+    glossary terms with an ``abbr`` (the acronym goes with the English name,
+    ``models.ABBR_LANGUAGE``). The data is validated by the build before this runs.
     """
+    from guide.data.models import ABBR_LANGUAGE
+
+    codes = languages.for_data_dir(data_dir).codes
+
     def load(name: str) -> dict:
         path = Path(data_dir) / name
         # libyaml's loader where available: the pure-Python one took most of this step.
@@ -108,11 +114,12 @@ def name_pairs(data_dir: Path) -> list[dict[str, list[str]]]:
     for record in load("cases.yml").get("cases", []) + load("mandates.yml").get("mandates", []):
         for key in ("city", "country"):
             names = record.get(key)
-            if isinstance(names, dict) and names.get("ar") and names.get("en"):
-                pairs.append({"ar": _parts(names["ar"]), "en": _parts(names["en"])})
+            if isinstance(names, dict) and all(names.get(code) for code in codes):
+                pairs.append({code: _parts(names[code]) for code in codes})
     for term in load("glossary.yml").get("terms", []):
         if term.get("abbr"):
-            pairs.append({"ar": _parts(term["term"]["ar"]), "en": _parts(term["term"]["en"]) + [term["abbr"]]})
+            pairs.append({code: _parts(term["term"][code]) + ([term["abbr"]] if code == ABBR_LANGUAGE else [])
+                          for code in codes})
     unique = []
     for pair in pairs:
         if pair not in unique:
@@ -165,22 +172,24 @@ def add_aliases(docs: list[dict], pairs: list[dict[str, list[str]]], lang_of) ->
     count = 0
     for doc in docs:
         lang = lang_of(doc)
-        other = "en" if lang == "ar" else "ar"
         text = _fold(f"{doc.get('title', '')} {doc.get('text', '')}")
         lower = text.casefold()
         extra: list[str] = []
         for pair in ready:
-            mine, theirs = pair.get(lang, []), pair.get(other, [])
+            mine = pair.get(lang, [])
             counts = [name.count(text, lower) for name in mine]
             if not any(counts):
                 continue
-            # Parts that pair one to one (city, state) count each on its own;
-            # otherwise (an acronym beside its name) every mention counts.
-            times = counts if len(mine) == len(theirs) else [sum(counts)] * len(theirs)
-            for name, n in zip(theirs, times):
-                # Topped up to as often as the counterpart: an Arabic page that
-                # gives «(Newark)» once and نيوارك four times has Newark four times.
-                extra += [name.text] * max(0, n - name.count(text, lower))
+            for other, theirs in pair.items():
+                if other == lang:
+                    continue
+                # Parts that pair one to one (city, state) count each on its own;
+                # otherwise (an acronym beside its name) every mention counts.
+                times = counts if len(mine) == len(theirs) else [sum(counts)] * len(theirs)
+                for name, n in zip(theirs, times):
+                    # Topped up to as often as the counterpart: an Arabic page that
+                    # gives «(Newark)» once and نيوارك four times has Newark four times.
+                    extra += [name.text] * max(0, n - name.count(text, lower))
         if extra:
             doc[ALIAS_FIELD] = " ".join(extra)
             count += 1
@@ -206,13 +215,15 @@ def tidy_gaps(text: str) -> str:
 
 
 def hide_arabic_runs(docs: list[dict], lang_of) -> int:
-    """In entries of the non-Arabic languages, move Arabic text (the bilingual
+    """In entries of the languages not written in Arabic script, move Arabic text (the bilingual
     glossary's terms) from the shown ``text`` to the hidden ``alias``: still
     found, but a result snippet on an English page then needs no Arabic font
     (20 kB). Returns how many entries changed."""
+    registry = languages.load()
+    arabic = {lang.code for lang in registry.with_script("arabic")}
     count = 0
     for doc in docs:
-        if lang_of(doc) == "ar" or not _ARABIC_RUN.search(doc.get("text", "")):
+        if lang_of(doc) in arabic or not _ARABIC_RUN.search(doc.get("text", "")):
             continue
         runs = [r.strip() for r in _ARABIC_RUN.findall(doc["text"])]
         doc["text"] = tidy_gaps(_ARABIC_RUN.sub("", doc["text"]))

@@ -9,7 +9,8 @@
 (function () {
   var forms = document.getElementById("guide-search-counts");
   if (!forms || !window.MutationObserver) return;
-  var arabic = forms.getAttribute("data-lang") === "ar";
+  // The page language's digits (mkdocs.yml: the language's `digits`).
+  var arabic = forms.getAttribute("data-digits") === "arabic-indic";
 
   function form(n) {
     var rest = n % 100;

@@ -39,7 +39,7 @@
 
   function digits(text) {
     text = String(text);
-    return lang === "ar" ? text.replace(/[0-9]/g, function (d) { return "٠١٢٣٤٥٦٧٨٩".charAt(+d); }).replace(".", "٫") : text;
+    return box.getAttribute("data-digits") === "arabic-indic" ? text.replace(/[0-9]/g, function (d) { return "٠١٢٣٤٥٦٧٨٩".charAt(+d); }).replace(".", "٫") : text;
   }
 
   function size(n) {

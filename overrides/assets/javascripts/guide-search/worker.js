@@ -182,12 +182,26 @@
   function stemEnglish(w) {
     return /^[0-9]/.test(w) || w.length < 3 ? w : root.guidePorter(w);
   }
+  // A language without its own analysis (the index's config says "generic",
+  // guide/search/analysis.py clean_generic): lower case, accents folded, no
+  // stop words, spelling rules or stems.
+  var latin = "english";
+  function cleanGeneric(word) {
+    var w = word.replace(EDGES, "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036F]/g, "")
+      .replace(/[\s\S]/g, function (c) { return Object.prototype.hasOwnProperty.call(T.fold, c) ? T.fold[c] : c; })
+      .replace(/['\u2019]/g, "");
+    return w.replace(EDGES, "");
+  }
   function indexKeys(word) {
     if (ARABIC.test(word)) return arabicIndexKeys(word);
+    if (latin === "generic") { var g = cleanGeneric(word); return g ? [g] : []; }
     var w = cleanEnglish(word);
     return w ? [stemEnglish(w)] : [];
   }
-  function surface(word) { return ARABIC.test(word) ? cleanArabic(word) : cleanEnglish(word); }
+  function surface(word) {
+    if (ARABIC.test(word)) return cleanArabic(word);
+    return latin === "generic" ? cleanGeneric(word) : cleanEnglish(word);
+  }
 
   // --- the index ---------------------------------------------------------------
 
@@ -262,6 +276,10 @@
         });
       }
       return { surface: a, key: stems[0], alts: stems.slice(1), roots: roots };
+    }
+    if (latin === "generic") {
+      var g = cleanGeneric(word);
+      return g ? { surface: g, key: g, alts: [], roots: [] } : null;
     }
     var e = cleanEnglish(word);
     return e ? { surface: e, key: stemEnglish(e), alts: [], roots: [] } : null;
@@ -726,6 +744,7 @@
       var data = message.data || {}, where = data.guide || {}, index = ((data.config || {}).guide || {})[where.lang];
       if (!where.root || !index) return Promise.reject(new Error("no pre-built index for this page"));
       base = where.root + "search/" + index.dir + "/";
+      latin = index.analysis || "english";
       version = index.v;
       return load(["meta.js"]).then(function () { return { type: 1 }; });
     }
@@ -743,6 +762,7 @@
   // For tests: the two analyses, and the ranking on loaded files.
   root.guideAnalysis = {
     indexKeys: indexKeys, surface: surface, editDistance: editDistance, shardOf: shardOf,
+    latin: function (kind) { latin = kind || "english"; },
     queryKey: function (w) { var a = analyse(w); return a ? a.key : ""; },
     queryKeys: function (w) { var a = analyse(w); return a ? [a.key].concat(a.alts) : []; },
     rootKeys: function (w) { var a = analyse(w); return a ? a.roots : []; }
