@@ -23,8 +23,7 @@ MATERIAL_VERIFIED = "9.8.1"
 RE_VERIFY: dict[str, str] = {
     "overrides/main.html": "the blocks it overrides (above, content, fonts, footer, libs, site_meta, styles)",
     "overrides/404.html": "extends main.html; nav items",
-    "overrides/partials/languages/ar.html": "Material's language partial protocol (t(key), search settings)",
-    "overrides/partials/languages/en.html": "Material's language partial protocol (t(key), search settings)",
+    "overrides/partials/language.html": "Material's language partial it replaces: the t(key) macro, the search settings",
     "overrides/partials/guide-strings.html": "translation keys (tests/test_material_seam.py lists them)",
     "overrides/partials/copyright.html": "the partial it replaces",
     "overrides/partials/downloads.html": "md- classes it reuses",

@@ -45,6 +45,7 @@ LANGUAGES = languages.load().prefixes  # language -> URL prefix (the registry, m
 SITE_FIXTURES = frozenset({
     "site_dir", "server_url", "search_docs", "offline_site", "browser",
     "base_tree", "both_sites", "english_update", "typo_fix", "published_site", "deploys", "webkit",
+    "tree", "site",  # tests/test_threelang.py: the three-language fixture copied and built
 })
 
 

@@ -36,7 +36,7 @@ NOT_RENDERED = {
     "rss.": "the rss plugin is not enabled",
     "consent.": "extra.consent is not set",
 }
-# Set by partials/languages/<lang>.html itself, not read from ui.yml.
+# Set by overrides/partials/language.html itself, not read from ui.yml.
 SETTINGS = {"language", "direction"}
 
 
@@ -101,6 +101,7 @@ def test_the_keys_left_out_are_for_features_this_site_does_not_use():
     plugins = {next(iter(p)) if isinstance(p, dict) else p for p in config.get("plugins") or []}
     assert not plugins & {"blog", "material/blog", "rss"}, plugins
     assert "consent" not in (config.get("extra") or {})
-    for lang in siteconfig.languages(config):
-        partial = (ROOT / "overrides" / "partials" / "languages" / f"{lang}.html").read_text(encoding="utf-8")
-        assert all(f'"{key}"' in partial for key in SETTINGS), f"{lang}.html does not set {SETTINGS}"
+    # One language partial for every language sets Material's own settings.
+    partial = (ROOT / "overrides" / "partials" / "language.html").read_text(encoding="utf-8")
+    assert all(f'"{key}"' in partial for key in SETTINGS), f"language.html does not set {SETTINGS}"
+    assert not (ROOT / "overrides" / "partials" / "languages").exists(), "a per-language partial is back"
