@@ -121,11 +121,12 @@ ARABIC = FontSpec(
     unicodes="U+0020,U+00A0,U+060C,U+061B,U+061F,U+0621-063A,U+0640-0652,U+0660-066C,U+200C-200E,U+2026",
     features=("ccmp", "isol", "init", "medi", "fina", "rlig", "liga", "calt", "mark", "mkmk", "curs", "kern"),
     compose=True,
-    # Off: composing the diacritics the pages type (so WebKit draws them
-    # right) adds 2.7 kB, and ar/strategy's first visit would be 122.0 kB,
-    # over the 120 kB budget (BENCHMARKS.md, "Diacritics the text carries").
-    # On: run `python -m tools fonts` and `python -m tools reviewed-files --update`.
-    compose_marks=False,
+    # The diacritics the pages type, composed with their letters, so WebKit
+    # (which draws a run's glyphs at its first glyph's height) draws them where
+    # they belong: +2.7 kB (BENCHMARKS.md, "Diacritics the text carries").
+    # New text with a new (letter, diacritic) pair: tests/test_fonts.py names
+    # it; run `python -m tools fonts` and `python -m tools reviewed-files --update`.
+    compose_marks=True,
 )
 
 # Basic Latin and Latin-1 and common typography. The letters of the European
