@@ -62,6 +62,12 @@ class Mistake:
 EN, AR = "docs/en/strategy.md", "docs/ar/strategy.md"
 UI, CASES = "data/ui.yml", "data/cases.yml"
 
+
+def _line_of(path: str, text: str) -> int:
+    """The line of ``text`` in the repository's ``path`` (the data move as editors edit)."""
+    lines = (ROOT / path).read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(text))
+
 MISTAKES = [
     # --- HTML policy: Markdown ---------------------------------------------------------
     Mistake("script-block", EN, append("<script>alert(1)</script>"), "<script>", "<script> is not allowed"),
@@ -166,7 +172,8 @@ MISTAKES = [
     Mistake("data-latin-digits-arabic", CASES, replace("    year: 2019\n    title:\n      ar: ", "    year: 2019\n    title:\n      ar: 2019 "),
             "ar: 2019 ", "Arabic-Indic digits", field="title.ar"),
     Mistake("data-duplicate-id", CASES, replace("  - id: brcko-action-plan", "  - id: london-shared-endeavour-fund"),
-            "- id: london-shared-endeavour-fund", "duplicate id 'london-shared-endeavour-fund' (first at line 29)",
+            "- id: london-shared-endeavour-fund",
+            f"duplicate id 'london-shared-endeavour-fund' (first at line {_line_of(CASES, '  - id: london-shared-endeavour-fund')})",
             field="id", last=True),
     Mistake("data-unknown-field", CASES, replace("    chapters: [3]\n", "    chapters: [3]\n    chapter: 3\n", ),
             "    chapter: 3", "unknown field", field="chapter"),

@@ -201,6 +201,7 @@ def _from_page(site: Site, rel: str, reach, offline: bool) -> None:
     if any(re.search(r"guide-offline/save\.js$", u) for u, _ in refs.urls) and lang:
         reach("sw.js", f"{rel}: save.js registers it")
         reach(f"offline/{lang}.json", f"{rel}: save.js fetches the language's list")
+        reach(f"offline/{lang}.html", f"{rel}: sw.js shows it for a page the saved copy lacks")
     if any(re.search(r"not-found\.js$", u) for u, _ in refs.urls):
         for home in refs.not_found_homes:
             target = site.resolve(home, rel)

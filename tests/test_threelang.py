@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from guide import languages, siteconfig
+from guide.publish.shipped import SEARCH_DOCS_ENV
 from guide.search import prebuilt
 from threelang import FIXTURE, LANGUAGES, ROOT, make_tree, run
 
@@ -59,7 +60,8 @@ def site_url(server) -> str:
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory, site_url) -> Path:
     tree = make_tree(tmp_path_factory.mktemp("threelang") / "tree")
-    proc = run(tree, "build", env={"SITE_URL": site_url})
+    # The combined search documents are not shipped: kept beside the site for the tests.
+    proc = run(tree, "build", env={"SITE_URL": site_url, SEARCH_DOCS_ENV: str(tree / "search-docs.json")})
     assert proc.returncode == 0, proc.stderr[-3000:]
     return tree
 
@@ -324,7 +326,7 @@ FRENCH_EDGES = ["accordé", "Élu", "l’école", "l'école", "«forum»", "Œuv
 def test_the_worker_analyses_french_as_the_build_does(site, browser):
     from guide.search import analysis, searchindex
 
-    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    data = json.loads((site.parent / "search-docs.json").read_text(encoding="utf-8"))
     separator = re.compile(data["config"]["separator"])
     words = set(FRENCH_EDGES)
     for doc in data["docs"]:
