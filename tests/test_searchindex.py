@@ -98,7 +98,8 @@ def test_worker_ships_with_the_word_lists_and_without_comments(tmp_path):
     assert searchindex.write_worker(tmp_path)
     shipped = (target / "worker.js").read_text(encoding="utf-8")
     assert "\n//" not in shipped and "Material starts a worker" not in shipped
-    assert "/*TABLES*/" not in shipped and '"stopAr":["في"' in shipped  # analysis.py's lists, written in
+    assert "/*TABLES*/" not in shipped and '"stop":["في"' in shipped  # analysis.json's tables, written in
+    assert shipped.count('"porter":{"step2":{"ational":"ate"') == 2  # into porter.js and worker.js
     assert "guidePorter" in shipped and not (target / "porter.js").exists()
     assert not searchindex.write_worker(tmp_path)  # idempotent (post_build runs once per language)
     assert (target / "worker.js").read_text(encoding="utf-8") == shipped

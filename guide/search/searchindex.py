@@ -6,7 +6,7 @@ keeps its documents (the offline tool counts them), but pages never load it:
 each language gets its own pre-built index (``guide/search/prebuilt.py``,
 under ``search/<lang>/``), searched by the guide's worker
 (``overrides/assets/javascripts/guide-search/worker.js``, written here with
-the word lists of ``guide/search/analysis.py``), and a page loads only
+the tables of ``guide/search/analysis.json``), and a page loads only
 ``search/search_index.<lang>.json``: Material's config (its highlighter needs
 the separator) naming those directories (see ``overrides/partials/search-lazy.js``).
 
@@ -257,18 +257,26 @@ def _compact(source: str) -> str:
     return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
+def with_tables(path: Path) -> str:
+    """A worker source with the analysis specification (``guide/search/analysis.json``)
+    written over its ``/*TABLES*/…/*END*/`` placeholder: the one source of the
+    tables for both sides."""
+    source = Path(path).read_text(encoding="utf-8")
+    tables = json.dumps(analysis.tables(), ensure_ascii=False, separators=(",", ":"))
+    source, found = _TABLES.subn(lambda _: tables, source, count=1)
+    if not found:
+        raise SearchIndexError(f"{path}: no /*TABLES*/…/*END*/ placeholder")
+    return source
+
+
 def worker_script(source_dir: Path) -> str:
     """The search worker as shipped: the Porter stemmer and the worker from
     ``source_dir`` (``overrides/assets/javascripts/guide-search/`` or its copy
-    in the built site), the word lists of ``guide/search/analysis.py`` written
-    in, comments and indentation out (the sources stay commented)."""
+    in the built site), the analysis tables written in, comments and
+    indentation out (the sources stay commented)."""
     source_dir = Path(source_dir)
-    worker = (source_dir / "worker.js").read_text(encoding="utf-8")
-    tables = json.dumps(analysis.tables(), ensure_ascii=False, separators=(",", ":"))
-    worker, found = _TABLES.subn(lambda _: tables, worker, count=1)
-    if not found:
-        raise SearchIndexError(f"{source_dir / 'worker.js'}: no /*TABLES*/…/*END*/ placeholder")
-    porter = (source_dir / "porter.js").read_text(encoding="utf-8")
+    worker = with_tables(source_dir / "worker.js")
+    porter = with_tables(source_dir / "porter.js")
     return ("/* source: overrides/assets/javascripts/guide-search/ (porter.js, worker.js) */\n"
             + _compact(porter) + "\n" + _compact(worker) + "\n")
 

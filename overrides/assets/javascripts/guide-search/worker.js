@@ -17,9 +17,10 @@
  *   words.js     the vocabulary, only when a word is in no shard (typos).
  *
  * The analysis of a query word is the build's analysis of a page word
- * (guide/search/analysis.py), in JavaScript; the word lists come from there
- * (written into TABLES below at build time) and tests/test_search_parity.py
- * runs every word of the site through both.
+ * (guide/search/analysis.py), in JavaScript: the same steps, and the same
+ * tables, which are only in guide/search/analysis.json (written into T below
+ * at build time); tests/test_search_parity.py runs every word of the site
+ * through both.
  *
  * Ranking (as the lunr version measured in BENCHMARKS.md): a word matches its
  * stem (weight 10; as a prefix, weight 1, for the word being typed), its root
@@ -29,50 +30,54 @@
  */
 (function (root) {
   "use strict";
-  var T = /*TABLES*/{"stopAr":[],"stopEn":[],"articles":["ال"],"particles":"","suffixes":[],"pronouns":[],"irregular":{},"spelling":{},"fold":{},"root":"\u221A"}/*END*/;
-  var ROOT = T.root;
-  var ARABIC = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
-  var MARKS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]/g;
-  var ACRONYM = /(?<![A-Za-z0-9])[A-Z]{1,6}(?:[\/.][A-Z]{1,6})+(?![A-Za-z0-9])/;
+  // The analysis's tables (guide/search/analysis.json), written in at build
+  // time by guide/search/searchindex.py; the placeholder keeps the shape.
+  var T = /*TABLES*/{"root":"\u221A","arabic":{"letters":"[\u0600-\u06FF]","marks":"[\u064B-\u065F]","normalise":[],"digitZeros":[],"bareSeats":{},"stop":[],"articles":["ال"],"particles":"","suffixes":[],"pronouns":[],"irregular":{}},"english":{"stop":[],"spelling":{},"fold":{},"rules":[],"acronym":"(?!)","porter":{}}}/*END*/;
+  var AR = T.arabic, EN = T.english, ROOT = T.root;
+  var ARABIC = new RegExp(AR.letters);
+  var MARKS = new RegExp(AR.marks, "g");
+  var NORMALISE = AR.normalise.map(function (r) { return [new RegExp(r[0], "g"), r[1]]; });
+  var DIGITS = AR.digitZeros.map(function (zero) {
+    var z = zero.charCodeAt(0);
+    return [new RegExp("[" + zero + "-" + String.fromCharCode(z + 9) + "]", "g"), z];
+  });
+  var SEATS = new RegExp("[" + Object.keys(AR.bareSeats).join("") + "]", "g");
+  var ACRONYM = new RegExp(EN.acronym);
   var EDGES = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}%]+$|(?<!\p{N})%+$/gu;
   function set(list) { var s = Object.create(null); list.forEach(function (w) { s[w] = true; }); return s; }
-  var STOP_AR = set(T.stopAr), STOP_EN = set(T.stopEn);
+  var STOP_AR = set(AR.stop), STOP_EN = set(EN.stop);
 
   // --- analysis (guide/search/analysis.py, line for line) --------------------
 
   function normaliseArabic(word) {
-    return word.normalize("NFKC").replace(MARKS, "")
-      .replace(/[\u0622\u0623\u0625\u0671-\u0673]/g, "\u0627")
-      .replace(/[\u0649\u064A]\u0621/g, "\u0621")
-      .replace(/[\u0624\u0626]/g, "\u0621")
-      .replace(/\u0629/g, "\u0647")
-      .replace(/[\u0649\u06CC]/g, "\u064A")
-      .replace(/\u06A9/g, "\u0643")
-      .replace(/\u066A/g, "%")
-      .replace(/[\u0660-\u0669]/g, function (d) { return String(d.charCodeAt(0) - 0x660); })
-      .replace(/[\u06F0-\u06F9]/g, function (d) { return String(d.charCodeAt(0) - 0x6F0); });
+    var w = word.normalize("NFKC").replace(MARKS, "");
+    NORMALISE.forEach(function (r) { w = w.replace(r[0], r[1]); });
+    DIGITS.forEach(function (d) {
+      w = w.replace(d[0], function (c) { return String(c.charCodeAt(0) - d[1]); });
+    });
+    return w;
   }
   function bareSeat(original) {
-    if (!/[\u0624\u0626]/.test(original)) return "";
-    return normaliseArabic(original.replace(/\u0624/g, "\u0648").replace(/\u0626/g, "\u064A"));
+    if (!new RegExp(SEATS.source).test(original)) return "";
+    return normaliseArabic(original.replace(SEATS, function (c) { return AR.bareSeats[c]; }));
   }
   function stripPrefix(word) {
-    for (var i = 0; i < T.articles.length; i++) {
-      var p = T.articles[i];
+    for (var i = 0; i < AR.articles.length; i++) {
+      var p = AR.articles[i];
       if (word.indexOf(p) === 0 && word.length - p.length >= 2) return word.slice(p.length);
     }
-    if (word.length >= 5 && T.particles.indexOf(word.charAt(0)) >= 0) return word.slice(1);
+    if (word.length >= 5 && AR.particles.indexOf(word.charAt(0)) >= 0) return word.slice(1);
     return word;
   }
   function hasArticle(word) {
-    for (var i = 0; i < T.articles.length; i++) {
-      if (word.indexOf(T.articles[i]) === 0 && word.length - T.articles[i].length >= 2) return true;
+    for (var i = 0; i < AR.articles.length; i++) {
+      if (word.indexOf(AR.articles[i]) === 0 && word.length - AR.articles[i].length >= 2) return true;
     }
     return false;
   }
   function stripSuffixes(word) {
-    for (var j = 0; j < T.suffixes.length; j++) {
-      var s = T.suffixes[j];
+    for (var j = 0; j < AR.suffixes.length; j++) {
+      var s = AR.suffixes[j];
       if (word.length - s.length >= 3 && word.slice(-s.length) === s) {
         word = word.slice(0, -s.length);
         if (s === "\u064A\u0647") break; // ـية ends a noun: كراهية → كراه
@@ -82,8 +87,8 @@
   }
   function stemArabic(word) { return word.length >= 4 ? stripSuffixes(word) : word; }
   function taMarbutaStem(word) {
-    for (var i = 0; i < T.pronouns.length; i++) {
-      var s = T.pronouns[i], rest = word.slice(0, -s.length);
+    for (var i = 0; i < AR.pronouns.length; i++) {
+      var s = AR.pronouns[i], rest = word.slice(0, -s.length);
       if (word.slice(-s.length) !== s || rest.length < 3 || rest.slice(-1) !== "\u062A") continue;
       if (rest.slice(-2, -1) === "\u0627") return "";
       return stemArabic(rest.slice(0, -1) + "\u0647");
@@ -112,7 +117,7 @@
     return w;
   }
   function rootOf(stem) {
-    if (Object.prototype.hasOwnProperty.call(T.irregular, stem)) return ROOT + T.irregular[stem];
+    if (Object.prototype.hasOwnProperty.call(AR.irregular, stem)) return ROOT + AR.irregular[stem];
     var w = stem;
     if (w.length >= 5 && w.slice(-2) === "\u0627\u0621") w = w.slice(0, -2);
     w = dropInnerVowel(w);
@@ -160,18 +165,12 @@
     if (head.length >= 3) stemsArabic(head).forEach(function (s) { add(rootOf(s)); });
     return keys;
   }
-  var RULES = [
-    [/^([a-z]{2,})is(e|es|ed|ing|ation|ations|er|ers)$/, "$1iz$2"],
-    [/ys(e|es|ed|ing)$/, "yz$1"],
-    [/^([a-z]{3,})our(s|ed|ing|hood|hoods|able|ite|ites)?$/, "$1or$2"],
-    [/^([a-z]{2,}[tb])re(s|d)?$/, "$1er$2"],
-    [/^([a-z]*[aeiou][a-z]*)ell(ing|ed|er|ers|or|ors)$/, "$1el$2"]
-  ];
+  var RULES = EN.rules.map(function (r) { return [new RegExp(r[0]), r[1]]; });
   function canonicalEnglish(word) {
     var w = word.toLowerCase().normalize("NFD").replace(/[\u0300-\u036F]/g, "")
-      .replace(/[\s\S]/g, function (c) { return Object.prototype.hasOwnProperty.call(T.fold, c) ? T.fold[c] : c; })
+      .replace(/[\s\S]/g, function (c) { return Object.prototype.hasOwnProperty.call(EN.fold, c) ? EN.fold[c] : c; })
       .replace(/['\u2019]s$/, "").replace(/['\u2019]/g, "");
-    if (Object.prototype.hasOwnProperty.call(T.spelling, w)) return T.spelling[w];
+    if (Object.prototype.hasOwnProperty.call(EN.spelling, w)) return EN.spelling[w];
     for (var i = 0; i < RULES.length; i++) w = w.replace(RULES[i][0], RULES[i][1]);
     return w;
   }
@@ -188,7 +187,7 @@
   var latin = "english";
   function cleanGeneric(word) {
     var w = word.replace(EDGES, "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036F]/g, "")
-      .replace(/[\s\S]/g, function (c) { return Object.prototype.hasOwnProperty.call(T.fold, c) ? T.fold[c] : c; })
+      .replace(/[\s\S]/g, function (c) { return Object.prototype.hasOwnProperty.call(EN.fold, c) ? EN.fold[c] : c; })
       .replace(/['\u2019]/g, "");
     return w.replace(EDGES, "");
   }
