@@ -1,9 +1,11 @@
 /*
  * The guide's search worker: Material's search interface, our pre-built index.
  *
- * Material starts a worker and talks to it in four messages (setup 0, ready 1,
- * query 2, result 3). Material's own worker receives every section's text and
- * builds a lunr index in the browser; this one receives nothing but where its
+ * Material starts a worker and talks to it in four messages, named in MESSAGE
+ * below (setup, ready, query, result: Material's SearchMessageType, whose
+ * numbers guide/search/searchindex.py MESSAGES writes in at build time; a
+ * message is {type: MESSAGE.<name>, data}). Material's own worker receives
+ * every section's text and builds a lunr index in the browser; this one receives nothing but where its
  * files are (overrides/partials/search-lazy.js starts it in Material's place)
  * and loads, with importScripts (which also works from file:// through the
  * iframe-worker shim), only what a query needs from the index written at build
@@ -424,27 +426,39 @@
     at[i] = better(at[i], level, form);
   }
 
+  // A key's postings, each as {entry, weight, piece, form, word}: a shard
+  // holds them flat after the key's forms, their fields in the order meta.js
+  // names (meta.posting; guide/search/prebuilt.py POSTING). piece -1: the key
+  // is not in the entry's text; word: the entry's own form of it (undefined:
+  // only in the hidden alias).
+  function eachPosting(row, fn) {
+    var names = meta.posting, width = names.length;
+    for (var j = 1; j < row.length; j += width) {
+      var posting = {};
+      for (var k = 0; k < width; k++) posting[names[k]] = row[j + k];
+      posting.word = posting.form >= 0 ? row[0][posting.form] : undefined;
+      fn(posting);
+    }
+  }
+
   // [{doc, score, hits: [bool per word], pieces: [piece of the entry's text
   // where each word found first occurs], forms: [[level, form, ...] per word]}],
-  // best first. A key's postings are [[forms], entry, weight, piece, form, ...]
-  // (piece -1: the key is not in the entry's text; form: a number in [forms],
-  // the words as the pages write them; -1: only in the hidden alias).
-  var STEP = 4;
+  // best first.
   function rank(list) {
     var score = Object.create(null), matched = Object.create(null), where = Object.create(null),
       forms = Object.create(null);
     list.forEach(function (w, i) {
       clauses(w).forEach(function (c) {
-        var p = postings(c[0]), hit = wordMatches(w, c[0]), level = c[0].charAt(0) === ROOT ? 1 : 2;
-        for (var j = 1; j < p.length; j += STEP) {
-          var d = p[j];
-          score[d] = (score[d] || 0) + c[1] * p[j + 1];
-          if (!hit) continue;
+        var hit = wordMatches(w, c[0]), level = c[0].charAt(0) === ROOT ? 1 : 2;
+        eachPosting(postings(c[0]), function (x) {
+          var d = x.entry;
+          score[d] = (score[d] || 0) + c[1] * x.weight;
+          if (!hit) return;
           (matched[d] || (matched[d] = []))[i] = true;
-          addForm(forms, d, i, level, p[0][p[j + 3]]);
+          addForm(forms, d, i, level, x.word);
           var at = where[d] || (where[d] = []);
-          if (p[j + 2] >= 0 && (at[i] === undefined || p[j + 2] < at[i])) at[i] = p[j + 2];
-        }
+          if (x.piece >= 0 && (at[i] === undefined || x.piece < at[i])) at[i] = x.piece;
+        });
       });
     });
     // A page's score: its entries' scores summed, over the square root of how
@@ -454,7 +468,7 @@
     var top = 0, pageScore = Object.create(null), topPage = 0, found = Object.create(null), d, p;
     for (d in score) {
       top = Math.max(top, score[d]);
-      p = pageOf(meta.docs[d][0]);
+      p = pageOf(meta.docs[d].location);
       pageScore[p] = (pageScore[p] || 0) + score[d];
       found[p] = (found[p] || 0) + 1;
     }
@@ -470,20 +484,19 @@
       for (var i = 1; i < list.length; i++) if (hits[i - 1] && hits[i] && together(list[i - 1], list[i], +d)) adjacent++;
       // Within a tier: the entry's own score, its page's (the page is about
       // the words), and the words standing together.
-      var within = score[d] / (top || 1) + 0.5 * pageScore[pageOf(meta.docs[d][0])] / (topPage || 1) +
+      var within = score[d] / (top || 1) + 0.5 * pageScore[pageOf(meta.docs[d].location)] / (topPage || 1) +
         (list.length > 1 ? adjacent / (list.length - 1) : 0);
       // A word found through the hidden alias (a name typed in the other
       // script): the piece where the page shows its own spelling.
       list.forEach(function (w, i) {
         if (!(matched[d] && matched[d][i]) || (where[d] && where[d][i] !== undefined)) return;
         w.also.forEach(function (k) {
-          var p = postings(k) || [];
-          for (var j = 1; j < p.length; j += STEP) {
-            if (p[j] === +d) addForm(forms, d, i, 2, p[0][p[j + 3]]);
-            if (p[j] !== +d || p[j + 2] < 0) continue;
+          eachPosting(postings(k) || [[]], function (x) {
+            if (x.entry === +d) addForm(forms, d, i, 2, x.word);
+            if (x.entry !== +d || x.piece < 0) return;
             var at = where[d] || (where[d] = []);
-            if (at[i] === undefined || p[j + 2] < at[i]) at[i] = p[j + 2];
-          }
+            if (at[i] === undefined || x.piece < at[i]) at[i] = x.piece;
+          });
         });
       });
       var pieces = [];
@@ -620,7 +633,7 @@
   // page writes (never the word as typed, which the page may not hold:
   // «المجتمعي» found through «المجتمع»); false for a word the entry lacks.
   function finish(item, list) {
-    var title = meta.docs[item.doc][1], blocks = [];
+    var title = meta.docs[item.doc].title, blocks = [];
     if (item.teased) piecesOf(item).forEach(function (n) { blocks.push.apply(blocks, texts[n] || []); });
     var inTitle = matches(title, list), inBlocks = blocks.map(function (b) { return matches(b, list); });
     var levels = levelsOf([inTitle].concat(inBlocks), list), shown = [];
@@ -669,10 +682,10 @@
   var TEASED = 5;
 
   // The text files of an item's pieces (an entry's pieces are numbered from
-  // meta.docs[d][2]; it has meta.docs[d][3] of them).
+  // its firstPiece; it has entry.pieces of them).
   function piecesOf(item) {
     var entry = meta.docs[item.doc];
-    return item.pieces.filter(function (p) { return p < entry[3]; }).map(function (p) { return entry[2] + p; });
+    return item.pieces.filter(function (p) { return p < entry.pieces; }).map(function (p) { return entry.firstPiece + p; });
   }
 
   // Queries come at every keystroke; one that a newer query has overtaken
@@ -687,10 +700,10 @@
       var groups = [], byPage = Object.create(null);
       function item(d, score, hits, pieces, forms) {
         return { doc: d, hits: hits, pieces: pieces && pieces.length ? pieces : [0], teased: false, forms: forms || [],
-          location: meta.docs[d][0], title: "", text: "", score: score, terms: {} };
+          location: meta.docs[d].location, title: "", text: "", score: score, terms: {} };
       }
       rank(list).forEach(function (r) {
-        var page = pageOf(meta.docs[r.doc][0]);
+        var page = pageOf(meta.docs[r.doc].location);
         if (!byPage[page]) groups.push(byPage[page] = []);
         byPage[page].push(item(r.doc, r.score, r.hits, r.pieces, r.forms));
       });
@@ -699,7 +712,7 @@
         var page = pageOf(group[0].location);
         if (group.some(function (i) { return i.location === page; })) return;
         for (var d = 0; d < meta.docs.length; d++) {
-          if (meta.docs[d][0] === page) { var head = item(d, 0, null); head.heading = true; group.push(head); break; }
+          if (meta.docs[d].location === page) { var head = item(d, 0, null); head.heading = true; group.push(head); break; }
         }
       });
       // Material gives each group a teaser for its best sections (those
@@ -733,11 +746,16 @@
 
   // --- messages ------------------------------------------------------------------
 
+  // Material's worker protocol (guide/search/searchindex.py MESSAGES, written
+  // in at build time): setup {config, docs, options, guide: {root, lang}} →
+  // ready; query "<text>" → result {items: [[item, ...] per page]}.
+  var MESSAGE = /*MESSAGES*/{}/*END*/;
+
   // Queries are answered in the order they came (the iframe shim's
   // importScripts is asynchronous, so one query could otherwise overtake another).
   var queue = Promise.resolve();
   function handle(message) {
-    if (message.type === 0) {
+    if (message.type === MESSAGE.setup) {
       // search-lazy.js adds where the site is and which language this is;
       // the index's config (search/search_index.<lang>.json) names its directory.
       var data = message.data || {}, where = data.guide || {}, index = ((data.config || {}).guide || {})[where.lang];
@@ -745,14 +763,14 @@
       base = where.root + "search/" + index.dir + "/";
       latin = index.analysis || "english";
       version = index.v;
-      return load(["meta.js"]).then(function () { return { type: 1 }; });
+      return load(["meta.js"]).then(function () { return { type: MESSAGE.ready }; });
     }
-    if (message.type === 2) {
+    if (message.type === MESSAGE.query) {
       if (stale()) return Promise.resolve(null);
       return search(String(message.data || "")).catch(function (err) {
         console.warn("guide search:", err);
         return { items: [] };
-      }).then(function (data) { return data && { type: 3, data: data }; });
+      }).then(function (data) { return data && { type: MESSAGE.result, data: data }; });
     }
     return Promise.reject(new TypeError("unknown message type"));
   }
@@ -772,7 +790,7 @@
   var inWorker = typeof WorkerGlobalScope !== "undefined" || root.guideFrameWorker === true;
   if (inWorker) {
     root.addEventListener("message", function (ev) {
-      var seq = ev.data && ev.data.type === 2 ? ++latest : latest;
+      var seq = ev.data && ev.data.type === MESSAGE.query ? ++latest : latest;
       queue = queue.then(function () { current = seq; return handle(ev.data); }).then(function (reply) {
         if (reply) root.postMessage(reply);
       }, function (err) { console.warn("guide search:", err); });
