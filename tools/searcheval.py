@@ -194,10 +194,11 @@ GUIDE_WORKER = Path("assets") / "javascripts" / "guide-search" / "worker.js"
 
 
 def material_search_files() -> tuple[Path, Path]:
-    """Material's search worker and its lunr folder, from the installed theme."""
-    import material
+    """Material's search worker and its lunr folder, from the installed theme
+    (found through its distribution: the tools import no engine)."""
+    from importlib import metadata
 
-    scripts = Path(material.__file__).parent / "templates" / "assets" / "javascripts"
+    scripts = Path(metadata.distribution("mkdocs-material").locate_file("material/templates/assets/javascripts"))
     workers = sorted((scripts / "workers").glob("search.*.min.js"))
     if len(workers) != 1 or not (scripts / "lunr").is_dir():
         raise EvalError(f"{scripts}: expected one workers/search.*.min.js and a lunr/ folder")
