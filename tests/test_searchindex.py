@@ -83,6 +83,8 @@ def test_worker_ships_with_the_word_lists_and_without_comments(tmp_path):
     assert "\n//" not in shipped and "Material starts a worker" not in shipped
     assert "/*TABLES*/" not in shipped and '"stop":["في"' in shipped  # analysis.json's tables, written in
     assert shipped.count('"porter":{"step2":{"ational":"ate"') == 2  # into porter.js and worker.js
+    # Material's message types, named once (searchindex.MESSAGES), written in.
+    assert "/*MESSAGES*/" not in shipped and 'var MESSAGE = {"setup":0,"ready":1,"query":2,"result":3}' in shipped
     assert "guidePorter" in shipped and not (target / "porter.js").exists()
     assert not searchindex.write_worker(tmp_path)  # idempotent (post_build runs once per language)
     assert (target / "worker.js").read_text(encoding="utf-8") == shipped

@@ -22,9 +22,9 @@
    worker and requests search/search_index.json (one file for every language,
    at config.base) as soon as a page loads: every page would fetch the worker
    and an index before any reader searches, which this file exists to avoid,
-   and the language could not be chosen without rewriting the request. So the
-   two constructors are wrapped here, for this one worker URL and this one
-   request only; hooks/material_theme.py RE_VERIFY lists this file. */
+   and the language could not be chosen without rewriting the request. So Worker and
+   XMLHttpRequest's open/send are wrapped here, for this one worker URL and
+   this one request only; hooks/material_theme.py RE_VERIFY lists this file. */
 (function (scope) {
   "use strict";
   if (!scope) return;
