@@ -3,9 +3,11 @@
 The reader's browser analyses only the query (``overrides/assets/javascripts/
 guide-search/worker.js``); the pages' words are analysed here, once, when the
 site is built, and written as a pre-built index (``guide/search/prebuilt.py``).
-Both sides must give a word the same keys: the word tables below are written
-into the worker at build time (one source), and ``tests/test_search_parity.py``
-runs every word of the site through both implementations.
+Both sides must give a word the same keys: they follow one specification,
+``guide/search/analysis.json``, which holds every table (read below, written
+into the worker at build time); the steps are code on each side, and
+``tests/test_search_parity.py`` runs every word of the site through both
+implementations and checks that the worker takes each table from the file.
 
 Keys of a word:
   Arabic:  normalised (NFKC, no diacritics or tatweel, أ/إ/آ→ا, ة→ه, ى→ي,
