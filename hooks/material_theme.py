@@ -31,9 +31,10 @@ RE_VERIFY: dict[str, str] = {
     "overrides/partials/save-offline.html": "md- classes it reuses",
     "overrides/partials/search-counts.html": "search result markup",
     "overrides/partials/search-lazy.html": "search form markup and config block",
-    "overrides/partials/search-lazy.js": "the worker protocol and Material's search bootstrap",
+    "overrides/partials/search-lazy.js": "Material's search bootstrap it wraps (Worker, the index XMLHttpRequest; "
+                                         "9.x has no worker extension point, see its header) and the setup message",
     "overrides/partials/source.html": "the partial it replaces",
-    "overrides/assets/javascripts/guide-search/worker.js": "the worker protocol: message types, result shape",
+    "overrides/assets/javascripts/guide-search/worker.js": "the worker protocol: setup/query data, result shape",
     "overrides/assets/javascripts/guide-offline/save.js": "md-button, the class its button reuses",
     "overrides/assets/javascripts/guide-offline/sw.js": "the per-language search_index file names it caches",
     "docs/assets/javascripts/language-switch.js": "the language selector markup",
@@ -50,7 +51,10 @@ RE_VERIFY: dict[str, str] = {
     "guide/publish/pdf.py": "md-typeset / md-content__inner markup and the md- font variables",
     "guide/publish/saveoffline.py": "md-content / md-main markup of the page frame it writes",
     "guide/publish/shipped.py": "Material's file names it leaves out (lunr/, workers/search.*.js, palette, maps)",
-    "guide/search/searchindex.py": "Material's search-index format (config, docs: location/title/text)",
+    "guide/search/searchindex.py": "Material's search-index format (config, docs: location/title/text) and "
+                                   "its worker protocol's message types (MESSAGES)",
+    "tools/searcheval.py": "Material's worker and lunr files (workers/search.*.min.js, lunr/) for the baselines, "
+                           "the __config block, the worker it finds by URL",
 }
 
 

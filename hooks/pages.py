@@ -260,16 +260,13 @@ def _languages(config) -> tuple[dict[str, str], str]:
 
 def _search_scope(config) -> dict:
     prefixes, default = _languages(config)
-    scope = {"lang": config.theme["language"], "defaultLang": default, "prefixes": prefixes,
-             "prebuilt": searchindex.uses_prebuilt()}
-    if scope["prebuilt"]:
-        # The worker's version (see searchindex.worker_version), once per build.
-        version = getattr(config, "_guide_search_worker", None)
-        if version is None:
-            source = Path(config.config_file_path).resolve().parent / "overrides" / searchindex.WORKER_DIR
-            version = config._guide_search_worker = searchindex.worker_version(source)
-        scope["worker"] = version
-    return scope
+    # The worker's version (see searchindex.worker_version), once per build.
+    version = getattr(config, "_guide_search_worker", None)
+    if version is None:
+        source = Path(config.config_file_path).resolve().parent / "overrides" / searchindex.WORKER_DIR
+        version = config._guide_search_worker = searchindex.worker_version(source)
+    return {"lang": config.theme["language"], "defaultLang": default, "prefixes": prefixes,
+            "worker": version, "setup": searchindex.MESSAGES["setup"]}
 
 
 @event_priority(-110)

@@ -12,7 +12,6 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 
 from guide.publish import shipped
-from guide.search import searchindex
 
 log = logging.getLogger("mkdocs.hooks.guide")
 
@@ -20,12 +19,10 @@ log = logging.getLogger("mkdocs.hooks.guide")
 @event_priority(-110)  # after mkdocs-static-i18n (-100), which rebuilds the file list per language
 def on_files(files, config):
     docs = Path(config.docs_dir).resolve()
-    material_search = not searchindex.uses_prebuilt()
     for file in list(files):
         if Path(file.src_dir or docs).resolve() == docs:
             continue  # the docs' own files: the allowlist (guide/editorial/files.py) decides
-        reason = shipped.skip_theme_file(file.src_uri, material_search=material_search,
-                                         palette=bool(config.theme.get("palette")), favicon=config.theme.get("favicon"))
+        reason = shipped.skip_theme_file(file.src_uri, palette=bool(config.theme.get("palette")), favicon=config.theme.get("favicon"))
         if reason:
             files.remove(file)
     return files

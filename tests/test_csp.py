@@ -268,6 +268,9 @@ def test_site_manifest_and_service_worker_are_allowed_other_workers_not(browser,
     registers, a worker at any other path of the site does not."""
     made = [site_dir / csp.SERVICE_WORKER, site_dir / "other-sw.js", site_dir / "en" / "manifest.webmanifest",
             site_dir / "en" / "strategy" / "manifest.html"]
+    # The session's site is shared: files this test replaces are put back after it
+    # (the real sw.js, deleted, left test_shipped without the loader of offline/*.html).
+    kept = {path: path.read_bytes() for path in made if path.is_file()}
     for worker in made[:2]:
         worker.write_text('self.addEventListener("install", () => self.skipWaiting());\n', encoding="utf-8")
     made[2].write_text('{"name": "Guide", "start_url": "./", "display": "standalone"}', encoding="utf-8")
@@ -290,6 +293,8 @@ def test_site_manifest_and_service_worker_are_allowed_other_workers_not(browser,
         context.close()
         for path in made:
             path.unlink()
+        for path, data in kept.items():
+            path.write_bytes(data)
 
 
 def test_a_subpath_deploy_runs_its_scripts_and_search(browser, tmp_path):

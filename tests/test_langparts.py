@@ -125,7 +125,7 @@ def test_search_index_split_by_language(tmp_path):
     # Each language's pre-built index holds its own entries, in order.
     def entries(lang):
         folder = tmp_path / "search" / ar["config"]["guide"][lang]["dir"]
-        return [d[0] for d in prebuilt.read_script(folder / "meta.js")[2]["docs"]]
+        return [d["location"] for d in prebuilt.read_script(folder / "meta.js")[2]["docs"]]
     assert entries("ar") == ["", "strategy/", "strategy/#city-mandate"]
     assert entries("en") == ["en/", "en/strategy/#city-mandate"]
     # The pages load only the config (with the hidden alias field) and the directories' names.

@@ -118,10 +118,10 @@ def test_search_index_script_names_both_languages_indexes(release):
     entries = {lang: prebuilt.read_script(release["root"] / "search" / where["dir"] / "meta.js")[2]["docs"]
                for lang, where in index["config"]["guide"].items()}
     arabic, english = entries["ar"], entries["en"]
-    assert "strategy.html" in {d[0] for d in arabic} and "en/strategy.html" in {d[0] for d in english}
-    assert not [d for d in arabic if d[0].startswith("en/")] and all(d[0].startswith("en/") for d in english)
-    assert any(titles("strategy")["ar"].split(":")[-1].strip() in d[1] for d in arabic)
-    assert any(titles("strategy")["en"].split(":")[-1].strip() in d[1] for d in english)
+    assert "strategy.html" in {d["location"] for d in arabic} and "en/strategy.html" in {d["location"] for d in english}
+    assert not [d for d in arabic if d["location"].startswith("en/")] and all(d["location"].startswith("en/") for d in english)
+    assert any(titles("strategy")["ar"].split(":")[-1].strip() in d["title"] for d in arabic)
+    assert any(titles("strategy")["en"].split(":")[-1].strip() in d["title"] for d in english)
 
 
 def test_pages_reference_the_local_shim_only(release):

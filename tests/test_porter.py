@@ -16,6 +16,7 @@ import material
 import pytest
 
 from guide.search.porter import stem
+from guide.search.searchindex import with_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTER_JS = ROOT / "overrides" / "assets" / "javascripts" / "guide-search" / "porter.js"
@@ -99,7 +100,7 @@ def stemmers(browser):
     page = browser.new_page()
     page.set_content("<!doctype html><title>porter</title>")
     page.add_script_tag(content=lunr_bundle())
-    page.add_script_tag(content=PORTER_JS.read_text(encoding="utf-8"))
+    page.add_script_tag(content=with_tables(PORTER_JS))
     assert page.evaluate("lunr.version") == "2.3.9"
     yield page
     page.close()
@@ -150,6 +151,6 @@ def test_porter_js_runs_in_a_worker(browser):
         worker.onmessage = e => resolve(e.data);
         worker.onerror = e => reject(new Error(e.message));
         worker.postMessage(["generalization", "ponies", "hopeful"]);
-    })""", PORTER_JS.read_text(encoding="utf-8"))
+    })""", with_tables(PORTER_JS))
     page.close()
     assert got == ["gener", "poni", "hope"]

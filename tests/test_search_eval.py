@@ -226,3 +226,38 @@ def test_english_search_needs_no_arabic_font(browser, server_url):
         assert not arabic, f"English search downloaded the Arabic font: {arabic}"
     finally:
         context.close()
+
+
+# --- the baselines (made by the tool, not the build) ----------------------------
+
+@pytest.mark.parametrize("mode, pipeline", [("stock", searcheval.STOCK_PIPELINE), ("off", [" "])])
+def test_a_baseline_is_a_normal_build_given_materials_worker_and_whole_documents(tmp_path, mode, pipeline):
+    site = tmp_path / "site"
+    (site / searcheval.GUIDE_WORKER).parent.mkdir(parents=True)
+    (site / searcheval.GUIDE_WORKER).write_text("/* the guide's worker */", encoding="utf-8")
+    (site / "search").mkdir()
+    config = {"lang": ["en"], "pipeline": [" "], "separator": "x",
+              "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}, "alias": {"boost": 1.0}}}
+    for lang in searcheval.LANGS:
+        (site / "search" / f"search_index.{lang}.json").write_text(
+            json.dumps({"config": {**config, "lang": [lang], "guide": {"en": {"dir": "en"}}}, "docs": []}), encoding="utf-8")
+    docs = tmp_path / "docs.json"
+    docs.write_text(json.dumps({"docs": [
+        {"location": "", "title": "ع", "text": "نص"},
+        {"location": "en/strategy/", "title": "Strategy", "text": "Newark", "alias": "نيوارك"},
+        {"location": "en/strategy/#a", "title": "A", "text": "b"}]}), encoding="utf-8")
+    searcheval.make_baseline(site, mode, docs)
+    worker, lunr = searcheval.material_search_files()
+    assert (site / searcheval.GUIDE_WORKER).read_bytes() == worker.read_bytes()
+    assert (site / "assets" / "javascripts" / "lunr" / "min" / "lunr.ar.min.js").is_file()
+    en = json.loads((site / "search" / "search_index.en.json").read_text(encoding="utf-8"))
+    assert [d["location"] for d in en["docs"]] == ["en/strategy/", "en/strategy/#a"]
+    assert "alias" not in en["docs"][0] and "alias" not in en["config"]["fields"] and "guide" not in en["config"]
+    assert en["config"]["pipeline"] == pipeline and en["config"]["lang"] == ["en"]
+    ar = json.loads((site / "search" / "search_index.ar.json").read_text(encoding="utf-8"))
+    assert [d["location"] for d in ar["docs"]] == [""]
+
+
+def test_an_unknown_baseline_is_one_clear_error(tmp_path):
+    with pytest.raises(searcheval.EvalError, match="baseline 'yes'"):
+        searcheval.make_baseline(tmp_path, "yes", tmp_path / "docs.json")

@@ -89,3 +89,57 @@ def test_the_shard_of_a_key_is_the_same_in_the_browser(js):
     ours = [prebuilt.shard_of(k, 37) for k in keys]
     theirs = js.evaluate("keys => keys.map(k => guideAnalysis.shardOf(k, 37))", keys)
     assert ours == theirs
+
+
+def _keys_with(browser, spec: dict, words: list[str]) -> list[list[str]]:
+    """The browser's keys of ``words`` with the worker built from ``spec``."""
+    import copy
+    from unittest import mock
+
+    page = browser.new_page()
+    try:
+        page.set_content("<!doctype html><title>spec</title>")
+        with mock.patch.object(analysis, "tables", lambda: copy.deepcopy(spec)):
+            page.add_script_tag(content=searchindex.worker_script(WORKER_SOURCE))
+        return page.evaluate("ws => ws.map(w => guideAnalysis.indexKeys(w))", words)
+    finally:
+        page.close()
+
+
+# One change to each kind of table of the specification, and a word whose keys it changes.
+SPEC_CHANGES = [
+    ("arabic.normalise", lambda s: s["arabic"]["normalise"].append(["\u0630", "\u062F"]), "ذكاء"),
+    ("arabic.digitZeros", lambda s: s["arabic"]["digitZeros"].remove("\u06F0"), "۲۰۱۹"),
+    ("arabic.bareSeats", lambda s: s["arabic"]["bareSeats"].pop("\u0624"), "مسؤولية"),
+    ("arabic.stop", lambda s: s["arabic"]["stop"].remove("منذ"), "منذ"),
+    ("arabic.articles", lambda s: s["arabic"]["articles"].remove("وبال"), "وبالمدينة"),
+    ("arabic.suffixes", lambda s: s["arabic"]["suffixes"].remove("هم"), "قدراتهم"),
+    ("arabic.irregular", lambda s: s["arabic"]["irregular"].pop("نساء"), "النساء"),
+    ("english.stop", lambda s: s["english"]["stop"].remove("because"), "because"),
+    ("english.spelling", lambda s: s["english"]["spelling"].pop("programme"), "programme"),
+    ("english.fold", lambda s: s["english"]["fold"].pop("ł"), "łódź"),
+    ("english.rules", lambda s: s["english"]["rules"].pop(0), "organisation"),
+    ("english.porter", lambda s: s["english"]["porter"]["step3"].pop("ness"), "goodness"),
+]
+
+
+def test_the_worker_follows_the_specification(browser):
+    """The worker has no tables of its own: each table of analysis.json, changed,
+    changes the browser's keys as it would the build's (one source)."""
+    import copy
+
+    words = [word for _, _, word in SPEC_CHANGES]
+    before = _keys_with(browser, analysis.tables(), words)
+    assert before == [analysis.index_keys(w) for w in words]
+    changed = copy.deepcopy(analysis.tables())
+    for _, change, _ in SPEC_CHANGES:
+        change(changed)
+    after = _keys_with(browser, changed, words)
+    same = [name for (name, _, _), b, a in zip(SPEC_CHANGES, before, after) if a == b]
+    assert not same, f"tables the worker did not take from the specification: {same}"
+
+
+def test_the_specification_is_checked(tmp_path):
+    (tmp_path / "spec.json").write_text('{"root": "x", "arabic": {}}', encoding="utf-8")
+    with pytest.raises(ValueError, match="spec.json: not a search analysis specification"):
+        analysis.load_spec(tmp_path / "spec.json")

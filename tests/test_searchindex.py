@@ -74,23 +74,6 @@ def test_combined_index_is_prepared_too(tmp_path):
         assert page_copy["docs"] == [] and page_copy["config"]["guide"] == dirs
 
 
-@pytest.mark.parametrize("mode, lang_en, pipeline", [("stock", ["en"], searchindex.STOCK_PIPELINE), ("off", ["en"], [" "])])
-def test_baselines(tmp_path, monkeypatch, mode, lang_en, pipeline):
-    monkeypatch.setenv("GUIDE_SEARCH_ANALYSIS", mode)
-    _index(tmp_path, [{"location": "en/", "title": "t", "text": "Newark"}])
-    written = searchindex.write_language_indexes(tmp_path, PREFIXES, "ar", ROOT / "data")
-    en = json.loads(written["en"].read_text(encoding="utf-8"))
-    assert en["config"]["lang"] == lang_en and en["config"]["pipeline"] == pipeline
-    assert "alias" not in en["docs"][0]
-
-
-def test_unknown_baseline_is_one_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setenv("GUIDE_SEARCH_ANALYSIS", "yes")
-    _index(tmp_path, [])
-    with pytest.raises(searchindex.SearchIndexError, match="GUIDE_SEARCH_ANALYSIS='yes'"):
-        searchindex.write_language_indexes(tmp_path, PREFIXES, "ar", ROOT / "data")
-
-
 def test_worker_ships_with_the_word_lists_and_without_comments(tmp_path):
     source = ROOT / "overrides" / searchindex.WORKER_DIR
     target = tmp_path / searchindex.WORKER_DIR
@@ -98,7 +81,10 @@ def test_worker_ships_with_the_word_lists_and_without_comments(tmp_path):
     assert searchindex.write_worker(tmp_path)
     shipped = (target / "worker.js").read_text(encoding="utf-8")
     assert "\n//" not in shipped and "Material starts a worker" not in shipped
-    assert "/*TABLES*/" not in shipped and '"stopAr":["في"' in shipped  # analysis.py's lists, written in
+    assert "/*TABLES*/" not in shipped and '"stop":["في"' in shipped  # analysis.json's tables, written in
+    assert shipped.count('"porter":{"step2":{"ational":"ate"') == 2  # into porter.js and worker.js
+    # Material's message types, named once (searchindex.MESSAGES), written in.
+    assert "/*MESSAGES*/" not in shipped and 'var MESSAGE = {"setup":0,"ready":1,"query":2,"result":3}' in shipped
     assert "guidePorter" in shipped and not (target / "porter.js").exists()
     assert not searchindex.write_worker(tmp_path)  # idempotent (post_build runs once per language)
     assert (target / "worker.js").read_text(encoding="utf-8") == shipped
@@ -145,9 +131,11 @@ def test_a_long_section_is_fetched_in_pieces_and_postings_name_the_piece():
     files = built.files()
     shard = lambda key: next(v for k, v in ((n, prebuilt.read_script_text(t)) for n, t in files.items())
                              if k.startswith("k/") and key in v[2])[2][key]
-    assert shard("alpha")[3] == 0 and shard("omega")[3] == 2 and shard("titl")[3] == -1
+    piece = lambda key: prebuilt.postings(shard(key))[0]["piece"]
+    assert piece("alpha") == 0 and piece("omega") == 2 and piece("titl") == -1
     meta = prebuilt.read_script_text(files["meta.js"])[2]
-    assert meta["docs"][0][2:] == [0, 3] and files["s/2.js"].count("omega") == 1
+    assert meta["docs"][0] == {"location": "x/", "title": "Title", "firstPiece": 0, "pieces": 3}
+    assert meta["posting"] == ["entry", "weight", "piece", "form"] and files["s/2.js"].count("omega") == 1
     assert prebuilt.split_pieces(["a" * 2000, "b", "c"]) == [["a" * 2000], ["b", "c"]]
 
 
@@ -173,12 +161,10 @@ def test_postings_name_the_form_each_entry_writes():
     built = prebuilt.Built(docs, r"[\s,;.،]+", {"title": 1000})
     shards = {k: v for n, t in built.files().items() if n.startswith("k/")
               for k, v in prebuilt.read_script_text(t)[2].items()}
-    forms, rest = shards["citi"][0], shards["citi"][1:]
-    postings = {rest[i]: rest[i + 3] for i in range(0, len(rest), 4)}
-    assert forms[postings[0]] == "city"  # twice, against city’s and cities once each
-    assert postings[1] == -1  # only in the alias
-    forms, rest = shards["مجتمع"][0], shards["مجتمع"][1:]
-    assert forms[rest[3]] == "المجتمع"  # used twice, the others once
+    postings = {p["entry"]: p for p in prebuilt.postings(shards["citi"])}
+    assert postings[0]["word"] == "city"  # twice, against city’s and cities once each
+    assert postings[1]["form"] == -1 and postings[1]["word"] == ""  # only in the alias
+    assert [p["word"] for p in prebuilt.postings(shards["مجتمع"])] == ["المجتمع"]  # used twice, the others once
 
 
 def test_a_name_in_the_other_script_weighs_what_the_pages_spelling_weighs():

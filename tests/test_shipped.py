@@ -27,7 +27,6 @@ ARTIFACT = "shipped-files.json"
 _NOT_FETCHED_RELS = {"canonical", "alternate", "prev", "next"}
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
 _SCOPE = re.compile(r"window\.__searchScope\s*=\s*(\{.*?\});", re.S)
-_CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
 _LANG = re.compile(r'<html\b[^>]*\blang="([^"]+)"')
 
 
@@ -114,7 +113,7 @@ def _guide_worker_files(site: Site, lang: str, config: dict) -> list[str]:
     if meta_file not in site.present:
         return [meta_file]
     meta = json.loads(re.match(r"^guideSearch\.meta\((.*)\);\s*$", site.text(meta_file), re.S).group(1))
-    pieces = max((d[2] + d[3] for d in meta.get("docs", []) if isinstance(d, list) and len(d) > 3), default=0)
+    pieces = max((d["firstPiece"] + d["pieces"] for d in meta.get("docs", [])), default=0)
     out = [meta_file, prefix + "words.js"]
     out += [f"{prefix}k/{n}.js" for n in range(meta.get("shards", 0))]
     out += [f"{prefix}b/{n}.js" for n in range(meta.get("pairShards", 0))]
@@ -179,8 +178,6 @@ def _from_page(site: Site, rel: str, reach, offline: bool) -> None:
     lang = (_LANG.search(html) or [None, ""])[1]
     scope_m = _SCOPE.search(html)
     scope = json.loads(scope_m.group(1)) if scope_m else None
-    config_m = _CONFIG.search(html)
-    material = json.loads(config_m.group(1)) if config_m else {}
     # Material's bundle asks for search/search_index.json; the inline
     # search-lazy.js renames it to the page's language; under file:// the
     # bundle loads search/search_index.js instead.
@@ -191,13 +188,10 @@ def _from_page(site: Site, rel: str, reach, offline: bool) -> None:
         else:
             reach(site.resolve(f"search/search_index.{scope['lang']}.json", "index.html"),
                   f"{rel}: Material's index request, renamed by search-lazy.js")
-        if scope.get("prebuilt"):
-            worker = "assets/javascripts/guide-search/worker.js"
-            reach(worker, f"{rel}: search-lazy.js starts the guide's worker")
-            for path in _guide_worker_files(site, scope["lang"], _search_config(site, scope["lang"])):
-                reach(path, f"{worker} (importScripts/fetch) for {rel}")
-        elif material.get("search"):
-            reach(site.resolve(material["search"], rel), f"{rel}: Material's search worker")
+        worker = "assets/javascripts/guide-search/worker.js"
+        reach(worker, f"{rel}: search-lazy.js starts the guide's worker")
+        for path in _guide_worker_files(site, scope["lang"], _search_config(site, scope["lang"])):
+            reach(path, f"{worker} (importScripts/fetch) for {rel}")
     if any(re.search(r"guide-offline/save\.js$", u) for u, _ in refs.urls) and lang:
         reach("sw.js", f"{rel}: save.js registers it")
         reach(f"offline/{lang}.json", f"{rel}: save.js fetches the language's list")
@@ -310,8 +304,8 @@ def test_scripts_load_only_what_their_source_names(tmp_path):
 def test_theme_files_no_page_loads_are_not_copied():
     from guide.publish.shipped import skip_theme_file
 
-    def skip(path, material_search=False, palette=False, favicon="assets/images/favicon.svg"):
-        return skip_theme_file(path, material_search=material_search, palette=palette, favicon=favicon)
+    def skip(path, palette=False, favicon="assets/images/favicon.svg"):
+        return skip_theme_file(path, palette=palette, favicon=favicon)
 
     for path in ("assets/javascripts/lunr/wordcut.js", "assets/javascripts/lunr/min/lunr.ar.min.js",
                  "assets/javascripts/workers/search.a7633da7.min.js", "assets/javascripts/bundle.x.min.js.map",
@@ -321,10 +315,7 @@ def test_theme_files_no_page_loads_are_not_copied():
     for path in ("assets/javascripts/bundle.x.min.js", "assets/stylesheets/main.x.min.css",
                  "assets/javascripts/guide-search/worker.js", "assets/images/icon-192.png"):
         assert skip(path) is None, path
-    # The evaluation baselines search with Material's worker and lunr; a palette
-    # or a PNG favicon in mkdocs.yml is loaded by the pages.
-    assert skip("assets/javascripts/lunr/min/lunr.ar.min.js", material_search=True) is None
-    assert skip("assets/javascripts/workers/search.a7633da7.min.js", material_search=True) is None
+    # A palette or a PNG favicon in mkdocs.yml is loaded by the pages.
     assert skip("assets/stylesheets/palette.fb2fffe2.min.css", palette=True) is None
     assert skip("assets/images/favicon.png", favicon="assets/images/favicon.png") is None
 

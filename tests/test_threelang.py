@@ -217,7 +217,7 @@ def test_search_index_per_language(site):
         config = json.loads((site / "search" / f"search_index.{lang}.json").read_text(encoding="utf-8"))
         assert set(config["config"]["guide"]) == set(LANGUAGES)
         kind, _, meta = prebuilt.read_script(site / "search" / lang / "meta.js")
-        locations = [doc[0] for doc in meta["docs"]]
+        locations = [doc["location"] for doc in meta["docs"]]
         assert locations and all(loc.startswith(prefix) for loc in locations), locations
         for other, other_prefix in LANGUAGES.items():
             if other_prefix and other != lang:

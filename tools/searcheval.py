@@ -15,6 +15,14 @@ back. Results are grouped by page, as Material lists them.
 
 Prints hit@5 and MRR per language and per kind, and every failing query with
 what came back; ``tests/test_search_eval.py`` runs the same code in the suite.
+
+The baselines live here, not in the build: ``make_baseline`` turns a normal
+build into one searched by Material's own worker and lunr (taken from the
+installed theme; the site ships neither) over each language's whole
+documents, as stock Material would (``stock``: lunr's English pipeline,
+trimmer, stop words, stemmer) or as this site did before the guide's analysis
+(``off``: the pipeline the build's config has, which mkdocs-static-i18n
+inherits empty from the Arabic build). Neither has the hidden alias field.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from guide import languages
+from guide.search import searchindex
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "data" / "search_queries.yml"
@@ -61,10 +70,11 @@ CAPTURE_WORKERS = """
 })();
 """
 
-# Posts each query to the search worker (Material's message types: 2 = query,
-# 3 = result) and returns, per query, the locations of each result group.
+# Posts each query to the search worker (Material's message types, named in
+# guide/search/searchindex.py MESSAGES) and returns, per query, the locations
+# of each result group.
 RUN_QUERIES = """
-async (queries) => {
+async ([queries, MESSAGE]) => {
   const entry = window.__workers.find(w => /workers\\/search/.test(w.url));
   if (!entry) throw new Error("no search worker was created");
   const worker = entry.worker;
@@ -73,13 +83,13 @@ async (queries) => {
     const result = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("no answer for " + query)), 20000);
       const listen = ev => {
-        if (!ev.data || ev.data.type !== 3) return;
+        if (!ev.data || ev.data.type !== MESSAGE.result) return;
         worker.removeEventListener("message", listen);
         clearTimeout(timer);
         resolve(ev.data.data);
       };
       worker.addEventListener("message", listen);
-      worker.postMessage({ type: 2, data: query });
+      worker.postMessage({ type: MESSAGE.query, data: query });
     });
     answers.push((result.items || []).map(group => group.map(item => item.location)));
   }
@@ -159,7 +169,7 @@ def run_in_page(browser, start_url: str, entries: list[dict]) -> list[dict]:
         page.wait_for_function(
             "p => document.querySelector('.md-search-result__meta').textContent.trim() === p",
             arg=placeholder, timeout=60000)
-        answers = page.evaluate(RUN_QUERIES, [e["q"] for e in entries])
+        answers = page.evaluate(RUN_QUERIES, [[e["q"] for e in entries], searchindex.MESSAGES])
     finally:
         context.close()
     return score(entries, answers)
@@ -176,6 +186,53 @@ def run_site(browser, root_url: str, entries: list[dict], offline: bool = False)
         start = root_url + prefix + ("strategy.html" if offline else "strategy/")
         rows += run_in_page(browser, start, mine)
     return rows
+
+
+BASELINES = ("stock", "off")
+STOCK_PIPELINE = ["trimmer", "stopWordFilter", "stemmer"]  # lunr's English pipeline, as stock Material
+GUIDE_WORKER = Path("assets") / "javascripts" / "guide-search" / "worker.js"
+
+
+def material_search_files() -> tuple[Path, Path]:
+    """Material's search worker and its lunr folder, from the installed theme
+    (found through its distribution: the tools import no engine)."""
+    from importlib import metadata
+
+    scripts = Path(metadata.distribution("mkdocs-material").locate_file("material/templates/assets/javascripts"))
+    workers = sorted((scripts / "workers").glob("search.*.min.js"))
+    if len(workers) != 1 or not (scripts / "lunr").is_dir():
+        raise EvalError(f"{scripts}: expected one workers/search.*.min.js and a lunr/ folder")
+    return workers[0], scripts / "lunr"
+
+
+def make_baseline(site: Path, mode: str, search_docs: Path) -> None:
+    """Turn a normal build (``site``; ``search_docs``: its combined documents,
+    kept with GUIDE_SEARCH_DOCS) into the baseline ``mode`` (see the module doc).
+
+    Pages keep loading what they load (search-lazy.js asks for
+    ``search/search_index.<lang>.json`` and starts the worker at the guide's
+    URL, which the CSP names): the index files get each language's documents
+    back, and the guide's worker file becomes Material's, whose ``../lunr``
+    is the copied lunr folder."""
+    if mode not in BASELINES:
+        raise EvalError(f"baseline {mode!r}: expected one of {', '.join(BASELINES)}")
+    site = Path(site)
+    worker, lunr = material_search_files()
+    shutil.copytree(lunr, site / "assets" / "javascripts" / "lunr", dirs_exist_ok=True)
+    shutil.copyfile(worker, site / GUIDE_WORKER)
+    docs = json.loads(Path(search_docs).read_text(encoding="utf-8"))["docs"]
+    registry = languages.load()
+    for lang in registry.codes:
+        target = site / "search" / f"search_index.{lang}.json"
+        if not target.is_file():
+            continue
+        config = {k: v for k, v in json.loads(target.read_text(encoding="utf-8"))["config"].items() if k != "guide"}
+        config["fields"] = {k: v for k, v in config.get("fields", {}).items() if k != searchindex.ALIAS_FIELD}
+        if mode == "stock":
+            config["pipeline"] = STOCK_PIPELINE
+        mine = [{k: v for k, v in doc.items() if k != searchindex.ALIAS_FIELD} for doc in docs
+                if registry.language_of_url(doc.get("location", "")) == lang]
+        target.write_text(json.dumps({"config": config, "docs": mine}, ensure_ascii=False), encoding="utf-8")
 
 
 def summary(rows: list[dict]) -> dict:
@@ -227,8 +284,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--site", default=None, help="an already built site directory (online run only)")
     parser.add_argument("--no-offline", action="store_true", help="skip the offline archive")
     parser.add_argument("--baselines", action="store_true",
-                        help="also run the English queries against stock Material search (GUIDE_SEARCH_ANALYSIS=stock: "
-                             "lunr's English stemmer) and against the analysis switched off (=off: the site before)")
+                        help="also run the English queries against stock Material search (stock: lunr's English "
+                             "pipeline) and against the analysis switched off (off: the site before)")
     parser.add_argument("--queries", default=str(QUERIES), help="the query set (YAML)")
     parser.add_argument("--json", default=None, help="also write every row to this JSON file")
 
@@ -237,6 +294,7 @@ def main(args) -> int:
     from playwright.sync_api import sync_playwright
 
     from guide.engine import build_site
+    from guide.publish import shipped
     from tools.webserve import serve
 
     try:
@@ -249,17 +307,20 @@ def main(args) -> int:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         builds = [("online", {})] if not args.site else []
         if args.baselines:
-            builds += [("stock", {"GUIDE_SEARCH_ANALYSIS": "stock"}), ("off", {"GUIDE_SEARCH_ANALYSIS": "off"})]
+            builds += [(mode, {}) for mode in BASELINES]
         if args.site:
             with serve(Path(args.site)) as url:
                 runs["online"] = run_site(browser, url, entries)
         for name, env in builds:
             site = Path(tmp) / name
             with serve(site) as url:
-                proc = build_site(site, env={"SITE_URL": url, **env})
+                docs = Path(tmp) / f"{name}-search-docs.json"
+                proc = build_site(site, env={"SITE_URL": url, shipped.SEARCH_DOCS_ENV: str(docs), **env})
                 if proc.returncode:
                     sys.stderr.write(proc.stderr[-4000:])
                     return 1
+                if name in BASELINES:
+                    make_baseline(site, name, docs)
                 wanted = entries if name == "online" else [e for e in entries if e["lang"] == "en"]
                 runs[name] = run_site(browser, url, wanted)
         if not args.site and not args.no_offline:

@@ -6,9 +6,9 @@ script, manifest, service worker or offline list of this site loads:
 
 * Material's lunr files (``assets/javascripts/lunr/``, wordcut.js alone
   677 kB) and its search worker (``assets/javascripts/workers/search.*.js``):
-  the guide's worker searches the pre-built index (``guide/search/``). They
-  stay for the evaluation baselines (``GUIDE_SEARCH_ANALYSIS``), which use
-  Material's worker;
+  the guide's worker searches the pre-built index (``guide/search/``). The
+  evaluation's baselines, which search with Material's worker, take them from
+  the installed theme (``tools/searcheval.py``);
 * source maps (``*.map``): only a browser's developer tools read them;
 * ``palette.*.css``: Material links it only when ``theme.palette`` is set
   (the colours are in site.css);
@@ -51,16 +51,15 @@ _PARTIAL = re.compile(r"partials/.*")
 _MAP_COMMENT = re.compile(rb"\n?(?://# sourceMappingURL=[^\s*]+|/\*# sourceMappingURL=[^\s*]+ \*/)\s*$")
 
 
-def skip_theme_file(path: str, *, material_search: bool, palette: bool, favicon: str | None) -> str | None:
+def skip_theme_file(path: str, *, palette: bool, favicon: str | None) -> str | None:
     """Why a theme's static file (its path in the site) is not copied, or None
-    to copy it. ``material_search``: pages search with Material's own worker
-    (an evaluation baseline); ``palette``: ``theme.palette`` is set;
+    to copy it. ``palette``: ``theme.palette`` is set;
     ``favicon``: ``theme.favicon``."""
     if _SOURCE_MAP.fullmatch(path):
         return "a source map (only developer tools read it)"
     if _PARTIAL.fullmatch(path):
         return "a template include (written into the pages)"
-    if not material_search and _MATERIAL_SEARCH.fullmatch(path):
+    if _MATERIAL_SEARCH.fullmatch(path):
         return "Material's search (the guide's worker searches the pre-built index)"
     if not palette and _PALETTE.fullmatch(path):
         return "Material's palette stylesheet (no theme.palette)"

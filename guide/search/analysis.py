@@ -3,9 +3,11 @@
 The reader's browser analyses only the query (``overrides/assets/javascripts/
 guide-search/worker.js``); the pages' words are analysed here, once, when the
 site is built, and written as a pre-built index (``guide/search/prebuilt.py``).
-Both sides must give a word the same keys: the word tables below are written
-into the worker at build time (one source), and ``tests/test_search_parity.py``
-runs every word of the site through both implementations.
+Both sides must give a word the same keys: they follow one specification,
+``guide/search/analysis.json``, which holds every table (read below, written
+into the worker at build time); the steps are code on each side, and
+``tests/test_search_parity.py`` runs every word of the site through both
+implementations and checks that the worker takes each table from the file.
 
 Keys of a word:
   Arabic:  normalised (NFKC, no diacritics or tatweel, أ/إ/آ→ا, ة→ه, ى→ي,
@@ -24,61 +26,78 @@ Plain Python: no MkDocs import.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from pathlib import Path
 
 from guide.search.porter import stem as porter_stem
 
-ROOT = "\u221A"  # √: root keys never collide with stems
+# The specification both sides follow: every table of the analysis (stop
+# words, the Arabic normalisation map, articles, particles, suffixes, spelling
+# rules, folded letters, the Porter steps), read here and written into the
+# worker at build time (guide/search/searchindex.py worker_script). The code
+# below and the worker's are the steps; the tables are only in this file.
+SPEC_FILE = Path(__file__).with_name("analysis.json")
 
+
+def _js_replacement(replacement: str) -> str:
+    """A replacement as the spec writes it ($1, as JavaScript) for Python's re (\\1)."""
+    return re.sub(r"\$(\d)", r"\\\1", replacement)
+
+
+def load_spec(path: Path = SPEC_FILE) -> dict:
+    """The analysis tables; a missing or malformed file is one clear error."""
+    try:
+        spec = json.loads(Path(path).read_text(encoding="utf-8"))
+        arabic, english = spec["arabic"], spec["english"]
+        for key in ("letters", "marks", "normalise", "digitZeros", "bareSeats", "stop", "articles",
+                    "particles", "suffixes", "pronouns", "irregular"):
+            arabic[key]
+        for key in ("stop", "spelling", "fold", "rules", "acronym", "porter"):
+            english[key]
+        spec["root"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{path}: not a search analysis specification: {exc!r}") from exc
+    return spec
+
+
+SPEC = load_spec()
+_AR = SPEC["arabic"]
+_EN = SPEC["english"]
+
+ROOT = SPEC["root"]  # √: root keys never collide with stems
 # Function words, in normalised form: they match almost every page.
-STOP_AR = (
-    "في من الي علي عن مع او ام ان انه انها اذا اذ لا لم لن ما ماذا هل قد ثم "
-    "حتي كل بعض غير بين عند لدي منذ هذا هذه ذلك تلك هو هي هم هن نحن انت "
-    "الذي التي الذين اللذين اللتين اللاتي كان كانت يكون تكون ليس ايضا "
-    "و ف ب ل ك به بها له لها فيه فيها منه منها عليه عليها اليه اليها عنه عنها"
-).split()
+STOP_AR: list[str] = _AR["stop"]
 # English function words (our own list: articles, pronouns, auxiliaries,
 # prepositions and conjunctions that every page has).
-STOP_EN = (
-    "a about above after again against all am an and any are as at be because been before "
-    "being below between both but by can could did do does doing down during each few for "
-    "from further had has have having he her here hers herself him himself his how i if in "
-    "into is it its itself just me more most my myself no nor not of off on once only or "
-    "other our ours ourselves out over own same she should so some such than that the their "
-    "theirs them themselves then there these they this those through to too under until up "
-    "very was we were what when where which while who whom why will with would you your "
-    "yours yourself yourselves also may might must shall us"
-).split()
+STOP_EN: list[str] = _EN["stop"]
 # Longest first: "وبال" must win over "وال", "وال" over "ال".
-ARTICLES = ["وبال", "وكال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال"]
-PARTICLES = "وفبكل"
+ARTICLES: list[str] = _AR["articles"]
+PARTICLES: str = _AR["particles"]
 # Attached pronouns first, then plural/dual endings, then ه/ي: each is removed
 # once, in this order, while 3 letters remain (قدراتهم → قدر).
-SUFFIXES = ["هما", "كما", "هم", "هن", "كم", "كن", "نا", "ها", "ات", "ون", "ين", "ان", "يه", "ه", "ي"]
-PRONOUNS = ["هما", "كما", "هم", "هن", "كم", "كن", "نا", "ها", "ه", "ي"]
+SUFFIXES: list[str] = _AR["suffixes"]
+PRONOUNS: list[str] = _AR["pronouns"]
 # Plurals and pairs no pattern reaches (keyed by stem: المرأة → مرا).
-IRREGULAR = {"نساء": "مرا", "نسو": "مرا", "نسوان": "مرا", "مرا": "مرا", "امرا": "مرا"}
-SPELLING = {
-    "defence": "defense", "offence": "offense", "licence": "license", "programme": "program",
-    "programmes": "programs", "judgement": "judgment", "ageing": "aging", "enrol": "enroll",
-    "enrolment": "enrollment", "grey": "gray", "sceptical": "skeptical", "practise": "practice",
-    "practised": "practiced", "practising": "practicing", "fulfil": "fulfill", "towards": "toward",
-}
-FOLD = {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"}
+IRREGULAR: dict[str, str] = _AR["irregular"]
+SPELLING: dict[str, str] = _EN["spelling"]
+FOLD: dict[str, str] = _EN["fold"]
 
 
 def tables() -> dict:
-    """The word lists the browser's query analysis needs, as written into the worker."""
-    return {"stopAr": STOP_AR, "stopEn": STOP_EN, "articles": ARTICLES, "particles": PARTICLES,
-            "suffixes": SUFFIXES, "pronouns": PRONOUNS, "irregular": IRREGULAR,
-            "spelling": SPELLING, "fold": FOLD, "root": ROOT}
+    """The specification as written into the worker (the same object the
+    functions below read, so a table changed here changes both sides)."""
+    return SPEC
 
 
 _STOP_AR = frozenset(STOP_AR)
 _STOP_EN = frozenset(STOP_EN)
-_ARABIC = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
-_MARKS = re.compile("[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
+_ARABIC = re.compile(_AR["letters"])
+_MARKS = re.compile(_AR["marks"])
+_NORMALISE = [(re.compile(pattern), replacement) for pattern, replacement in _AR["normalise"]]
+_DIGITS = re.compile("|".join(f"[{zero}-{chr(ord(zero) + 9)}]" for zero in _AR["digitZeros"]))
+_SEATS = re.compile("[" + "".join(_AR["bareSeats"]) + "]")
 
 
 def is_arabic(word: str) -> bool:
@@ -115,26 +134,21 @@ def strip_edges(s: str) -> str:
 
 def _digit(m: re.Match) -> str:
     c = ord(m.group(0))
-    return str(c - 0x660) if c <= 0x669 else str(c - 0x6F0)
+    return next(str(c - ord(zero)) for zero in _AR["digitZeros"] if 0 <= c - ord(zero) <= 9)
 
 
 def normalise_arabic(word: str) -> str:
-    w = unicodedata.normalize("NFKC", word)
-    w = _MARKS.sub("", w)
-    w = re.sub("[\u0622\u0623\u0625\u0671-\u0673]", "\u0627", w)
-    w = re.sub("[\u0649\u064A]\u0621", "\u0621", w)
-    w = re.sub("[\u0624\u0626]", "\u0621", w)
-    w = w.replace("\u0629", "\u0647")
-    w = re.sub("[\u0649\u06CC]", "\u064A", w)
-    w = w.replace("\u06A9", "\u0643").replace("\u066A", "%")
-    return re.sub("[\u0660-\u0669\u06F0-\u06F9]", _digit, w)
+    w = _MARKS.sub("", unicodedata.normalize("NFKC", word))
+    for pattern, replacement in _NORMALISE:
+        w = pattern.sub(replacement, w)
+    return _DIGITS.sub(_digit, w)
 
 
 def bare_seat(original: str) -> str:
     """The word with the hamza's seat as a plain letter (مسوولية); "" if it has none."""
-    if not re.search("[\u0624\u0626]", original):
+    if not _SEATS.search(original):
         return ""
-    return normalise_arabic(original.replace("\u0624", "\u0648").replace("\u0626", "\u064A"))
+    return normalise_arabic(_SEATS.sub(lambda m: _AR["bareSeats"][m.group(0)], original))
 
 
 def strip_prefix(word: str) -> str:
@@ -266,14 +280,7 @@ def arabic_index_keys(original: str) -> list[str]:
 
 
 _APOSTROPHE_S = re.compile("['\u2019]s$")
-_ENGLISH_RULES = [
-    (re.compile(r"^([a-z]{2,})is(e|es|ed|ing|ation|ations|er|ers)$"), r"\1iz\2"),
-    (re.compile(r"ys(e|es|ed|ing)$"), r"yz\1"),
-    (re.compile(r"^([a-z]{3,})our(s|ed|ing|hood|hoods|able|ite|ites)?$"), r"\1or\2"),
-    (re.compile(r"^([a-z]{2,}[tb])re(s|d)?$"), r"\1er\2"),
-    # counselling/counseling, modelled/modeled; not a one-syllable word (telling, spelling: tell, spell).
-    (re.compile(r"^([a-z]*[aeiou][a-z]*)ell(ing|ed|er|ers|or|ors)$"), r"\1el\2"),
-]
+_ENGLISH_RULES = [(re.compile(pattern), _js_replacement(replacement)) for pattern, replacement in _EN["rules"]]
 
 
 def canonical_english(word: str) -> str:
@@ -301,7 +308,7 @@ def stem_english(w: str) -> str:
 
 # An acronym written with inner punctuation (P/CVE, U.N.): the separator cuts
 # it into letters, and a reader types it plainly (PCVE) too.
-ACRONYM = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,6}(?:[/.][A-Z]{1,6})+(?![A-Za-z0-9])")
+ACRONYM = re.compile(_EN["acronym"])
 
 
 def acronyms(text: str) -> list[tuple[int, int, str]]:

@@ -2,7 +2,7 @@
 ``lunr.stemmer`` gives, because the built index (stemmed here, in Python) and
 the reader's query (stemmed in the browser by
 overrides/assets/javascripts/guide-search/porter.js, the same steps in the same
-order) must meet on the same key, and our relevance figures were measured with
+order, from the same tables in analysis.json) must meet on the same key, and our relevance figures were measured with
 lunr's stems. tests/test_porter.py holds the three to each other.
 
 lunr follows Porter's own C version, not the 1980 paper, where they differ:
@@ -19,18 +19,18 @@ rest hold a vowel (``sky`` kept).
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 _VOWELS = "aeiou"
 
-STEP2 = {
-    "ational": "ate", "tional": "tion", "enci": "ence", "anci": "ance", "izer": "ize",
-    "bli": "ble", "alli": "al", "entli": "ent", "eli": "e", "ousli": "ous",
-    "ization": "ize", "ation": "ate", "ator": "ate", "alism": "al", "iveness": "ive",
-    "fulness": "ful", "ousness": "ous", "aliti": "al", "iviti": "ive", "biliti": "ble",
-    "logi": "log",
-}
-STEP3 = {"icate": "ic", "ative": "", "alize": "al", "iciti": "ic", "ical": "ic", "ful": "", "ness": ""}
-STEP4 = ("al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent",
-         "ou", "ism", "ate", "iti", "ous", "ive", "ize")
+# The steps' suffix tables are in the analysis specification (analysis.json,
+# "english" → "porter"), which porter.js gets written in too. Read directly
+# (not through guide.search.analysis, which imports this module).
+_TABLES = json.loads(Path(__file__).with_name("analysis.json").read_text(encoding="utf-8"))["english"]["porter"]
+STEP2: dict[str, str] = _TABLES["step2"]
+STEP3: dict[str, str] = _TABLES["step3"]
+STEP4: tuple[str, ...] = tuple(_TABLES["step4"])
 
 
 def _kinds(stem: str) -> str:

@@ -7,14 +7,20 @@ index is built once, at build time, from the same per-language entries
 Arabic runs on English pages), and written as small scripts under
 ``search/<lang>/``:
 
-* ``meta.js``: every entry's location and title, the word-list facts the query
-  analysis needs (the separator, which words start with a letter that only
-  looks like a particle), and the number of shards;
-* ``k/<n>.js``: the shards of the inverted index, key → ``[[forms], entry,
-  weight, piece of the entry's text where the key first occurs (-1: only in
-  the title or the hidden alias), the entry's own form of the word (a number
-  in [forms], the words as pages write them; -1: only in the hidden alias),
-  ...]``.
+* ``meta.js``: ``docs``, one object per entry with the fields of ``ENTRY``
+  (its ``location``, ``title``, ``firstPiece``: the number of its text's first
+  piece, and ``pieces``: how many it has); ``posting``: the names of a
+  posting's numbers, in order (``POSTING``); the word-list facts the query
+  analysis needs (the ``separator``, ``keep``: words whose first letter only
+  looks like a particle, ``names``, ``also``), and the number of shards;
+* ``k/<n>.js``: the shards of the inverted index, key → ``[forms, posting,
+  posting, ...]``: ``forms`` lists the words as the pages write them, and each
+  posting is the numbers named by ``POSTING``, flat (the names are said once,
+  in ``meta.js``, not once per posting: a shard stays a third smaller):
+  ``entry`` (an index into ``docs``), ``weight`` (× ``scale``), ``piece`` (of
+  the entry's text where the key first occurs; -1: only in the title or the
+  hidden alias) and ``form`` (the entry's own form of the word, an index into
+  ``forms``; -1: only in the hidden alias).
   A key's shard follows from its first two letters, so a word being typed (a
   prefix) needs one shard; a query needs only the shards of its keys;
 * ``s/<n>.js``: a piece of one entry's text (whole blocks: paragraphs, list
@@ -60,6 +66,10 @@ _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|tr|dd|dt|blockquote|div|caption|figca
 NEAR = 3  # two words are adjacent when at most two words stand between them
 CHUNK_CHARS = 1200  # a section's text is fetched in pieces of about this many characters
 _SPACE = re.compile(r"\s+")
+# The index format's named fields (meta.js says POSTING to the worker, which
+# reads both by these names): an entry of meta.js's ``docs``, and a posting.
+ENTRY = ("location", "title", "firstPiece", "pieces")
+POSTING = ("entry", "weight", "piece", "form")
 
 
 def plain(text: str) -> str:
@@ -214,18 +224,22 @@ class Built:
                 form = self.form(key, d)
                 if form and form not in forms:
                     forms.append(form)
-                row += [d, max(1, round(w * WEIGHT_SCALE)), self.first_piece[key].get(d, -1),
-                        forms.index(form) if form else -1]
+                posting = {"entry": d, "weight": max(1, round(w * WEIGHT_SCALE)),
+                           "piece": self.first_piece[key].get(d, -1), "form": forms.index(form) if form else -1}
+                row += [posting[name] for name in POSTING]
             encoded[key] = row
         split = _shards(encoded)
         pair_split = _shards({pair: sorted(docs) for pair, docs in self.pairs.items()})
-        entries = []  # [location, title, first piece, number of pieces]
-        first = 0  # pieces are numbered across entries: entry d's are first .. first + count - 1
+        entries = []
+        first = 0  # pieces are numbered across entries: entry d's are firstPiece .. firstPiece + pieces - 1
         for d, doc in enumerate(self.docs):
-            entries.append([doc["location"], plain(doc.get("title", "")), first, len(self.pieces[d])])
+            entry = {"location": doc["location"], "title": plain(doc.get("title", "")), "firstPiece": first,
+                     "pieces": len(self.pieces[d])}
+            entries.append({name: entry[name] for name in ENTRY})
             first += len(self.pieces[d])
         meta = {"separator": self.separator, "shards": len(split), "pairShards": len(pair_split), "docs": entries,
-                "keep": self.keep, "names": self.names, "also": self.also, "scale": WEIGHT_SCALE}
+                "posting": list(POSTING), "keep": self.keep, "names": self.names, "also": self.also,
+                "scale": WEIGHT_SCALE}
         out = {"meta.js": _script("meta", meta), "words.js": _script("words", self.vocabulary)}
         for n, shard in enumerate(split):
             out[f"k/{n}.js"] = _script("shard", shard, n)
@@ -233,8 +247,22 @@ class Built:
             out[f"b/{n}.js"] = _script("pairs", shard, n)
         for d, pieces in enumerate(self.pieces):
             for i, piece in enumerate(pieces):
-                out[f"s/{entries[d][2] + i}.js"] = _script("text", piece, entries[d][2] + i)
+                n = entries[d]["firstPiece"] + i
+                out[f"s/{n}.js"] = _script("text", piece, n)
         return out
+
+
+def postings(row: list) -> list[dict]:
+    """A key's postings as written in a shard, each a ``{name: number}`` of
+    ``POSTING`` (tools and tests; the worker reads them the same way), with
+    ``"word"``: the form the entry writes (``""``: none)."""
+    forms, flat, width = row[0], row[1:], len(POSTING)
+    out = []
+    for i in range(0, len(flat), width):
+        posting = dict(zip(POSTING, flat[i:i + width]))
+        posting["word"] = forms[posting["form"]] if posting["form"] >= 0 else ""
+        out.append(posting)
+    return out
 
 
 def split_pieces(texts: list[str], limit: int = CHUNK_CHARS) -> list[list[str]]:

@@ -6,7 +6,7 @@ keeps its documents (the offline tool counts them), but pages never load it:
 each language gets its own pre-built index (``guide/search/prebuilt.py``,
 under ``search/<lang>/``), searched by the guide's worker
 (``overrides/assets/javascripts/guide-search/worker.js``, written here with
-the word lists of ``guide/search/analysis.py``), and a page loads only
+the tables of ``guide/search/analysis.json``), and a page loads only
 ``search/search_index.<lang>.json``: Material's config (its highlighter needs
 the separator) naming those directories (see ``overrides/partials/search-lazy.js``).
 
@@ -21,12 +21,14 @@ Before the split, the entries are prepared:
   hidden field too: still found, but an English result never needs the
   Arabic font.
 
-Baselines for the evaluation (``python -m tools searcheval --baselines``):
-``GUIDE_SEARCH_ANALYSIS=stock`` writes full indexes for Material's own worker, as stock Material would
-(``lang: [<language>]``, lunr's English pipeline: trimmer, stop words,
-stemmer; no aliases); ``GUIDE_SEARCH_ANALYSIS=off`` as this site did before
-the guide's analysis (the same, with the empty pipeline mkdocs-static-i18n
-inherits from the Arabic build).
+The evaluation's baselines (stock Material search, the site before the
+guide's analysis) are not made here: ``tools/searcheval.py`` turns a copy of
+a normal build into them.
+
+Material's worker protocol, the only numbers its bundle and a search worker
+exchange (its ``SearchMessageType``), is ``MESSAGES`` below: written into the
+worker (``/*MESSAGES*/``) and into the pages' search scope for
+``overrides/partials/search-lazy.js``, so neither script has a number of its own.
 
 Plain Python, no MkDocs import: the hook ``hooks/pages.py`` calls it after the build.
 """
@@ -35,7 +37,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import unicodedata
 from pathlib import Path
@@ -47,7 +48,10 @@ from guide.search import analysis, prebuilt
 
 INDEX = Path("search") / "search_index.json"
 ALIAS_FIELD = "alias"
-STOCK_PIPELINE = ["trimmer", "stopWordFilter", "stemmer"]
+# Material's worker protocol (SearchMessageType in its worker integration, 9.x):
+# setup (the index's config and documents, to the worker), ready (back),
+# query (the reader's text) and result (the items Material renders).
+MESSAGES = {"setup": 0, "ready": 1, "query": 2, "result": 3}
 _TAGS = re.compile(r"<[^>]+>")
 _AR_MARKS = re.compile("[\u0610-\u061A\u064B-\u065F\u0670\u0640]")
 _NAME_PARTS = re.compile(r"\s*[(),،]\s*")
@@ -232,12 +236,10 @@ def hide_arabic_runs(docs: list[dict], lang_of) -> int:
     return count
 
 
-def prepare(data: dict, prefixes: dict[str, str], default: str, pairs: list, stock: bool = False) -> dict:
+def prepare(data: dict, prefixes: dict[str, str], default: str, pairs: list) -> dict:
     """The combined index made ready for the guide's analysis (see the module doc)."""
     if not isinstance(data.get("docs"), list) or not isinstance(data.get("config"), dict):
         raise SearchIndexError("search index has no 'docs' list or 'config' object")
-    if stock:
-        return data
     lang_of = lambda doc: language_of(doc.get("location", ""), prefixes, default)  # noqa: E731
     add_aliases(data["docs"], pairs, lang_of)
     hide_arabic_runs(data["docs"], lang_of)
@@ -248,6 +250,7 @@ def prepare(data: dict, prefixes: dict[str, str], default: str, pairs: list, sto
 WORKER_DIR = Path("assets") / "javascripts" / "guide-search"
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _TABLES = re.compile(r"/\*TABLES\*/.*?/\*END\*/", re.DOTALL)
+_MESSAGES = re.compile(r"/\*MESSAGES\*/.*?/\*END\*/", re.DOTALL)
 
 
 def _compact(source: str) -> str:
@@ -257,18 +260,27 @@ def _compact(source: str) -> str:
     return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
+def with_tables(path: Path) -> str:
+    """A worker source with the analysis specification (``guide/search/analysis.json``)
+    written over its ``/*TABLES*/…/*END*/`` placeholder: the one source of the
+    tables for both sides."""
+    source = Path(path).read_text(encoding="utf-8")
+    tables = json.dumps(analysis.tables(), ensure_ascii=False, separators=(",", ":"))
+    source, found = _TABLES.subn(lambda _: tables, source, count=1)
+    if not found:
+        raise SearchIndexError(f"{path}: no /*TABLES*/…/*END*/ placeholder")
+    messages = json.dumps(MESSAGES, separators=(",", ":"))
+    return _MESSAGES.sub(lambda _: messages, source, count=1)
+
+
 def worker_script(source_dir: Path) -> str:
     """The search worker as shipped: the Porter stemmer and the worker from
     ``source_dir`` (``overrides/assets/javascripts/guide-search/`` or its copy
-    in the built site), the word lists of ``guide/search/analysis.py`` written
-    in, comments and indentation out (the sources stay commented)."""
+    in the built site), the analysis tables written in, comments and
+    indentation out (the sources stay commented)."""
     source_dir = Path(source_dir)
-    worker = (source_dir / "worker.js").read_text(encoding="utf-8")
-    tables = json.dumps(analysis.tables(), ensure_ascii=False, separators=(",", ":"))
-    worker, found = _TABLES.subn(lambda _: tables, worker, count=1)
-    if not found:
-        raise SearchIndexError(f"{source_dir / 'worker.js'}: no /*TABLES*/…/*END*/ placeholder")
-    porter = (source_dir / "porter.js").read_text(encoding="utf-8")
+    worker = with_tables(source_dir / "worker.js")
+    porter = with_tables(source_dir / "porter.js")
     return ("/* source: overrides/assets/javascripts/guide-search/ (porter.js, worker.js) */\n"
             + _compact(porter) + "\n" + _compact(worker) + "\n")
 
@@ -303,22 +315,6 @@ def spaced_cells(html: str) -> str:
     return _GLUED_CELLS.sub(lambda m: m.group(0) + " ", html)
 
 
-def baseline() -> str:
-    """``GUIDE_SEARCH_ANALYSIS``: "" (the guide's search), "stock" or "off" (baselines)."""
-    value = os.environ.get("GUIDE_SEARCH_ANALYSIS", "").strip().lower()
-    if value not in ("", "stock", "off"):
-        raise SearchIndexError(f"GUIDE_SEARCH_ANALYSIS={value!r}: expected 'stock', 'off' or nothing")
-    return value
-
-
-def uses_prebuilt() -> bool:
-    """Whether pages search the pre-built index with the guide's worker (not a baseline)."""
-    try:
-        return baseline() == ""
-    except SearchIndexError:
-        return False
-
-
 def config_only(index: dict) -> dict:
     """What a page loads when the guide's worker searches: Material's config (its
     highlighter needs the separator) and the pre-built index's directories
@@ -340,18 +336,15 @@ def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: st
         data = json.loads(source.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise SearchIndexError(f"{source}: not valid JSON: {exc}") from exc
-    mode = baseline()
-    stock = mode in ("stock", "off")
     pairs = name_pairs(data_dir) if data_dir else []
-    data = prepare(data, prefixes, default, pairs, stock)
+    data = prepare(data, prefixes, default, pairs)
     languages = split_index(data, prefixes, default)
-    if not stock:
-        # The guide's worker searches the pre-built index (guide/search/prebuilt.py);
-        # pages get only the config, which names each language's directory.
-        dirs = {lang: prebuilt.write(Path(site_dir), lang, index, pairs) for lang, index in languages.items()}
-        data = {**data, "config": {**data["config"], "guide": dirs}}
-        for index in languages.values():
-            index["config"] = {**index["config"], "guide": dirs}
+    # The guide's worker searches the pre-built index (guide/search/prebuilt.py);
+    # pages get only the config, which names each language's directory.
+    dirs = {lang: prebuilt.write(Path(site_dir), lang, index, pairs) for lang, index in languages.items()}
+    data = {**data, "config": {**data["config"], "guide": dirs}}
+    for index in languages.values():
+        index["config"] = {**index["config"], "guide": dirs}
     # The combined index keeps its documents (the offline tool counts them).
     source.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     script = source.with_name("search_index.js")
@@ -361,19 +354,13 @@ def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: st
         script.write_text(script_form(data), encoding="utf-8")
     written = {}
     for lang, index in languages.items():
-        if mode == "stock":
-            # Stock Material: lunr's English pipeline, no language file.
-            index["config"] = {**index["config"], "pipeline": STOCK_PIPELINE}
-        if not stock:
-            index = config_only(index)
         target = source.with_name(f"search_index.{lang}.json")
-        target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        target.write_text(json.dumps(config_only(index), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         written[lang] = target
     return written
 
 
 def script_form(data: dict) -> str:
     """``search/search_index.js``, what Material loads under ``file://``: the
-    config only when the guide's worker searches, else the whole index."""
-    shown = config_only(data) if "guide" in data.get("config", {}) else data
-    return "var __index = " + json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
+    config only (the guide's worker never reads the documents)."""
+    return "var __index = " + json.dumps(config_only(data), ensure_ascii=False, separators=(",", ":"))

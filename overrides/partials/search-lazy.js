@@ -8,11 +8,23 @@
    - Worker: the guide's own worker (assets/javascripts/guide-search/worker.js)
      starts in place of Material's when search is opened; it loads the
      pre-built index of guide/search/prebuilt.py a piece at a time. Material's
-     setup message gets the site's address and the page's language added (and,
-     offline, where Material inlines the combined index, its documents cut to
-     this language, for the baselines that still use Material's worker).
+     setup message (its type: scope.setup, guide/search/searchindex.py
+     MESSAGES) gets the site's address and the page's language added.
    Reads window.__searchScope = {lang, defaultLang, prefixes: {lang: "en/", ...},
-   prebuilt: true|false, worker: the worker's version}. */
+   worker: the worker's version, setup: the setup message's type}.
+
+   Why wrap globals and not use an extension point: Material 9.x has none for
+   the worker. Its changelog (9.0.0) says "Removed support for custom search
+   workers"; what is left is the worker URL in the app config ("search" in the
+   __config block of base.html, a documented overridable block). Overriding
+   that block would restate Material's whole app config (its translation keys,
+   features, hashed worker name) in our template, and Material then starts the
+   worker and requests search/search_index.json (one file for every language,
+   at config.base) as soon as a page loads: every page would fetch the worker
+   and an index before any reader searches, which this file exists to avoid,
+   and the language could not be chosen without rewriting the request. So Worker and
+   XMLHttpRequest's open/send are wrapped here, for this one worker URL and
+   this one request only; hooks/material_theme.py RE_VERIFY lists this file. */
 (function (scope) {
   "use strict";
   if (!scope) return;
@@ -46,14 +58,6 @@
     if (ev.target && ev.target.id === "__search" && ev.target.checked) open();
   });
 
-  function languageOf(location) {
-    for (var lang in scope.prefixes) {
-      var prefix = scope.prefixes[lang];
-      if (prefix && location.indexOf(prefix) === 0) return lang;
-    }
-    return scope.defaultLang;
-  }
-
   var INDEX = /(^|\/)search\/search_index\.json(\?.*)?$/;
   var xhrOpen = XMLHttpRequest.prototype.open, xhrSend = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.open = function (method, url) {
@@ -80,7 +84,7 @@
     var real = null, listeners = [];
     // The site's root: Material's worker lives at assets/javascripts/workers/.
     var root = new URL(String(url), location.href).href.replace(/assets\/javascripts\/workers\/[^\/]*$/, "");
-    var script = scope.prebuilt ? root + "assets/javascripts/guide-search/worker.js?v=" + scope.worker : url;
+    var script = root + "assets/javascripts/guide-search/worker.js?v=" + scope.worker;
     function start() {
       if (!real) {
         real = new NativeWorker(script, options);
@@ -101,13 +105,10 @@
         if (real) real.removeEventListener.apply(real, arguments);
       },
       postMessage: function (message) {
-        // Material's setup message (type 0) carries {config, docs, options}.
-        if (message && message.type === 0 && message.data && message.data.docs) {
+        // Material's setup message carries {config, docs, options}.
+        if (message && message.type === scope.setup && message.data) {
           var data = {};
           for (var key in message.data) data[key] = message.data[key];
-          data.docs = message.data.docs.filter(function (doc) {
-            return languageOf(doc.location || "") === scope.lang;
-          });
           data.guide = { root: root, lang: scope.lang };
           message = { type: message.type, data: data };
         }

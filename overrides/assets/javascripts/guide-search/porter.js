@@ -1,17 +1,15 @@
 /* Porter's English stemmer, giving exactly what lunr.js 2.3.9's lunr.stemmer
    gives: the same steps as guide/search/porter.py, which stems the index at
-   build time (tests/test_porter.py holds the three together). Where lunr
+   build time, with the tables of guide/search/analysis.json
+   (tests/test_porter.py holds the three together). Where lunr
    differs from the 1980 paper is noted in porter.py. Defines self.guidePorter. */
 (function () {
   var root = typeof self !== "undefined" ? self : this;
   var VOWELS = "aeiou";
-  var STEP2 = {ational: "ate", tional: "tion", enci: "ence", anci: "ance", izer: "ize",
-    bli: "ble", alli: "al", entli: "ent", eli: "e", ousli: "ous", ization: "ize",
-    ation: "ate", ator: "ate", alism: "al", iveness: "ive", fulness: "ful",
-    ousness: "ous", aliti: "al", iviti: "ive", biliti: "ble", logi: "log"};
-  var STEP3 = {icate: "ic", ative: "", alize: "al", iciti: "ic", ical: "ic", ful: "", ness: ""};
-  var STEP4 = ["al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment",
-    "ent", "ou", "ism", "ate", "iti", "ous", "ive", "ize"];
+  // The steps' tables: guide/search/analysis.json ("english" → "porter"),
+  // written in at build time (guide/search/searchindex.py).
+  var P = (/*TABLES*/{"english":{"porter":{"step2":{},"step3":{},"step4":[]}}}/*END*/).english.porter;
+  var STEP2 = P.step2, STEP3 = P.step3, STEP4 = P.step4;
 
   function isVowel(ch) { return ch !== "" && VOWELS.indexOf(ch) >= 0; }
 

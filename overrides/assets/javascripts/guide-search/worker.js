@@ -1,9 +1,11 @@
 /*
  * The guide's search worker: Material's search interface, our pre-built index.
  *
- * Material starts a worker and talks to it in four messages (setup 0, ready 1,
- * query 2, result 3). Material's own worker receives every section's text and
- * builds a lunr index in the browser; this one receives nothing but where its
+ * Material starts a worker and talks to it in four messages, named in MESSAGE
+ * below (setup, ready, query, result: Material's SearchMessageType, whose
+ * numbers guide/search/searchindex.py MESSAGES writes in at build time; a
+ * message is {type: MESSAGE.<name>, data}). Material's own worker receives
+ * every section's text and builds a lunr index in the browser; this one receives nothing but where its
  * files are (overrides/partials/search-lazy.js starts it in Material's place)
  * and loads, with importScripts (which also works from file:// through the
  * iframe-worker shim), only what a query needs from the index written at build
@@ -17,9 +19,10 @@
  *   words.js     the vocabulary, only when a word is in no shard (typos).
  *
  * The analysis of a query word is the build's analysis of a page word
- * (guide/search/analysis.py), in JavaScript; the word lists come from there
- * (written into TABLES below at build time) and tests/test_search_parity.py
- * runs every word of the site through both.
+ * (guide/search/analysis.py), in JavaScript: the same steps, and the same
+ * tables, which are only in guide/search/analysis.json (written into T below
+ * at build time); tests/test_search_parity.py runs every word of the site
+ * through both.
  *
  * Ranking (as the lunr version measured in BENCHMARKS.md): a word matches its
  * stem (weight 10; as a prefix, weight 1, for the word being typed), its root
@@ -29,50 +32,54 @@
  */
 (function (root) {
   "use strict";
-  var T = /*TABLES*/{"stopAr":[],"stopEn":[],"articles":["ال"],"particles":"","suffixes":[],"pronouns":[],"irregular":{},"spelling":{},"fold":{},"root":"\u221A"}/*END*/;
-  var ROOT = T.root;
-  var ARABIC = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
-  var MARKS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]/g;
-  var ACRONYM = /(?<![A-Za-z0-9])[A-Z]{1,6}(?:[\/.][A-Z]{1,6})+(?![A-Za-z0-9])/;
+  // The analysis's tables (guide/search/analysis.json), written in at build
+  // time by guide/search/searchindex.py; the placeholder keeps the shape.
+  var T = /*TABLES*/{"root":"\u221A","arabic":{"letters":"[\u0600-\u06FF]","marks":"[\u064B-\u065F]","normalise":[],"digitZeros":[],"bareSeats":{},"stop":[],"articles":["ال"],"particles":"","suffixes":[],"pronouns":[],"irregular":{}},"english":{"stop":[],"spelling":{},"fold":{},"rules":[],"acronym":"(?!)","porter":{}}}/*END*/;
+  var AR = T.arabic, EN = T.english, ROOT = T.root;
+  var ARABIC = new RegExp(AR.letters);
+  var MARKS = new RegExp(AR.marks, "g");
+  var NORMALISE = AR.normalise.map(function (r) { return [new RegExp(r[0], "g"), r[1]]; });
+  var DIGITS = AR.digitZeros.map(function (zero) {
+    var z = zero.charCodeAt(0);
+    return [new RegExp("[" + zero + "-" + String.fromCharCode(z + 9) + "]", "g"), z];
+  });
+  var SEATS = new RegExp("[" + Object.keys(AR.bareSeats).join("") + "]", "g");
+  var ACRONYM = new RegExp(EN.acronym);
   var EDGES = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}%]+$|(?<!\p{N})%+$/gu;
   function set(list) { var s = Object.create(null); list.forEach(function (w) { s[w] = true; }); return s; }
-  var STOP_AR = set(T.stopAr), STOP_EN = set(T.stopEn);
+  var STOP_AR = set(AR.stop), STOP_EN = set(EN.stop);
 
   // --- analysis (guide/search/analysis.py, line for line) --------------------
 
   function normaliseArabic(word) {
-    return word.normalize("NFKC").replace(MARKS, "")
-      .replace(/[\u0622\u0623\u0625\u0671-\u0673]/g, "\u0627")
-      .replace(/[\u0649\u064A]\u0621/g, "\u0621")
-      .replace(/[\u0624\u0626]/g, "\u0621")
-      .replace(/\u0629/g, "\u0647")
-      .replace(/[\u0649\u06CC]/g, "\u064A")
-      .replace(/\u06A9/g, "\u0643")
-      .replace(/\u066A/g, "%")
-      .replace(/[\u0660-\u0669]/g, function (d) { return String(d.charCodeAt(0) - 0x660); })
-      .replace(/[\u06F0-\u06F9]/g, function (d) { return String(d.charCodeAt(0) - 0x6F0); });
+    var w = word.normalize("NFKC").replace(MARKS, "");
+    NORMALISE.forEach(function (r) { w = w.replace(r[0], r[1]); });
+    DIGITS.forEach(function (d) {
+      w = w.replace(d[0], function (c) { return String(c.charCodeAt(0) - d[1]); });
+    });
+    return w;
   }
   function bareSeat(original) {
-    if (!/[\u0624\u0626]/.test(original)) return "";
-    return normaliseArabic(original.replace(/\u0624/g, "\u0648").replace(/\u0626/g, "\u064A"));
+    if (!new RegExp(SEATS.source).test(original)) return "";
+    return normaliseArabic(original.replace(SEATS, function (c) { return AR.bareSeats[c]; }));
   }
   function stripPrefix(word) {
-    for (var i = 0; i < T.articles.length; i++) {
-      var p = T.articles[i];
+    for (var i = 0; i < AR.articles.length; i++) {
+      var p = AR.articles[i];
       if (word.indexOf(p) === 0 && word.length - p.length >= 2) return word.slice(p.length);
     }
-    if (word.length >= 5 && T.particles.indexOf(word.charAt(0)) >= 0) return word.slice(1);
+    if (word.length >= 5 && AR.particles.indexOf(word.charAt(0)) >= 0) return word.slice(1);
     return word;
   }
   function hasArticle(word) {
-    for (var i = 0; i < T.articles.length; i++) {
-      if (word.indexOf(T.articles[i]) === 0 && word.length - T.articles[i].length >= 2) return true;
+    for (var i = 0; i < AR.articles.length; i++) {
+      if (word.indexOf(AR.articles[i]) === 0 && word.length - AR.articles[i].length >= 2) return true;
     }
     return false;
   }
   function stripSuffixes(word) {
-    for (var j = 0; j < T.suffixes.length; j++) {
-      var s = T.suffixes[j];
+    for (var j = 0; j < AR.suffixes.length; j++) {
+      var s = AR.suffixes[j];
       if (word.length - s.length >= 3 && word.slice(-s.length) === s) {
         word = word.slice(0, -s.length);
         if (s === "\u064A\u0647") break; // ـية ends a noun: كراهية → كراه
@@ -82,8 +89,8 @@
   }
   function stemArabic(word) { return word.length >= 4 ? stripSuffixes(word) : word; }
   function taMarbutaStem(word) {
-    for (var i = 0; i < T.pronouns.length; i++) {
-      var s = T.pronouns[i], rest = word.slice(0, -s.length);
+    for (var i = 0; i < AR.pronouns.length; i++) {
+      var s = AR.pronouns[i], rest = word.slice(0, -s.length);
       if (word.slice(-s.length) !== s || rest.length < 3 || rest.slice(-1) !== "\u062A") continue;
       if (rest.slice(-2, -1) === "\u0627") return "";
       return stemArabic(rest.slice(0, -1) + "\u0647");
@@ -112,7 +119,7 @@
     return w;
   }
   function rootOf(stem) {
-    if (Object.prototype.hasOwnProperty.call(T.irregular, stem)) return ROOT + T.irregular[stem];
+    if (Object.prototype.hasOwnProperty.call(AR.irregular, stem)) return ROOT + AR.irregular[stem];
     var w = stem;
     if (w.length >= 5 && w.slice(-2) === "\u0627\u0621") w = w.slice(0, -2);
     w = dropInnerVowel(w);
@@ -160,18 +167,12 @@
     if (head.length >= 3) stemsArabic(head).forEach(function (s) { add(rootOf(s)); });
     return keys;
   }
-  var RULES = [
-    [/^([a-z]{2,})is(e|es|ed|ing|ation|ations|er|ers)$/, "$1iz$2"],
-    [/ys(e|es|ed|ing)$/, "yz$1"],
-    [/^([a-z]{3,})our(s|ed|ing|hood|hoods|able|ite|ites)?$/, "$1or$2"],
-    [/^([a-z]{2,}[tb])re(s|d)?$/, "$1er$2"],
-    [/^([a-z]*[aeiou][a-z]*)ell(ing|ed|er|ers|or|ors)$/, "$1el$2"]
-  ];
+  var RULES = EN.rules.map(function (r) { return [new RegExp(r[0]), r[1]]; });
   function canonicalEnglish(word) {
     var w = word.toLowerCase().normalize("NFD").replace(/[\u0300-\u036F]/g, "")
-      .replace(/[\s\S]/g, function (c) { return Object.prototype.hasOwnProperty.call(T.fold, c) ? T.fold[c] : c; })
+      .replace(/[\s\S]/g, function (c) { return Object.prototype.hasOwnProperty.call(EN.fold, c) ? EN.fold[c] : c; })
       .replace(/['\u2019]s$/, "").replace(/['\u2019]/g, "");
-    if (Object.prototype.hasOwnProperty.call(T.spelling, w)) return T.spelling[w];
+    if (Object.prototype.hasOwnProperty.call(EN.spelling, w)) return EN.spelling[w];
     for (var i = 0; i < RULES.length; i++) w = w.replace(RULES[i][0], RULES[i][1]);
     return w;
   }
@@ -188,7 +189,7 @@
   var latin = "english";
   function cleanGeneric(word) {
     var w = word.replace(EDGES, "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036F]/g, "")
-      .replace(/[\s\S]/g, function (c) { return Object.prototype.hasOwnProperty.call(T.fold, c) ? T.fold[c] : c; })
+      .replace(/[\s\S]/g, function (c) { return Object.prototype.hasOwnProperty.call(EN.fold, c) ? EN.fold[c] : c; })
       .replace(/['\u2019]/g, "");
     return w.replace(EDGES, "");
   }
@@ -425,27 +426,39 @@
     at[i] = better(at[i], level, form);
   }
 
+  // A key's postings, each as {entry, weight, piece, form, word}: a shard
+  // holds them flat after the key's forms, their fields in the order meta.js
+  // names (meta.posting; guide/search/prebuilt.py POSTING). piece -1: the key
+  // is not in the entry's text; word: the entry's own form of it (undefined:
+  // only in the hidden alias).
+  function eachPosting(row, fn) {
+    var names = meta.posting, width = names.length;
+    for (var j = 1; j < row.length; j += width) {
+      var posting = {};
+      for (var k = 0; k < width; k++) posting[names[k]] = row[j + k];
+      posting.word = posting.form >= 0 ? row[0][posting.form] : undefined;
+      fn(posting);
+    }
+  }
+
   // [{doc, score, hits: [bool per word], pieces: [piece of the entry's text
   // where each word found first occurs], forms: [[level, form, ...] per word]}],
-  // best first. A key's postings are [[forms], entry, weight, piece, form, ...]
-  // (piece -1: the key is not in the entry's text; form: a number in [forms],
-  // the words as the pages write them; -1: only in the hidden alias).
-  var STEP = 4;
+  // best first.
   function rank(list) {
     var score = Object.create(null), matched = Object.create(null), where = Object.create(null),
       forms = Object.create(null);
     list.forEach(function (w, i) {
       clauses(w).forEach(function (c) {
-        var p = postings(c[0]), hit = wordMatches(w, c[0]), level = c[0].charAt(0) === ROOT ? 1 : 2;
-        for (var j = 1; j < p.length; j += STEP) {
-          var d = p[j];
-          score[d] = (score[d] || 0) + c[1] * p[j + 1];
-          if (!hit) continue;
+        var hit = wordMatches(w, c[0]), level = c[0].charAt(0) === ROOT ? 1 : 2;
+        eachPosting(postings(c[0]), function (x) {
+          var d = x.entry;
+          score[d] = (score[d] || 0) + c[1] * x.weight;
+          if (!hit) return;
           (matched[d] || (matched[d] = []))[i] = true;
-          addForm(forms, d, i, level, p[0][p[j + 3]]);
+          addForm(forms, d, i, level, x.word);
           var at = where[d] || (where[d] = []);
-          if (p[j + 2] >= 0 && (at[i] === undefined || p[j + 2] < at[i])) at[i] = p[j + 2];
-        }
+          if (x.piece >= 0 && (at[i] === undefined || x.piece < at[i])) at[i] = x.piece;
+        });
       });
     });
     // A page's score: its entries' scores summed, over the square root of how
@@ -455,7 +468,7 @@
     var top = 0, pageScore = Object.create(null), topPage = 0, found = Object.create(null), d, p;
     for (d in score) {
       top = Math.max(top, score[d]);
-      p = pageOf(meta.docs[d][0]);
+      p = pageOf(meta.docs[d].location);
       pageScore[p] = (pageScore[p] || 0) + score[d];
       found[p] = (found[p] || 0) + 1;
     }
@@ -471,20 +484,19 @@
       for (var i = 1; i < list.length; i++) if (hits[i - 1] && hits[i] && together(list[i - 1], list[i], +d)) adjacent++;
       // Within a tier: the entry's own score, its page's (the page is about
       // the words), and the words standing together.
-      var within = score[d] / (top || 1) + 0.5 * pageScore[pageOf(meta.docs[d][0])] / (topPage || 1) +
+      var within = score[d] / (top || 1) + 0.5 * pageScore[pageOf(meta.docs[d].location)] / (topPage || 1) +
         (list.length > 1 ? adjacent / (list.length - 1) : 0);
       // A word found through the hidden alias (a name typed in the other
       // script): the piece where the page shows its own spelling.
       list.forEach(function (w, i) {
         if (!(matched[d] && matched[d][i]) || (where[d] && where[d][i] !== undefined)) return;
         w.also.forEach(function (k) {
-          var p = postings(k) || [];
-          for (var j = 1; j < p.length; j += STEP) {
-            if (p[j] === +d) addForm(forms, d, i, 2, p[0][p[j + 3]]);
-            if (p[j] !== +d || p[j + 2] < 0) continue;
+          eachPosting(postings(k) || [[]], function (x) {
+            if (x.entry === +d) addForm(forms, d, i, 2, x.word);
+            if (x.entry !== +d || x.piece < 0) return;
             var at = where[d] || (where[d] = []);
-            if (at[i] === undefined || p[j + 2] < at[i]) at[i] = p[j + 2];
-          }
+            if (at[i] === undefined || x.piece < at[i]) at[i] = x.piece;
+          });
         });
       });
       var pieces = [];
@@ -621,7 +633,7 @@
   // page writes (never the word as typed, which the page may not hold:
   // «المجتمعي» found through «المجتمع»); false for a word the entry lacks.
   function finish(item, list) {
-    var title = meta.docs[item.doc][1], blocks = [];
+    var title = meta.docs[item.doc].title, blocks = [];
     if (item.teased) piecesOf(item).forEach(function (n) { blocks.push.apply(blocks, texts[n] || []); });
     var inTitle = matches(title, list), inBlocks = blocks.map(function (b) { return matches(b, list); });
     var levels = levelsOf([inTitle].concat(inBlocks), list), shown = [];
@@ -670,10 +682,10 @@
   var TEASED = 5;
 
   // The text files of an item's pieces (an entry's pieces are numbered from
-  // meta.docs[d][2]; it has meta.docs[d][3] of them).
+  // its firstPiece; it has entry.pieces of them).
   function piecesOf(item) {
     var entry = meta.docs[item.doc];
-    return item.pieces.filter(function (p) { return p < entry[3]; }).map(function (p) { return entry[2] + p; });
+    return item.pieces.filter(function (p) { return p < entry.pieces; }).map(function (p) { return entry.firstPiece + p; });
   }
 
   // Queries come at every keystroke; one that a newer query has overtaken
@@ -688,10 +700,10 @@
       var groups = [], byPage = Object.create(null);
       function item(d, score, hits, pieces, forms) {
         return { doc: d, hits: hits, pieces: pieces && pieces.length ? pieces : [0], teased: false, forms: forms || [],
-          location: meta.docs[d][0], title: "", text: "", score: score, terms: {} };
+          location: meta.docs[d].location, title: "", text: "", score: score, terms: {} };
       }
       rank(list).forEach(function (r) {
-        var page = pageOf(meta.docs[r.doc][0]);
+        var page = pageOf(meta.docs[r.doc].location);
         if (!byPage[page]) groups.push(byPage[page] = []);
         byPage[page].push(item(r.doc, r.score, r.hits, r.pieces, r.forms));
       });
@@ -700,7 +712,7 @@
         var page = pageOf(group[0].location);
         if (group.some(function (i) { return i.location === page; })) return;
         for (var d = 0; d < meta.docs.length; d++) {
-          if (meta.docs[d][0] === page) { var head = item(d, 0, null); head.heading = true; group.push(head); break; }
+          if (meta.docs[d].location === page) { var head = item(d, 0, null); head.heading = true; group.push(head); break; }
         }
       });
       // Material gives each group a teaser for its best sections (those
@@ -734,11 +746,16 @@
 
   // --- messages ------------------------------------------------------------------
 
+  // Material's worker protocol (guide/search/searchindex.py MESSAGES, written
+  // in at build time): setup {config, docs, options, guide: {root, lang}} →
+  // ready; query "<text>" → result {items: [[item, ...] per page]}.
+  var MESSAGE = /*MESSAGES*/{}/*END*/;
+
   // Queries are answered in the order they came (the iframe shim's
   // importScripts is asynchronous, so one query could otherwise overtake another).
   var queue = Promise.resolve();
   function handle(message) {
-    if (message.type === 0) {
+    if (message.type === MESSAGE.setup) {
       // search-lazy.js adds where the site is and which language this is;
       // the index's config (search/search_index.<lang>.json) names its directory.
       var data = message.data || {}, where = data.guide || {}, index = ((data.config || {}).guide || {})[where.lang];
@@ -746,14 +763,14 @@
       base = where.root + "search/" + index.dir + "/";
       latin = index.analysis || "english";
       version = index.v;
-      return load(["meta.js"]).then(function () { return { type: 1 }; });
+      return load(["meta.js"]).then(function () { return { type: MESSAGE.ready }; });
     }
-    if (message.type === 2) {
+    if (message.type === MESSAGE.query) {
       if (stale()) return Promise.resolve(null);
       return search(String(message.data || "")).catch(function (err) {
         console.warn("guide search:", err);
         return { items: [] };
-      }).then(function (data) { return data && { type: 3, data: data }; });
+      }).then(function (data) { return data && { type: MESSAGE.result, data: data }; });
     }
     return Promise.reject(new TypeError("unknown message type"));
   }
@@ -773,7 +790,7 @@
   var inWorker = typeof WorkerGlobalScope !== "undefined" || root.guideFrameWorker === true;
   if (inWorker) {
     root.addEventListener("message", function (ev) {
-      var seq = ev.data && ev.data.type === 2 ? ++latest : latest;
+      var seq = ev.data && ev.data.type === MESSAGE.query ? ++latest : latest;
       queue = queue.then(function () { current = seq; return handle(ev.data); }).then(function (reply) {
         if (reply) root.postMessage(reply);
       }, function (err) { console.warn("guide search:", err); });
