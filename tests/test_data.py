@@ -170,7 +170,7 @@ def test_malformed_yaml(data_dir):
 
 def test_missing_language(data_dir):
     path = data_dir / "cases.yml"
-    edit(path, '      ar: "ينسّق هذا المكتب أعمال الوقاية', '      fr: "ينسّق هذا المكتب أعمال الوقاية')
+    edit(path, '      ar: "للمكتب خطة استراتيجية أعلنها', '      fr: "للمكتب خطة استراتيجية أعلنها')
     message = error_of(data_dir)
     line = line_of(path, "summary:", after="id: newark-ovptr")
     assert message.startswith(f"{path}:{line}: case 'newark-ovptr': field 'summary.ar': Field required")

@@ -95,6 +95,12 @@ def test_pages_and_data_use_the_termbase():
     ("to organize the city's response", ["organize→british-spelling"]),
     ("a traveling exhibition", ["traveling→british-spelling"]),
     ("the community center", ["center→british-spelling-words"]),
+    # the terms added from review 4
+    ("تدابير لمن تبيّن أنهم عرضة للتجنيد", ["تبيّن أنهم عرضة→vulnerable-to-recruitment"]),
+    ("والوقاية الثانوية تخاطب من يُقدَّر أنهم معرّضون للخطر", ["يُقدَّر أنهم معرّضون→vulnerable-to-recruitment"]),
+    ("حين يقع عنف تحرّكه الكراهية أو التطرف", ["تحرّكه الكراهية→hate-motivated-violence"]),
+    ("من ارتكبوا عنفًا دافعه الكراهية", ["دافعه الكراهية→hate-motivated-violence"]),
+    ("أوجبت الحكومة المركزية ثلاث لجان", ["الحكومة المركزية→national-government"]),
 ])
 def test_a_planted_variant_is_caught(text, expected, compiled):
     assert sorted(hits(text, compiled)) == sorted(expected)
@@ -127,6 +133,8 @@ def test_a_planted_variant_is_caught(text, expected, compiled):
     "the World Health Organization and the Organization for Security and Co-operation in Europe",
     "the size of the prize; a travelling programme to organise in the centre",
     "https://example.org/world-health-organization/",
+    "تدابير لمن حُدِّدوا على أنهم عرضة للتجنيد في العنف بدافع الكراهية أو التطرف",
+    "مرتكبو جرائم العنف التي دافعها الكراهية، والحكومة الوطنية والحكومات المحلية",
 ])
 def test_correct_wording_passes(text, compiled):
     assert hits(text, compiled) == []
