@@ -50,6 +50,7 @@ from guide import siteconfig
 from guide.engine import build_site
 from guide.publish import downloads
 from guide.publish import pdf as _pdf
+from guide.theme import material
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLISHER = "Strong Cities Network"
@@ -149,10 +150,10 @@ TAG_ATTRS = {
     "td": {"colspan", "rowspan"}, "ol": {"start", "reversed"}, "li": {"value"}, "time": {"datetime"},
     "q": {"cite"}, "blockquote": {"cite"}, "bdo": {"dir"},
 }
-# Classes the book's stylesheet knows; any other class (Material's md-*) goes.
+# Classes the book's stylesheet knows; any other class (Material's own) goes.
 _KEEP_CLASS = re.compile(r"^(guide-[a-z0-9_-]+|admonition(-title)?|abstract|info|note|tip|warning|danger|"
                          r"example|quote|question|success|failure|bug|summary)$")
-_DROP_CLASSES = {"headerlink", "guide-page-dates", "md-source-file", "footnote-backref"}
+_DROP_CLASSES = {"headerlink", "guide-page-dates", material.SOURCE_FILE_CLASS, "footnote-backref"}
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _SAFE_SCHEMES = ("http:", "https:", "mailto:")
 _DIR = {"rtl", "ltr", "auto"}
