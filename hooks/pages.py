@@ -17,6 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from guide import languages
+from guide.data import ui as ui_strings
 from guide.editorial import editorcheck, files
 from guide.pages import a11yfix, csp, gitdates, htmlpolicy, langparts, minify, navlegend, notices, pagemeta, quotes, safelinks, tablecards
 from guide.search import searchindex
@@ -314,9 +315,8 @@ def _reader_state(config) -> dict:
             log.info("guide: no git history (%s); pages show no 'last updated' date "
                      "and no translation notices", exc)
         # The same data folder the macros use (GUIDE_DATA_DIR points elsewhere).
-        data_dir = Path(os.environ.get("GUIDE_DATA_DIR") or root / "data")
         try:
-            ui = notices.load_ui(data_dir / "ui.yml")
+            ui = notices.load_ui(ui_strings.ui_file(root))
         except (OSError, notices.UIError) as exc:
             raise PluginError(f"guide: {exc}") from exc
         state = {"root": root, "top": top, "dates": dates, "lag_dates": lag_dates, "ui": ui}

@@ -41,6 +41,7 @@ from guide.data import yamlinput
 # Macros whose output is an HTML block must stand alone on their line.
 from guide.editorial import files, macrocalls
 from guide.editorial.parity import front_matter_end
+from guide.pages import langparts
 from guide.render.boxes import BOX_MACROS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -338,7 +339,7 @@ _ORDERED_MARKER = re.compile(r"^\s*\d+[.)]\s")
 _NOT_PROSE = re.compile(
     r"https?://\S+|www\.\S+|\]\([^)]*\)|^ {0,3}\[[^\]]+\]:.*$|\{:[^}]*\}|<[^>]*>|\[\^[^\]]*\]|&#?\w+;",
     re.MULTILINE)
-_LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_+-]*")
+_LATIN_RUN = langparts.LATIN_TOKEN
 
 
 def box_alone(lines: list[str], rel: str) -> None:
@@ -412,7 +413,7 @@ def latin_digits(lines: list[str], rel: str, language_name: str = "Arabic") -> N
         for run in _LATIN_RUN.finditer(line):
             token = run.group(0).rstrip("./_+-")
             if re.search(r"[0-9]", token) and not re.search(r"[A-Za-z]", token):
-                fixed = token.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+                fixed = languages.arabic_indic_digits(token)
                 raise EditorError(f"{rel}:{number}: Latin digits {_short(token)!r} in {language_name} text: write {_short(fixed)!r} "
                                   f"(Arabic-Indic digits; only code, URLs and Latin names keep 0-9)")
 

@@ -30,6 +30,15 @@ _LATIN_NEXT = rf"(?:{_LATIN_WORD}|[0-9]+(?:[.,][0-9]+)*)"
 _SPACE = r"(?:\s|&nbsp;|&#160;|\u00A0)"
 _LATIN_SEP = rf"(?:{_SPACE}*(?:&amp;|[,:–—-]){_SPACE}*|{_SPACE}+)"
 LATIN_RUN = re.compile(rf"(?<![&#{LATIN_LETTER}0-9]){_LATIN_WORD}(?:{_LATIN_SEP}{_LATIN_NEXT})*")
+# The same in plain (not yet escaped) text, as the data boxes mark it
+# (guide/render/locale.py): words, acronyms (P/CVE), names (Google.org,
+# "München ist bunt", "MOPAC & co").
+_LATIN_TEXT_WORD = rf"[{LATIN_LETTER}0-9][{LATIN_LETTER}0-9/&.'’\-]*"
+LATIN_TEXT_RUN = re.compile(rf"[{LATIN_LETTER}][{LATIN_LETTER}0-9/&.'’\-]*(?:[ ]+{_LATIN_TEXT_WORD})*")
+# A token of Latin letters and digits (G20, 2017, v1.2) in Markdown prose:
+# the editor check finds numbers written in Latin digits with it
+# (guide/editorial/editorcheck.py).
+LATIN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_+-]*")
 ARABIC_RUN = re.compile(rf"[{ARABIC_CHARS}]+(?:{_SPACE}+[{ARABIC_CHARS}]+)*")
 
 # Elements whose content is not prose to annotate.

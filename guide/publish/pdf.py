@@ -28,6 +28,7 @@ from guide import languages as language_registry
 from guide.pages import csp, pagemeta
 from guide.publish import downloads
 from guide import siteconfig
+from guide.data import ui
 from guide.engine import build_site
 from guide.theme import material
 
@@ -158,22 +159,12 @@ def rewrite(fragment: str, slug: str, page_url: str, chapter_urls: dict[str, str
 # --- the print view ------------------------------------------------------------
 
 def ui_strings(lang: str) -> dict:
-    """``pdf.*`` strings from data/ui.yml (flat ``key: {ar, en}``)."""
-    import yaml
-
-    ui_file = ROOT / "data" / "ui.yml"
+    """``pdf.*`` strings from data/ui.yml (guide/data/ui.py)."""
     keys = {"contents": "pdf.contents", "edition": "pdf.edition"}
-    data = yaml.safe_load(ui_file.read_text(encoding="utf-8")) if ui_file.is_file() else None
-    result, missing = {}, []
-    for name, key in keys.items():
-        value = (data or {}).get(key)
-        if isinstance(value, dict) and isinstance(value.get(lang), str):
-            result[name] = value[lang]
-        else:
-            missing.append(f"{key}.{lang}")
-    if missing:
-        raise PdfError(f"{ui_file}: missing UI string(s) {', '.join(missing)} (needed for the PDF cover and contents)")
-    return result
+    try:
+        return ui.strings(ui.ui_file(ROOT), lang, keys, "the PDF cover and contents")
+    except ui.UIError as exc:
+        raise PdfError(str(exc)) from None
 
 
 _FONT_FACE = re.compile(r"@font-face\s*{([^}]*)}")
@@ -249,7 +240,7 @@ def print_view(site_dir: Path, lang: dict, slugs: list[str], prefix: str, labels
     """The print view's HTML and the chapter titles (slug -> title)."""
     code = lang["locale"]
     direction = pagemeta.direction(code)
-    local = (lambda s: downloads.localize_digits(s, code))
+    local = language_registry.load().get(code).digits_of
     site_root = site_dir.as_uri() + "/"
     chapter_urls = {slug: urlsplit(urljoin(site_root, f"{prefix}{slug}/")).path for slug in slugs}
     chapters, titles = [], {}
