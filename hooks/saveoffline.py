@@ -28,7 +28,7 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-@event_priority(-120)  # after hooks/pages.py (-110): minified assets and search indexes are final
+@event_priority(-120)  # after hooks/minify.py and hooks/search.py (-110): minified assets and search indexes are final
 def on_post_build(config):
     i18n = config.plugins.get("i18n")
     if i18n is not None and getattr(i18n, "building", False):

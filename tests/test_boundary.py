@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ENGINE_PACKAGES = ("mkdocs", "material", "mkdocs_static_i18n", "mkdocs_macros", "properdocs")
 CORE_PACKAGES = ("guide", "tools")
 # Every hook file is an adapter (hooks/ is where MkDocs events meet the core).
-ADAPTERS = {"macros/__init__.py", "hooks/pages.py", "hooks/downloads.py", "hooks/saveoffline.py", "hooks/fonts.py",
+ADAPTERS = {"macros/__init__.py", "hooks/checks.py", "hooks/pages.py", "hooks/search.py", "hooks/csp.py",
+            "hooks/notfound.py", "hooks/minify.py", "hooks/downloads.py", "hooks/saveoffline.py", "hooks/fonts.py",
             "hooks/material_theme.py", "hooks/shipped.py"}
 
 # Runs in a subprocess: a meta-path finder that refuses the engine packages,

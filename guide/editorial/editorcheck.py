@@ -23,7 +23,7 @@ line (front matter counted) and the field where there is one:
   prose, links to the other language's folder, a page missing in one language.
 
 ``guide/engine.py`` runs it before MkDocs starts (a mistake fails in about a
-second); ``hooks/pages.py`` runs it on ``mkdocs build``/``serve`` too.
+second); ``hooks/checks.py`` runs it on ``mkdocs build``/``serve`` too.
 """
 
 from __future__ import annotations
