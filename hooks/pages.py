@@ -21,6 +21,7 @@ from mkdocs.plugins import event_priority
 
 from guide import languages
 from guide.data import ui as ui_strings
+from guide.theme import bytecode
 from guide.pages import (a11yfix, gitdates, htmlpolicy, langparts, minify, navlegend, notices, pagemeta, quotes,
                          safelinks, tablecards)
 
@@ -46,6 +47,8 @@ def on_env(env, config, files):
         lang.code: {"dir": lang.dir, "prefix": lang.prefix, "analysis": lang.analysis}
         for lang in _registry(config)}
     env.globals["guide_default_language"] = _registry(config).default.code
+    # Compiled templates kept across `mkdocs serve` rebuilds (source-checked).
+    env.bytecode_cache = bytecode.CACHE
     return env
 
 
