@@ -97,10 +97,6 @@ class Language:
     currency: str = "symbol"
     quotes: str = ""
 
-    @property
-    def rtl(self) -> bool:
-        return self.dir == "rtl"
-
     def punctuation(self, name: str) -> str:
         return _PUNCTUATION[self.script][name]
 
