@@ -52,7 +52,22 @@ _PUNCTUATION = {
     "arabic": {"comma": "، ", "semicolon": "؛ ", "percent": "٪", "sep": "—", "place": "، "},
     "latin": {"comma": ", ", "semicolon": "; ", "percent": "%", "sep": "·", "place": " · "},
 }
+# Digits: the one place that converts between Latin and Arabic-Indic digits.
+# ARABIC_INDIC_DIGITS is a character-class body: Arabic-Indic (U+0660–0669)
+# and the Eastern forms Persian and Urdu keyboards type (U+06F0–06F9).
+ARABIC_INDIC_DIGITS = "\u0660-\u0669\u06F0-\u06F9"
 _TO_ARABIC_INDIC = str.maketrans("0123456789,.%", "٠١٢٣٤٥٦٧٨٩٬٫٪")
+_TO_LATIN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def arabic_indic_digits(text: str) -> str:
+    """Latin digits and the number signs , . % in Arabic-Indic forms (٬ ٫ ٪)."""
+    return text.translate(_TO_ARABIC_INDIC)
+
+
+def latin_digits(text: str) -> str:
+    """Arabic-Indic digits (both forms) as Latin digits; other text unchanged."""
+    return text.translate(_TO_LATIN)
 
 
 # What `python -m tools new-lang` writes where a fact or string is still to
@@ -82,16 +97,12 @@ class Language:
     currency: str = "symbol"
     quotes: str = ""
 
-    @property
-    def rtl(self) -> bool:
-        return self.dir == "rtl"
-
     def punctuation(self, name: str) -> str:
         return _PUNCTUATION[self.script][name]
 
     def digits_of(self, text: str) -> str:
         """Latin digits (and , . %) in this language's digits."""
-        return text.translate(_TO_ARABIC_INDIC) if self.digits == "arabic-indic" else text
+        return arabic_indic_digits(text) if self.digits == "arabic-indic" else text
 
     def format_date(self, day: int, month: int, year: int) -> str:
         return self.digits_of(f"{day} {self.months[month - 1]} {year}")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from guide.data import ui as ui_strings
 from guide.publish import downloads
 
 _state: dict = {}
@@ -37,7 +38,7 @@ def on_page_context(context, page, config, nav):
     lang = getattr(page.file, "locale", None) or config.theme["language"]
     if lang not in _state["labels"]:
         try:
-            _state["labels"][lang] = downloads.load_labels(Path(config.config_file_path).parent / "data" / "ui.yml", lang)
+            _state["labels"][lang] = downloads.load_labels(ui_strings.ui_file(Path(config.config_file_path).parent), lang)
         except downloads.ManifestError as exc:
             raise PluginError(str(exc)) from None
     labels = _state["labels"][lang]

@@ -12,7 +12,7 @@ def on_post_page(output, page, config):
     return fontpreload.add_preloads(output, config.theme["language"])
 
 
-# Before hooks/pages.py, which writes each language's 404 page itself.
+# Before hooks/notfound.py, which writes each language's 404 page itself.
 @event_priority(10)
 def on_post_template(output, template_name, config):
     # The 404 page is rendered from its template, without on_post_page.

@@ -8,7 +8,9 @@ and the template blocks we override. A new Material release may change any of
 them without an error. So the build stops when the installed version is not
 the verified one, and names what to check; after checking, a maintainer sets
 MATERIAL_VERIFIED. tests/test_material_seam.py keeps RE_VERIFY complete: every
-file that names Material's markup or protocol must be listed here.
+file that names Material's markup or protocol must be listed here. The core's
+Python knows Material's markup in one module, guide/theme/material.py (plus
+Material's search-index format in guide/search/).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ MATERIAL_VERIFIED = "9.8.1"
 
 # File → what in it depends on Material (re-check each after an upgrade).
 RE_VERIFY: dict[str, str] = {
-    "overrides/main.html": "the blocks it overrides (above, content, fonts, footer, libs, site_meta, styles)",
+    "overrides/main.html": "the blocks it overrides (content, fonts, footer, libs, site_meta, styles); site_meta "
+                           "is our own copy because Material's takes its hreflang links from extra.alternate, "
+                           "which is the language menu's list of homes, not the page's own absolute alternates",
     "overrides/404.html": "extends main.html; nav items",
     "overrides/partials/language.html": "Material's language partial it replaces: the t(key) macro, the search settings",
     "overrides/partials/guide-strings.html": "translation keys (tests/test_material_seam.py lists them)",
@@ -39,17 +43,8 @@ RE_VERIFY: dict[str, str] = {
     "overrides/assets/javascripts/guide-offline/sw.js": "the per-language search_index file names it caches",
     "docs/assets/javascripts/language-switch.js": "the language selector markup",
     "docs/assets/javascripts/search-counts.js": "search result markup",
-    "guide/pages/a11yfix.py": "the md-search__input / data-md-component markup it fixes",
-    "guide/pages/fontpreload.py": "md-select, the language menu markup it reads",
-    "guide/pages/htmlpolicy.py": "md- classes allowed in page content",
-    "guide/pages/langparts.py": "md-content__inner, where page text starts",
-    "guide/pages/navlegend.py": "md-nav / md-status markup of the navigation",
-    "guide/pages/pagemeta.py": "md-header__topic / md-ellipsis markup of the header title",
-    "guide/publish/epub.py": "md- markup it strips (md-source-file and others)",
-    "guide/publish/icons.py": "--md-primary-fg-color, the theme colour it reads",
-    "guide/publish/offline.py": "Material's offline plugin output, search_index.js",
-    "guide/publish/pdf.py": "md-typeset / md-content__inner markup and the md- font variables",
-    "guide/publish/saveoffline.py": "md-content / md-main markup of the page frame it writes",
+    "guide/theme/material.py": "Material's page markup, class names, CSS variables and file names the page "
+                               "rewriters (guide/pages/) and publishers (guide/publish/) use",
     "guide/publish/shipped.py": "Material's file names it leaves out (lunr/, workers/search.*.js, palette, maps)",
     "guide/search/searchindex.py": "Material's search-index format (config, docs: location/title/text) and "
                                    "its worker protocol's message types (MESSAGES)",

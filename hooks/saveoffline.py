@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from guide.data import ui as ui_strings
 from guide.pages import csp, minify, notices
 from guide.publish import saveoffline
 
@@ -27,7 +28,7 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-@event_priority(-120)  # after hooks/pages.py (-110): minified assets and search indexes are final
+@event_priority(-120)  # after hooks/minify.py and hooks/search.py (-110): minified assets and search indexes are final
 def on_post_build(config):
     i18n = config.plugins.get("i18n")
     if i18n is not None and getattr(i18n, "building", False):
@@ -44,7 +45,6 @@ def on_post_build(config):
             prefixes[language.locale] = "" if language.default else language.link.strip("/") + "/"
             default = default or (language.locale if language.default else None)
     default = default or next(iter(prefixes))
-    data_dir = Path(os.environ.get("GUIDE_DATA_DIR") or root / "data")
     base = urlsplit(config.site_url or "/").path or "/"
     base = base if base.endswith("/") else base + "/"
     stylesheets = sorted(p.relative_to(site_dir).as_posix() for p in (site_dir / "assets/stylesheets").glob("main.*.min.css"))
@@ -52,7 +52,7 @@ def on_post_build(config):
     # Our scripts without their comments, before they are listed and hashed.
     minify.minify_scripts(site_dir, ["assets/javascripts/guide-offline/save.js"])
     try:
-        ui = notices.load_ui(data_dir / "ui.yml")
+        ui = notices.load_ui(ui_strings.ui_file(root))
         saveoffline.write_all(site_dir, root / "overrides" / saveoffline.SW_SOURCE, prefixes, default, ui,
                               csp.policy([], site_url=config.site_url or ""), base, stylesheets)
     except (OSError, notices.UIError, saveoffline.SaveOfflineError) as exc:

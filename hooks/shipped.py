@@ -1,6 +1,6 @@
 """MkDocs hooks: ship only what readers load (thin adapter over
 ``guide.publish.shipped``). Theme files no page loads are not copied; after
-the search indexes are written (hooks/pages.py, -110) and before the offline
+the search indexes are written (hooks/search.py, -110) and before the offline
 lists hash the site (hooks/saveoffline.py, -120), what the build wrote that
 no reader loads goes."""
 

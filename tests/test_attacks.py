@@ -8,7 +8,7 @@ Every entry is applied to its own copy of the repository and built with
   true line, no traceback, and the previous site/ byte-identical; the ones
   that try to run code in the build are also built with the editor pre-pass
   switched off (GUIDE_EDITOR_CHECKED=1, as if it had a hole), so the engine's
-  own guard (macros/__init__.py, hooks/pages.py) must refuse them too, and no
+  own guard (macros/__init__.py, hooks/checks.py) must refuse them too, and no
   marker file written by their code may exist afterwards;
 * **harmless** entries are built together into one site, which is then read
   online, from the offline archive (file://) and in the PDF print view: no

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ENGINE_PACKAGES = ("mkdocs", "material", "mkdocs_static_i18n", "mkdocs_macros", "properdocs")
 CORE_PACKAGES = ("guide", "tools")
 # Every hook file is an adapter (hooks/ is where MkDocs events meet the core).
-ADAPTERS = {"macros/__init__.py", "hooks/pages.py", "hooks/downloads.py", "hooks/saveoffline.py", "hooks/fonts.py",
+ADAPTERS = {"macros/__init__.py", "hooks/checks.py", "hooks/pages.py", "hooks/search.py", "hooks/csp.py",
+            "hooks/notfound.py", "hooks/minify.py", "hooks/downloads.py", "hooks/saveoffline.py", "hooks/fonts.py",
             "hooks/material_theme.py", "hooks/shipped.py"}
 
 # Runs in a subprocess: a meta-path finder that refuses the engine packages,
@@ -128,3 +129,21 @@ def test_a_command_imports_only_its_own_module():
     heavy = [name for name in imported
              if name.startswith(("guide.publish", "tools.bench", "tools.searcheval", "mkdocs", "material"))]
     assert not heavy, f"`tools parity` imported {heavy}"
+
+
+def test_hooks_that_share_an_event_and_priority_are_listed_in_the_order_they_must_run():
+    # MkDocs runs hooks of one event and priority in the order mkdocs.yml lists
+    # them: the HTML allowlist sees the content before the rewriters
+    # (checks, pages), the index gets the rewritten content (pages, search),
+    # the policy sees the final page (pages, csp; both -100), assets are
+    # minified before the indexes are written (minify, search; both -110).
+    # Every hook file is listed, and the three-language fixture lists the same.
+    from guide import siteconfig
+
+    hooks = siteconfig.load_config(ROOT / "mkdocs.yml")["hooks"]
+    assert hooks[0] == "hooks/material_theme.py"
+    for before, after in (("checks", "pages"), ("pages", "search"), ("pages", "csp"), ("minify", "search")):
+        assert hooks.index(f"hooks/{before}.py") < hooks.index(f"hooks/{after}.py"), (before, after)
+    assert sorted(hooks) == sorted(p for p in ADAPTERS if p.startswith("hooks/"))
+    fixture = siteconfig.load_config(ROOT / "tests" / "fixtures" / "threelang" / "mkdocs.yml")["hooks"]
+    assert fixture == hooks

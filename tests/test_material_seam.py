@@ -105,3 +105,18 @@ def test_the_keys_left_out_are_for_features_this_site_does_not_use():
     partial = (ROOT / "overrides" / "partials" / "language.html").read_text(encoding="utf-8")
     assert all(f'"{key}"' in partial for key in SETTINGS), f"language.html does not set {SETTINGS}"
     assert not (ROOT / "overrides" / "partials" / "languages").exists(), "a per-language partial is back"
+
+
+def test_the_core_names_materials_markup_in_the_theme_module_only():
+    # The page rewriters and publishers import Material's markup from
+    # guide/theme/material.py; only that module (and the search index's
+    # format, guide/search/) may spell it.
+    marker = re.compile(r"\bmd-[a-z]|data-md-|search_index|__search")
+    allowed = {"guide/theme/material.py"}
+    spelled = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("guide/**/*.py")
+                     if "search" not in p.relative_to(ROOT).parts[:2]
+                     and str(p.relative_to(ROOT)) not in allowed
+                     and marker.search(p.read_text(encoding="utf-8")))
+    assert not spelled, f"Material's markup outside guide/theme/material.py: {spelled}"
+    listed = sorted(f for f in HOOK.RE_VERIFY if f.startswith(("guide/pages/", "guide/publish/")))
+    assert not listed, f"RE_VERIFY lists page or publish modules again: {listed}"

@@ -521,7 +521,7 @@ def edit_to_serve(runs: int = 5, timeout_s: float = 30.0) -> dict:
             time.sleep(1.0)  # let the watcher settle after the first build
             for n in range(1, runs + 1):
                 # Arabic words and Arabic-Indic digits: an edit the editor checks accept.
-                token = f"قياس المعاينة {str(n).translate(str.maketrans('0123456789', '٠١٢٣٤٥٦٧٨٩'))} انتهى"
+                token = f"قياس المعاينة {languages.arabic_indic_digits(str(n))} انتهى"
                 ticks = _cpu_ticks(server.pid)
                 page.write_text(original + f"\n{token}\n", encoding="utf-8")
                 start = time.perf_counter()

@@ -442,7 +442,7 @@ def findings(results: list[Experiment]) -> list[str]:
              else "a multi-language build in Zensical (or one build per language plus our own language switcher)")
     out.append(f"- What the move would take, on this evidence: {layer}, template values that our hooks give "
                "the overrides today passed another way, a Zensical entry for the macros that calls "
-               "`guide.render`, and the hooks' work (`hooks/pages.py`, `hooks/downloads.py`) re-attached to "
+               "`guide.render`, and the hooks' work (`hooks/*.py`, one per concern) re-attached to "
                "whatever extension points Zensical offers; the core in `guide/` needs no change to be reused.")
     return out
 

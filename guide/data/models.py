@@ -28,13 +28,15 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from guide import languages
+
 # The sources table of the content brief; anything else must be a public URL.
 SOURCE_KEYS = ("seed-ch3", "seed-roundtable", "scn-guide")
 _URL = re.compile(r"^https://[^\s/]+\.[^\s]+$")
 # Markup in editor text: tags, comments, entities that hide them, script URLs.
 _MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&(?:#\d+|#x[0-9a-fA-F]+|lt|gt|quot);|(?:javascript|vbscript):|data:[\w.+-]+/", re.IGNORECASE)
 _LATIN_DIGIT = re.compile(r"[0-9]")
-_ARABIC_DIGIT = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
+_ARABIC_DIGIT = re.compile(f"[{languages.ARABIC_INDIC_DIGITS}]")
 
 
 def _check_source(value: str) -> str:
@@ -123,7 +125,6 @@ def _registry(info: ValidationInfo | None):
     context = getattr(info, "context", None) or {}
     registry = context.get("languages") if isinstance(context, dict) else None
     if registry is None:
-        from guide import languages
 
         registry = languages.load()
     return registry
@@ -191,14 +192,13 @@ class Localized(RootModel[dict[str, Text]]):
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema, handler):
-        from guide import languages
 
         properties = {}
         for language in languages.load():
             if language.digits == "arabic-indic":
                 what, pattern = "numbers in Arabic-Indic digits (٠–٩)", "^[^0-9]*$"
             else:
-                what, pattern = "numbers in Latin digits", "^[^\u0660-\u0669\u06f0-\u06f9]*$"
+                what, pattern = "numbers in Latin digits", f"^[^{languages.ARABIC_INDIC_DIGITS}]*$"
             properties[language.code] = {
                 "description": f"{language.english_name} text; {what}",
                 "maxLength": 4000, "minLength": 1, "pattern": pattern,

@@ -1,4 +1,7 @@
-"""Arabic text helpers shared by the editorial checks (``terms``, ``freshness``).
+"""Arabic text helpers: the one place that normalises Arabic spelling, for the
+editorial checks (``terms``, ``freshness``) and the glossary's order
+(guide/render/boxes.py). The search's own analysis (guide/search/) has its
+copy, to stay in step with its browser side.
 
 Plain functions, no engine: spelling-tolerant normalisation (diacritics,
 tatweel, hamza/ة/ى folding), word tokens with their line numbers, and the
@@ -11,7 +14,9 @@ import re
 from dataclasses import dataclass
 
 DIACRITICS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")  # harakat, tanwin, shadda, tatweel
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+_ALEF = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"}
+_FOLD_ALEF = str.maketrans(_ALEF)
+_FOLD = str.maketrans({**_ALEF, "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 ARABIC_LETTERS = "\u0621-\u064A"
 # A word: Arabic letters (with their marks), or Latin letters and digits.
 _TOKEN = re.compile(r"[\u0621-\u064A\u0610-\u061A\u064B-\u065F\u0670\u0640]+|[A-Za-z0-9][A-Za-z0-9'’-]*|[.،,؛;:!?؟()«»\"\[\]{}|]")
@@ -27,6 +32,12 @@ PRONOUNS = r"(?:ه|ها|هما|هم|هن|ك|كما|كم|كن|نا|ي)"
 def fold(text: str) -> str:
     """Spelling-tolerant form: no diacritics or tatweel; أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي."""
     return DIACRITICS.sub("", text).translate(_FOLD)
+
+
+def fold_alef(text: str) -> str:
+    """The hamza forms of alef (أ إ آ ٱ) as bare alef, nothing else changed:
+    how Arabic dictionaries order words."""
+    return text.translate(_FOLD_ALEF)
 
 
 def is_arabic(word: str) -> bool:

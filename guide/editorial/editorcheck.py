@@ -23,11 +23,12 @@ line (front matter counted) and the field where there is one:
   prose, links to the other language's folder, a page missing in one language.
 
 ``guide/engine.py`` runs it before MkDocs starts (a mistake fails in about a
-second); ``hooks/pages.py`` runs it on ``mkdocs build``/``serve`` too.
+second); ``hooks/checks.py`` runs it on ``mkdocs build``/``serve`` too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import sys
@@ -41,6 +42,7 @@ from guide.data import yamlinput
 # Macros whose output is an HTML block must stand alone on their line.
 from guide.editorial import files, macrocalls
 from guide.editorial.parity import front_matter_end
+from guide.pages import langparts
 from guide.render.boxes import BOX_MACROS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -338,7 +340,7 @@ _ORDERED_MARKER = re.compile(r"^\s*\d+[.)]\s")
 _NOT_PROSE = re.compile(
     r"https?://\S+|www\.\S+|\]\([^)]*\)|^ {0,3}\[[^\]]+\]:.*$|\{:[^}]*\}|<[^>]*>|\[\^[^\]]*\]|&#?\w+;",
     re.MULTILINE)
-_LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_+-]*")
+_LATIN_RUN = langparts.LATIN_TOKEN
 
 
 def box_alone(lines: list[str], rel: str) -> None:
@@ -412,7 +414,7 @@ def latin_digits(lines: list[str], rel: str, language_name: str = "Arabic") -> N
         for run in _LATIN_RUN.finditer(line):
             token = run.group(0).rstrip("./_+-")
             if re.search(r"[0-9]", token) and not re.search(r"[A-Za-z]", token):
-                fixed = token.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+                fixed = languages.arabic_indic_digits(token)
                 raise EditorError(f"{rel}:{number}: Latin digits {_short(token)!r} in {language_name} text: write {_short(fixed)!r} "
                                   f"(Arabic-Indic digits; only code, URLs and Latin names keep 0-9)")
 
@@ -560,9 +562,57 @@ def check_tree(root: Path = ROOT, data_dir: Path | None = None) -> None:
     docs_dir = root / "docs"
     missing_pages(docs_dir, root, registry)
     check_nav(root, docs_dir, registry)
-    for lang in registry.codes:
-        for path in sorted((docs_dir / lang).rglob("*.md")):
-            check_page(path, root, data, docs_dir, registry)
+    pages = [path for lang in registry.codes for path in sorted((docs_dir / lang).rglob("*.md"))]
+    context = _context_fingerprint(root, data_dir, pages)
+    for path in pages:
+        key = (str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest(), context)
+        if context and key in _PASSED:
+            continue
+        check_page(path, root, data, docs_dir, registry)
+        if context:
+            if len(_PASSED) > 4096:
+                _PASSED.clear()
+            _PASSED.add(key)
+
+
+# Pages that passed check_page, by (path, their bytes, what else a page's check
+# reads): a long-lived process (`mkdocs serve`, which runs the pre-pass on
+# every rebuild) re-checks only what an edit can have changed. A one-shot
+# build checks everything: the set starts empty in every process.
+_PASSED: set[tuple[str, str, str]] = set()
+_TEMPLATES = Path(__file__).resolve().parents[1] / "render" / "templates"
+_MACRO_LINE = re.compile(r"\{\{|\{%|\{#|case_box")
+
+
+def _context_fingerprint(root: Path, data_dir: Path | None, pages: list[Path]) -> str:
+    """What check_page reads besides the page: the config (languages), every
+    data file, the box templates, and of every page its path, front matter,
+    heading IDs and macro lines (links, chapter and case references). Prose
+    edits elsewhere leave it unchanged."""
+    try:
+        return _fingerprint(root, data_dir, pages)
+    except (OSError, ValueError):  # unreadable or not UTF-8: no cache, check_page says what is wrong
+        return ""
+
+
+def _fingerprint(root: Path, data_dir: Path | None, pages: list[Path]) -> str:
+    from guide.data.loader import default_data_dir
+
+    digest = hashlib.sha256()
+    digest.update(languages.config_path(root).read_bytes())
+    folder = Path(data_dir) if data_dir else (default_data_dir() if Path(root).resolve() == ROOT else Path(root) / "data")
+    for path in sorted([*folder.rglob("*"), *_TEMPLATES.rglob("*")]):
+        if path.is_file():
+            digest.update(f"\0{path}\0".encode())
+            digest.update(path.read_bytes())
+    for path in pages:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        end = front_matter_end(lines)
+        digest.update(f"\0{path}\0".encode())
+        digest.update("\n".join(lines[:end]).encode())
+        digest.update(repr(sorted(_page_ids(path))).encode())
+        digest.update("\n".join(line for line in lines if _MACRO_LINE.search(line)).encode())
+    return digest.hexdigest()
 
 
 def first_problem(root: Path = ROOT) -> str | None:

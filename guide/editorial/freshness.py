@@ -77,6 +77,7 @@ from pathlib import Path
 
 import yaml
 
+from guide import languages
 from guide.editorial.arabic import fold, strip_clitics
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,8 +109,7 @@ _STOP = set(fold(w) for w in """
 جدا فقط أيضًا مثلا مثلًا وغيرها غيرها وغير سبيل المثال إطار اطار ذلك وذلك فذلك عدة عدد
 """.split())
 
-_ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_WORD = re.compile(r"[\u0621-\u064A\u064B-\u065F\u0670\u0640]+|[0-9\u0660-\u0669]+")
+_WORD = re.compile(rf"[\u0621-\u064A\u064B-\u065F\u0670\u0640]+|[0-9{languages.ARABIC_INDIC_DIGITS}]+")
 _SENTENCE_END = re.compile(r"(?<=[.!؟?؛])\s+|\n\s*\n|(?<=[.!؟?؛])$")
 
 
@@ -159,7 +159,7 @@ def _synonym_map() -> dict[str, str]:
 def content_words(text: str) -> list[str]:
     """The sentence's content words, folded, stemmed, without stop words."""
     out = []
-    text = re.sub("ًا|اً", "", text.translate(_ARABIC_INDIC))  # tanwin fath and its alif
+    text = re.sub("ًا|اً", "", languages.latin_digits(text))  # tanwin fath and its alif
     for word in _WORD.findall(text):
         if word.isdigit():
             out.append(word)
@@ -744,7 +744,7 @@ class OrderVocabulary:
         """(keys, line, sentence number) of each content word of ``text``,
         names and terms joined into one word."""
         raw = []
-        text = re.sub("ًا|اً", "", text.translate(_ARABIC_INDIC))
+        text = re.sub("ًا|اً", "", languages.latin_digits(text))
         ends = [m.start() for m in _CLAUSE_END.finditer(text)]
         for m in _WORD.finditer(text):
             keys = order_keys(m.group())

@@ -24,6 +24,8 @@ from typing import Callable
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
+from guide import languages
+
 BRACES_HINT = "to show braces as text write &#123; and &#125; (HTML character references)"
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID = 64
@@ -99,7 +101,7 @@ def calls(text: str, rel: str, macros: dict[str, Callable], first_line: int = 1)
             raise MacroCallError(f"{where(lineno)}: unclosed {{{{ (no }}}} on the same line): close the macro call, "
                                  f"e.g. {{{{ chapter_ref(3) }}}}, or {BRACES_HINT}") from None
         hint = BRACES_HINT
-        if re.search(r"[\u0660-\u0669\u06f0-\u06f9]", line):
+        if re.search(f"[{languages.ARABIC_INDIC_DIGITS}]", line):
             hint = "macro arguments are code: write numbers with Latin digits, e.g. chapter_ref(7)"
         raise MacroCallError(f"{where(lineno)}: macro syntax error: {_short(error.message or '', 80)}; {hint}") from None
 

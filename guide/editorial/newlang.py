@@ -36,6 +36,7 @@ from pathlib import Path
 import yaml
 
 from guide import languages, siteconfig
+from guide.data import ui
 
 ROOT = Path(__file__).resolve().parents[2]
 MARK = languages.UNTRANSLATED
@@ -84,7 +85,7 @@ def config_entry(code: str, registry, source, name: str | None, english_name: st
         f"              runs: {runs}",
         f"              chapter: {_q(f'{MARK} ' + source.chapter)}",
         f"              months: [{months}]",
-        f"              currency: symbol",
+        "              currency: symbol",
     ]
     return "\n".join(line for line in lines if line is not None) + "\n"
 
@@ -181,7 +182,7 @@ def new_language(root: Path, code: str, name: str | None = None, english_name: s
     for page in sorted((root / "docs" / source.code).glob("*.md")):
         (pages_dir / page.name).write_text(page_stub(page, source.code), encoding="utf-8")
         written.append(f"docs/{code}/{page.name}")
-    skipped = add_to_ui(root / "data" / "ui.yml", code, source.code)
+    skipped = add_to_ui(root / "data" / ui.FILE_NAME, code, source.code)
     return {"pages": written, "skipped": skipped, "source": source.code}
 
 

@@ -8,10 +8,10 @@ Plain Python over the serialised page, no MkDocs import.
 
 from __future__ import annotations
 
-import re
+from guide.theme import material
 
-_DIALOG = re.compile(r'<div class="md-search" data-md-component="search" role="dialog"(?![^>]*aria-label)')
-_QUERY_LABEL = re.compile(r'<input type="text" class="md-search__input" name="query" aria-label="([^"]*)"')
+_DIALOG = material.SEARCH_DIALOG
+_QUERY_LABEL = material.SEARCH_QUERY_LABEL
 
 
 def name_search_dialog(page_html: str) -> str:

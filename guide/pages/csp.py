@@ -312,3 +312,14 @@ def add_meta(html: str, content: str) -> str:
     if not count:
         new, count = re.subn(r"(<head[^>]*>)", lambda m: m.group(1) + meta, html, count=1)
     return new
+
+
+def with_policy(html: str, trusted: list[TrustedScript], source: str, page_url: str, site_url: str = "",
+                offline: bool = False) -> str:
+    """A rendered page with its policy ``<meta>``: its inline scripts by hash
+    (each must be a trusted template's), its script and worker files by URL
+    (each reviewed); CSPError names ``source`` otherwise."""
+    hashes = page_hashes(html, trusted, source)
+    scripts = page_scripts(html, page_url, site_url, source)
+    workers = page_workers(html, page_url, site_url, source)
+    return add_meta(html, policy(hashes, offline=offline, site_url=site_url, scripts=scripts, workers=workers))

@@ -29,6 +29,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from guide import languages
+from guide.theme import material
 
 FONTS_CSS = Path(__file__).resolve().parents[2] / "docs" / "assets" / "stylesheets" / "fonts.css"
 
@@ -40,7 +41,7 @@ BOLD_CLASSES = frozenset({"guide-box__kind", "guide-box__title", "guide-box__sub
 REGULAR_CLASSES = frozenset({"guide-glossary__other", "guide-glossary__abbr", "guide-glossary__sep"})
 # Not drawn in the page's fonts, or not text: skipped.
 SKIP_TAGS = frozenset({"script", "style", "template", "svg", "code", "pre", "noscript"})
-SKIP_CLASSES = frozenset({"md-select"})  # the language menu: «العربية» is in a system font on purpose
+SKIP_CLASSES = frozenset({material.LANGUAGE_MENU_CLASS})  # the language menu: «العربية» is in a system font on purpose
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 
 # Per script of the page's language (mkdocs.yml, guide/languages.py): file ->

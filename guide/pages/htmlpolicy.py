@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 import nh3
 
+from guide.theme import material
+
 # Elements: what Markdown (with the site's extensions) and the box templates produce.
 ELEMENTS = frozenset({
     "a", "abbr", "aside", "bdi", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl",
@@ -51,10 +53,11 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 # Values. Classes are the guide's own, Markdown's and the code
 # highlighter's, never Material's layout classes (md-...).
-# Ids never start with "__" (Material's own elements: __config, __search, …)
-# or "guide-" (the site's own: guide-offline, guide-search-counts, …), which a
-# page could otherwise shadow for the scripts that look them up.
-_ID = re.compile(r"^(?!__|guide-|not-found$)[\w:.-]{1,100}$")
+# Ids never start as Material's own elements' do (guide/theme/material.py,
+# RESERVED_ID_PREFIX) or with "guide-" (the site's own: guide-offline,
+# guide-search-counts, …), which a page could otherwise shadow for the scripts
+# that look them up.
+_ID = re.compile(rf"^(?!{re.escape(material.RESERVED_ID_PREFIX)}|guide-|not-found$)[\w:.-]{{1,100}}$")
 _CLASS = re.compile(r"^(?:guide-[a-z0-9_-]+|admonition(?:-title)?|headerlink|footnote(?:-ref|-backref)?|"
                     r"highlight|linenos|note|abstract|info|tip|success|question|warning|failure|danger|bug|"
                     r"example|quote|[a-z]{1,2}[0-9]?)$")

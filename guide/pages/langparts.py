@@ -6,7 +6,7 @@ a run with the page's voice unless the run carries its own ``lang``, so each
 Latin run in an Arabic article becomes ``<span lang="en" dir="ltr">…</span>``
 and each Arabic run in an English article ``<span lang="ar" dir="rtl">…</span>``.
 
-Only text inside the article (``<article class="md-content__inner…">``) is
+Only text inside the page's article (guide/theme/material.py, ARTICLE_OPEN) is
 touched, never tag markup or attributes, and never the inside of code, scripts,
 styles, SVG/MathML, form fields, or any element that already states ``lang``.
 Plain Python (regular expressions over the serialised page), no MkDocs import.
@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from guide import languages
+from guide.theme import material
 
 ARABIC_CHARS = "\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF"
 LATIN_LETTER = "A-Za-z\u00C0-\u024F"
@@ -29,6 +30,15 @@ _LATIN_NEXT = rf"(?:{_LATIN_WORD}|[0-9]+(?:[.,][0-9]+)*)"
 _SPACE = r"(?:\s|&nbsp;|&#160;|\u00A0)"
 _LATIN_SEP = rf"(?:{_SPACE}*(?:&amp;|[,:–—-]){_SPACE}*|{_SPACE}+)"
 LATIN_RUN = re.compile(rf"(?<![&#{LATIN_LETTER}0-9]){_LATIN_WORD}(?:{_LATIN_SEP}{_LATIN_NEXT})*")
+# The same in plain (not yet escaped) text, as the data boxes mark it
+# (guide/render/locale.py): words, acronyms (P/CVE), names (Google.org,
+# "München ist bunt", "MOPAC & co").
+_LATIN_TEXT_WORD = rf"[{LATIN_LETTER}0-9][{LATIN_LETTER}0-9/&.'’\-]*"
+LATIN_TEXT_RUN = re.compile(rf"[{LATIN_LETTER}][{LATIN_LETTER}0-9/&.'’\-]*(?:[ ]+{_LATIN_TEXT_WORD})*")
+# A token of Latin letters and digits (G20, 2017, v1.2) in Markdown prose:
+# the editor check finds numbers written in Latin digits with it
+# (guide/editorial/editorcheck.py).
+LATIN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_+-]*")
 ARABIC_RUN = re.compile(rf"[{ARABIC_CHARS}]+(?:{_SPACE}+[{ARABIC_CHARS}]+)*")
 
 # Elements whose content is not prose to annotate.
@@ -36,7 +46,7 @@ SKIP = {"script", "style", "code", "pre", "kbd", "samp", "var", "svg", "math", "
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 _TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.DOTALL)
-_ARTICLE = re.compile(r"<article\b[^>]*\bclass=\"[^\"]*\bmd-content__inner\b[^\"]*\"[^>]*>")
+_ARTICLE = material.ARTICLE_OPEN
 _HAS_LANG = re.compile(r"\s(?:xml:)?lang\s*=", re.IGNORECASE)
 
 # script -> pattern of its runs. Which runs a page language marks, and as what

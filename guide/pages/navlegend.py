@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from html import escape
 
-_PRIMARY = re.compile(r'<nav class="md-nav md-nav--primary"')
+from guide.theme import material
+
+_PRIMARY = material.PRIMARY_NAV
 _NAV_TAG = re.compile(r"<nav\b|</nav>")
 
 
@@ -28,8 +30,7 @@ def add_legend(html: str, text: str, status: str = "summary") -> str:
         if depth == 0:
             end = tag.start()  # before the primary nav's own </nav>
             break
-    if end is None or f"md-status--{status}" not in html[start.start():end]:
+    if end is None or material.status_class(status) not in html[start.start():end]:
         return html
-    legend = (f'<p class="guide-nav-legend"><span class="md-status md-status--{status}" aria-hidden="true">'
-              f"</span>{escape(text)}</p>")
+    legend = f'<p class="guide-nav-legend">{material.status_icon(status)}{escape(text)}</p>'
     return html[:end] + legend + html[end:]

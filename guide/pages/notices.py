@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import yaml
-
 from guide import languages
+from guide.data import ui as ui_strings
 
 # The keys this module reads from data/ui.yml.
 UI_KEYS = ("notice.translation-newer", "notice.translation-link", "notice.summary", "notice.summary-link",
@@ -38,8 +37,7 @@ SOURCES_NOTE = ("about.md", "about-this-edition")
 GUIDE_URL = "https://strongcitiesnetwork.org/resource/a-guide-for-cities"
 
 
-class UIError(ValueError):
-    """data/ui.yml lacks a key or a language this module needs."""
+UIError = ui_strings.UIError  # data/ui.yml lacks a key or a language this module needs
 
 
 def format_date(value: date | datetime, lang: str) -> str:
@@ -51,8 +49,7 @@ def format_date(value: date | datetime, lang: str) -> str:
 
 def load_ui(path: Path) -> dict[str, dict[str, str]]:
     """The UI strings this module needs, checked: a clear error names the key."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    strings = data if isinstance(data, dict) else {}
+    strings = ui_strings.read(path)
     ui: dict[str, dict[str, str]] = {}
     codes = languages.for_data_dir(Path(path).parent).codes
     for key in UI_KEYS:

@@ -6,6 +6,7 @@ import re
 from urllib.parse import urljoin
 
 from guide import languages
+from guide.theme import material
 
 
 _HTML_TAG = re.compile(r"<html\b([^>]*)>", re.IGNORECASE)
@@ -79,8 +80,7 @@ def readable_h1_id(html: str, new_id: str | None) -> tuple[str, str | None]:
     return html, old
 
 
-_HEADER_TOPIC = re.compile(
-    r'(<div class="md-header__topic"[^>]*>\s*<span class="md-ellipsis">\s*)([^<]*?\S)(: )([^<]*?)(\s*</span>)')
+_HEADER_TOPIC = material.HEADER_TOPIC
 
 
 def split_header_titles(html: str) -> str:

@@ -21,11 +21,11 @@ import subprocess
 from pathlib import Path
 
 from guide import languages
+from guide.data import ui
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_NAME = "downloads.json"
 KINDS = ("pdf", "epub", "offline")  # also the order the download block lists them in
-_ARABIC_INDIC = str.maketrans("0123456789.", "٠١٢٣٤٥٦٧٨٩٫")
 
 
 class ManifestError(ValueError):
@@ -129,19 +129,13 @@ def update_manifest(directory: Path, entries: list[dict]) -> Path:
     return path
 
 
-def localize_digits(text: str, lang: str) -> str:
-    """Arabic pages use Arabic-Indic digits and the Arabic decimal separator
-    (a language's `digits` in mkdocs.yml)."""
-    return text.translate(_ARABIC_INDIC) if languages.load().get(lang).digits == "arabic-indic" else text
-
-
 def human_size(n: int, lang: str, units: dict) -> str:
     """``"1.4 MB"`` / ``"١٫٤ ميغابايت"``; ``units`` has the localized ``kb`` and ``mb``."""
     if n >= 1000 * 1000:
         number, unit = f"{n / 1e6:.1f}", units["mb"]
     else:
         number, unit = f"{max(1, round(n / 1e3))}", units["kb"]
-    return f"{localize_digits(number, lang)} {unit}"
+    return f"{languages.load().get(lang).digits_of(number)} {unit}"
 
 
 def block_items(entries: list[dict] | None, lang: str, labels: dict, offline_edition: bool) -> list[dict]:
@@ -177,18 +171,7 @@ LABEL_KEYS = {"heading": "downloads.heading", "pdf": "downloads.pdf", "epub": "d
 
 def load_labels(ui_file: Path, lang: str) -> dict:
     """The download block's strings in ``lang`` from ``data/ui.yml`` (flat ``key: {ar, en}``)."""
-    import yaml
-
-    if not ui_file.is_file():
-        raise ManifestError(f"{ui_file}: missing; the download block needs keys {', '.join(LABEL_KEYS.values())}")
-    data = yaml.safe_load(ui_file.read_text(encoding="utf-8")) or {}
-    labels, missing = {}, []
-    for name, key in LABEL_KEYS.items():
-        value = data.get(key) if isinstance(data, dict) else None
-        if not isinstance(value, dict) or not isinstance(value.get(lang), str):
-            missing.append(f"{key}.{lang}")
-        else:
-            labels[name] = value[lang]
-    if missing:
-        raise ManifestError(f"{ui_file}: missing UI string(s) {', '.join(missing)} (needed by the download block)")
-    return labels
+    try:
+        return ui.strings(ui_file, lang, LABEL_KEYS, "the download block")
+    except ui.UIError as exc:
+        raise ManifestError(str(exc)) from None

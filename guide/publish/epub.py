@@ -47,9 +47,11 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from guide import siteconfig
+from guide.data import ui
 from guide.engine import build_site
 from guide.publish import downloads
 from guide.publish import pdf as _pdf
+from guide.theme import material
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLISHER = "Strong Cities Network"
@@ -149,10 +151,10 @@ TAG_ATTRS = {
     "td": {"colspan", "rowspan"}, "ol": {"start", "reversed"}, "li": {"value"}, "time": {"datetime"},
     "q": {"cite"}, "blockquote": {"cite"}, "bdo": {"dir"},
 }
-# Classes the book's stylesheet knows; any other class (Material's md-*) goes.
+# Classes the book's stylesheet knows; any other class (Material's own) goes.
 _KEEP_CLASS = re.compile(r"^(guide-[a-z0-9_-]+|admonition(-title)?|abstract|info|note|tip|warning|danger|"
                          r"example|quote|question|success|failure|bug|summary)$")
-_DROP_CLASSES = {"headerlink", "guide-page-dates", "md-source-file", "footnote-backref"}
+_DROP_CLASSES = {"headerlink", "guide-page-dates", material.SOURCE_FILE_CLASS, "footnote-backref"}
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _SAFE_SCHEMES = ("http:", "https:", "mailto:")
 _DIR = {"rtl", "ltr", "auto"}
@@ -442,23 +444,13 @@ def book_identifier(lang: str, edition: str) -> str:
 
 
 def ui_strings(lang: str) -> dict:
-    """The EPUB's strings from data/ui.yml."""
-    import yaml
-
-    ui_file = ROOT / "data" / "ui.yml"
+    """The EPUB's strings from data/ui.yml (guide/data/ui.py)."""
     keys = {"contents": "pdf.contents", "cover": "epub.cover", "landmarks": "epub.landmarks",
             "start": "epub.start", "summary": "epub.accessibility", "publisher": "epub.publisher"}
-    data = yaml.safe_load(ui_file.read_text(encoding="utf-8")) if ui_file.is_file() else None
-    result, missing = {}, []
-    for name, key in keys.items():
-        value = (data or {}).get(key)
-        if isinstance(value, dict) and isinstance(value.get(lang), str):
-            result[name] = value[lang]
-        else:
-            missing.append(f"{key}.{lang}")
-    if missing:
-        raise EpubError(f"{ui_file}: missing UI string(s) {', '.join(missing)} (needed by the EPUB)")
-    return result
+    try:
+        return ui.strings(ui.ui_file(ROOT), lang, keys, "the EPUB")
+    except ui.UIError as exc:
+        raise EpubError(str(exc)) from None
 
 
 def section_titles(body: str) -> list[tuple[str, str]]:
@@ -792,7 +784,7 @@ def package_document(*, lang: str, title: str, description: str, identifier: str
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "alternativeText",
                 "displayTransformability"]
     a11y = "\n".join(
-        [f'<meta property="schema:accessMode">textual</meta>',
+        ['<meta property="schema:accessMode">textual</meta>',
          '<meta property="schema:accessMode">visual</meta>',
          '<meta property="schema:accessModeSufficient">textual</meta>']
         + [f'<meta property="schema:accessibilityFeature">{f}</meta>' for f in features]

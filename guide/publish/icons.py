@@ -19,8 +19,10 @@ import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
+from guide.theme import material
+
 SIZES = (192, 512)
-BACKGROUND = (0x0B, 0x5C, 0x66)  # --md-primary-fg-color (site.css)
+BACKGROUND = tuple(bytes.fromhex(material.PRIMARY_COLOR[1:]))  # the theme's primary colour
 FOREGROUND = (0xFF, 0xFF, 0xFF)
 LOGO_SHARE = 0.56
 SUBROWS = 4

@@ -3,7 +3,7 @@
 ``python -m tools offline`` builds with ``mkdocs.offline.yml`` (no directory
 URLs, local iframe-worker shim, Material's offline plugin), then:
 
-* makes sure ``search/search_index.js`` (what Material loads under file://)
+* makes sure the index as a script (``material.SEARCH_INDEX_JS``, what Material loads under file://)
   holds the pages of *every* language, rewriting it from the final combined
   index (kept outside the site: guide/publish/shipped.py) if plugin order
   left it with one language only;
@@ -41,6 +41,7 @@ from guide.pages import csp
 from guide.publish import downloads, saveoffline, shipped
 from guide.search import searchindex
 from guide.engine import build_site
+from guide.theme import material
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = "mkdocs.offline.yml"
@@ -68,9 +69,9 @@ _FETCHED = re.compile(
 # worker may need (prune() drops them with the guide's worker).
 ARCHIVE_SCRIPTS = (
     r"assets/vendor/iframe-worker/frame\.js",
-    r"search/search_index\.js",
+    re.escape(material.SEARCH_INDEX_JS),
     r"search/[a-z]{2}/(meta|words|[kbs]/\d+)\.js",
-    r"assets/javascripts/lunr/(min/)?[\w.-]+\.js",
+    material.LUNR_SCRIPTS,
 )
 
 
@@ -85,15 +86,14 @@ def add_arguments(parser) -> None:
     parser.add_argument("--keep-site", default=None, help="also keep the unpacked offline site in this directory")
 
 
-def fix_search_index(site_dir: Path, languages: list[str], index_json: Path | None = None) -> dict:
-    """Write ``search_index.js`` from the final combined index; check every language is in it.
+def fix_index_script(site_dir: Path, languages: list[str], index_json: Path | None = None) -> dict:
+    """Write the index script (``material.SEARCH_INDEX_JS``) from the final combined index; check every language is in it.
 
     ``index_json``: the combined index the build kept outside the site
-    (``GUIDE_SEARCH_DOCS``, guide/publish/shipped.py), else ``search/search_index.json``.
+    (``GUIDE_SEARCH_DOCS``, guide/publish/shipped.py), else the one in the site.
     Returns ``{language: number of indexed pages}``.
     """
-    search = site_dir / "search"
-    index_json = index_json or search / "search_index.json"
+    index_json = index_json or site_dir / material.SEARCH_INDEX_JSON
     if not index_json.is_file():
         raise OfflineError(f"{index_json} missing: is the search plugin enabled in mkdocs.yml?")
     data = json.loads(index_json.read_text(encoding="utf-8"))
@@ -107,11 +107,11 @@ def fix_search_index(site_dir: Path, languages: list[str], index_json: Path | No
     missing = [lang for lang, n in counts.items() if n == 0]
     if missing:
         raise OfflineError(f"{index_json}: no pages indexed for {', '.join(missing)}")
-    index_js = search / "search_index.js"
+    index_js = site_dir / material.SEARCH_INDEX_JS
     wanted = searchindex.script_form(data)
     if not index_js.is_file() or index_js.read_text(encoding="utf-8") != wanted:
         # The offline plugin ran before i18n finished merging the languages.
-        print("offline: search_index.js did not match the combined index; rewritten", file=sys.stderr)
+        print(f"offline: {material.SEARCH_INDEX_JS} did not match the combined index; rewritten", file=sys.stderr)
         index_js.write_text(wanted, encoding="utf-8")
     return counts
 
@@ -127,8 +127,8 @@ def prune(site_dir: Path, search_langs: list[str]) -> int:
 
     for path in list(site_dir.rglob("*.map")):
         drop(path)
-    # Under file:// Material loads search/search_index.js (a script), never the JSON indexes.
-    for path in list((site_dir / "search").glob("search_index*.json")):
+    # Under file:// Material loads the index script, never the JSON indexes.
+    for path in list((site_dir / "search").glob(material.SEARCH_INDEX_FILES)):
         drop(path)
     # Theme partials MkDocs copies from overrides/ (search-lazy.js is included
     # into the pages at build time; nothing loads the file).
@@ -285,7 +285,7 @@ def build_offline(out_dir: Path, budget_mb: float = BUDGET_MB, keep_site: Path |
         config = json.loads(docs.read_text(encoding="utf-8"))["config"]
         # The guide's worker (config "guide") needs no lunr language file.
         search_langs = [] if "guide" in config else list(config["lang"])
-        counts = fix_search_index(site_dir, languages_of(site_dir), docs)
+        counts = fix_index_script(site_dir, languages_of(site_dir), docs)
         saved = prune(site_dir, search_langs)
         fonts_grown = inline_fonts(site_dir)
         localize_pages(site_dir)

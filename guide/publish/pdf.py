@@ -28,7 +28,9 @@ from guide import languages as language_registry
 from guide.pages import csp, pagemeta
 from guide.publish import downloads
 from guide import siteconfig
+from guide.data import ui
 from guide.engine import build_site
+from guide.theme import material
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
@@ -41,7 +43,7 @@ def is_rtl(code: str) -> bool:
     return pagemeta.direction(code) == "rtl"
 
 
-_ARTICLE_OPEN = re.compile(r'<article class="md-content__inner md-typeset">')
+_ARTICLE_OPEN = material.ARTICLE_OPEN_EXACT
 _TAG = re.compile(r"<[^>]+>")
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 _PAGE_DATES = re.compile(r'<aside class="[^"]*\bguide-page-dates\b[^"]*">.*?</aside>', re.DOTALL)
@@ -99,7 +101,7 @@ def article_html(page_html: str, where: str) -> str:
     """The inner HTML of Material's ``<article>`` (the page content)."""
     match = _ARTICLE_OPEN.search(page_html)
     if not match:
-        raise PdfError(f"{where}: no <article class=\"md-content__inner md-typeset\">")
+        raise PdfError(f"{where}: no {material.ARTICLE_OPEN_TEXT}")
     depth, pos = 1, match.end()
     for tag in re.finditer(r"<(/?)article\b", page_html[pos:]):
         depth += -1 if tag.group(1) else 1
@@ -157,22 +159,12 @@ def rewrite(fragment: str, slug: str, page_url: str, chapter_urls: dict[str, str
 # --- the print view ------------------------------------------------------------
 
 def ui_strings(lang: str) -> dict:
-    """``pdf.*`` strings from data/ui.yml (flat ``key: {ar, en}``)."""
-    import yaml
-
-    ui_file = ROOT / "data" / "ui.yml"
+    """``pdf.*`` strings from data/ui.yml (guide/data/ui.py)."""
     keys = {"contents": "pdf.contents", "edition": "pdf.edition"}
-    data = yaml.safe_load(ui_file.read_text(encoding="utf-8")) if ui_file.is_file() else None
-    result, missing = {}, []
-    for name, key in keys.items():
-        value = (data or {}).get(key)
-        if isinstance(value, dict) and isinstance(value.get(lang), str):
-            result[name] = value[lang]
-        else:
-            missing.append(f"{key}.{lang}")
-    if missing:
-        raise PdfError(f"{ui_file}: missing UI string(s) {', '.join(missing)} (needed for the PDF cover and contents)")
-    return result
+    try:
+        return ui.strings(ui.ui_file(ROOT), lang, keys, "the PDF cover and contents")
+    except ui.UIError as exc:
+        raise PdfError(str(exc)) from None
 
 
 _FONT_FACE = re.compile(r"@font-face\s*{([^}]*)}")
@@ -248,7 +240,7 @@ def print_view(site_dir: Path, lang: dict, slugs: list[str], prefix: str, labels
     """The print view's HTML and the chapter titles (slug -> title)."""
     code = lang["locale"]
     direction = pagemeta.direction(code)
-    local = (lambda s: downloads.localize_digits(s, code))
+    local = language_registry.load().get(code).digits_of
     site_root = site_dir.as_uri() + "/"
     chapter_urls = {slug: urlsplit(urljoin(site_root, f"{prefix}{slug}/")).path for slug in slugs}
     chapters, titles = [], {}
@@ -272,11 +264,11 @@ def print_view(site_dir: Path, lang: dict, slugs: list[str], prefix: str, labels
     style = f"""
 {font_css}
   /* Page numbers in the reader's digits; none on the cover. */
-  @page {{ @bottom-center {{ content: counter(page, {counter}); font-family: var(--md-text-font); font-size: 9pt; color: #444; }} }}
+  @page {{ @bottom-center {{ content: counter(page, {counter}); font-family: var({material.TEXT_FONT_VAR}); font-size: 9pt; color: #444; }} }}
   @page :first {{ @bottom-center {{ content: none; }} }}
   body {{ margin: 0; }}
   /* Code (file names...) in the site's own Latin face, not a system monospace. */
-  :root {{ --md-code-font: "Noto Sans Runs", "Noto Sans"; }}
+  :root {{ {material.CODE_FONT_VAR}: "Noto Sans Runs", "Noto Sans"; }}
 """
     # No script, no frame, no request but local styles, images and fonts
     # (guide/pages/csp.py); render() refuses files outside the site.
@@ -291,7 +283,7 @@ def print_view(site_dir: Path, lang: dict, slugs: list[str], prefix: str, labels
 <style>{style}</style>
 </head>
 <body dir="{direction}">
-<div class="md-typeset print-view">
+{material.typeset_open("print-view")}
 <section class="print-cover">
   {f'<img class="print-cover__logo" src="{logo.as_uri()}" alt="">' if logo.is_file() else ''}
   <h1 class="print-cover__title">{_html.escape(lang["site_name"])}</h1>

@@ -35,6 +35,7 @@ from html import escape
 from pathlib import Path
 
 from guide.pages import minify, notices, pagemeta
+from guide.theme import material
 
 SIZE_TOKEN = "@@guide-offline-size@@"
 LIST_DIR = "offline"
@@ -42,11 +43,11 @@ SW_NAME = "sw.js"
 SW_SOURCE = Path("assets") / "javascripts" / "guide-offline" / "sw.js"
 MANIFEST_NAME = "manifest.webmanifest"
 ICONS = (("assets/images/icon-192.png", 192), ("assets/images/icon-512.png", 512))
-THEME_COLOR = "#0b5c66"  # --md-primary-fg-color (site.css)
+THEME_COLOR = material.PRIMARY_COLOR
 BACKGROUND_COLOR = "#ffffff"
 # Files a reader's copy never needs: source maps, Material's lunr search (the
 # guide's own worker searches), the file:// shim of the zip edition.
-_SKIP = re.compile(r"\.map$|^assets/javascripts/(lunr|workers)/|^assets/vendor/")
+_SKIP = re.compile(r"\.map$|" + "|".join("^" + re.escape(d) for d in material.SEARCH_SCRIPT_DIRS) + "|^assets/vendor/")
 # Text files a host compresses (as tools/webserve.py and GitHub Pages do).
 _COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".webmanifest", "/")
 _REF = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"'#?]+)""", re.IGNORECASE)
@@ -117,7 +118,7 @@ def files_for(site_dir: Path, lang: str, prefixes: dict[str, str], default: str)
             if target and (site_dir / target).is_file():
                 assets[target] = None
     search = site_dir / "search"
-    assets[f"search/search_index.{lang}.json"] = None
+    assets[material.search_config_file(lang)] = None
     for path in sorted((search / lang).rglob("*")):
         if path.is_file():
             assets[path.relative_to(site_dir).as_posix()] = None
@@ -178,11 +179,11 @@ def fallback_page(lang: str, ui: dict, prefixes: dict[str, str], policy: str, ba
         f'<title>{t["offline.fallback-title"]} - {t["offline.app-name"]}</title>'
         + "".join(f'<link rel="stylesheet" href="{base}{css}">' for css in stylesheets)
         + f'<link rel="icon" href="{base}assets/images/favicon.svg" type="image/svg+xml"></head>'
-        f'<body dir="{direction}"><main class="md-main"><div class="md-main__inner md-grid">'
-        '<div class="md-content"><article class="md-content__inner md-typeset guide-offline-fallback">'
-        f'<h1>{t["offline.fallback-title"]}</h1><p>{t["offline.fallback-text"]}</p>'
-        f'<p><a href="{home}">{t["offline.fallback-home"]}</a></p>'
-        "</article></div></div></main></body></html>\n"
+        f'<body dir="{direction}">'
+        + material.page_frame("guide-offline-fallback",
+                              f'<h1>{t["offline.fallback-title"]}</h1><p>{t["offline.fallback-text"]}</p>'
+                              f'<p><a href="{home}">{t["offline.fallback-home"]}</a></p>')
+        + "</body></html>\n"
     )
 
 

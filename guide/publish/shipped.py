@@ -21,8 +21,9 @@ script, manifest, service worker or offline list of this site loads:
   ``exclude_docs`` in mkdocs.yml / mkdocs.offline.yml, not here;
 * ``sitemap.xml.gz``: MkDocs writes it next to ``sitemap.xml``, which is the
   one crawlers are told about (robots.txt conventions, search consoles);
-* ``search/search_index.json``: every document of both languages (about
-  300 kB); pages load ``search/search_index.<lang>.json`` (config only) and
+* Material's combined search index (``material.SEARCH_INDEX_JSON``, every
+  document of both languages, about 300 kB); pages load the per-language
+  config file (``material.search_config_file``) and
   the pre-built index. Tools and tests that need the documents (the offline
   archive's page counts, the search parity tests, the bench) ask for a copy
   outside the site with ``GUIDE_SEARCH_DOCS=<path>``.
@@ -40,12 +41,14 @@ import re
 import shutil
 from pathlib import Path
 
-SEARCH_DOCS_ENV = "GUIDE_SEARCH_DOCS"
-COMBINED_INDEX = "search/search_index.json"
+from guide.theme import material
 
-_MATERIAL_SEARCH = re.compile(r"assets/javascripts/(?:lunr/.*|workers/search\.[^/]*\.js)")
+SEARCH_DOCS_ENV = "GUIDE_SEARCH_DOCS"
+COMBINED_INDEX = material.SEARCH_INDEX_JSON
+
+_MATERIAL_SEARCH = material.MATERIAL_SEARCH_FILES
 _SOURCE_MAP = re.compile(r".*\.map")
-_PALETTE = re.compile(r"assets/stylesheets/palette\.[^/]*\.css")
+_PALETTE = material.PALETTE_FILES
 _PARTIAL = re.compile(r"partials/.*")
 # The comment naming a source map, on a script's or stylesheet's last line.
 _MAP_COMMENT = re.compile(rb"\n?(?://# sourceMappingURL=[^\s*]+|/\*# sourceMappingURL=[^\s*]+ \*/)\s*$")
@@ -63,7 +66,7 @@ def skip_theme_file(path: str, *, palette: bool, favicon: str | None) -> str | N
         return "Material's search (the guide's worker searches the pre-built index)"
     if not palette and _PALETTE.fullmatch(path):
         return "Material's palette stylesheet (no theme.palette)"
-    if path == "assets/images/favicon.png" and favicon != path:
+    if path == material.DEFAULT_FAVICON and favicon != path:
         return "Material's default favicon (theme.favicon is another file)"
     return None
 
@@ -71,7 +74,7 @@ def skip_theme_file(path: str, *, palette: bool, favicon: str | None) -> str | N
 def prune_output(site_dir: Path, keep_search_docs: str | os.PathLike | None = None) -> dict[str, int]:
     """Remove what the build wrote that no reader loads; return {path: bytes}.
 
-    ``keep_search_docs``: where to move ``search/search_index.json`` (for tools
+    ``keep_search_docs``: where to move the combined index (``COMBINED_INDEX``, for tools
     and tests), else it is deleted. The comments naming source maps that are
     not in the site go from the scripts and stylesheets (a browser's developer
     tools would ask for them)."""

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from guide import languages
+from guide.editorial import arabic
 from guide.render import locale
 from guide.data.loader import GuideData
 from guide.data.models import ABBR_LANGUAGE, Case, MandateCategory, Region
@@ -272,14 +273,11 @@ def key_questions(data: GuideData, page: PageInfo, list_id) -> str:
     return _render("key_questions.html", c=ctx, qlist=qlist, title=title)
 
 
-_ALEF_FORMS = str.maketrans("أإآ", "ااا")
-
-
 def sort_key(text: str, lang: str) -> str:
     """Alphabetical order for readers of ``lang``: Arabic ignores the article
     ال and sorts the hamza forms of alef as alef."""
     if languages.load().get(lang).script == "arabic":
-        text = re.sub(r"^ال", "", text).translate(_ALEF_FORMS)
+        text = arabic.fold_alef(re.sub(r"^ال", "", text))
     return text.casefold()
 
 

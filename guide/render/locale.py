@@ -64,11 +64,8 @@ def format_amount(value: float, currency: str, lang: str, currency_name: str) ->
     return f"{symbol}{number}" if symbol else f"{number} {currency_name}"
 
 
-# A run of Latin-script text: words, acronyms (P/CVE), names (Google.org, "München ist bunt").
-_LATIN_RUN = re.compile(
-    r"[A-Za-z\u00C0-\u024F][A-Za-z0-9\u00C0-\u024F/&.'’\-]*"
-    r"(?:[ ]+[A-Za-z0-9\u00C0-\u024F][A-Za-z0-9\u00C0-\u024F/&.'’\-]*)*"
-)
+# A run of Latin-script text (guide/pages/langparts.py, LATIN_TEXT_RUN).
+_LATIN_RUN = langparts.LATIN_TEXT_RUN
 
 
 def isolate_latin(text: str, lang: str, abbreviations: dict[str, str] | None = None) -> Markup:
