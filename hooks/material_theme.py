@@ -45,7 +45,6 @@ RE_VERIFY: dict[str, str] = {
     "docs/assets/javascripts/search-counts.js": "search result markup",
     "guide/theme/material.py": "Material's page markup, class names, CSS variables and file names the page "
                                "rewriters (guide/pages/) and publishers (guide/publish/) use",
-    "guide/publish/shipped.py": "Material's file names it leaves out (lunr/, workers/search.*.js, palette, maps)",
     "guide/search/searchindex.py": "Material's search-index format (config, docs: location/title/text) and "
                                    "its worker protocol's message types (MESSAGES)",
     "tools/searcheval.py": "Material's worker and lunr files (workers/search.*.min.js, lunr/) for the baselines, "
