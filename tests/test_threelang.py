@@ -60,8 +60,9 @@ def site_url(server) -> str:
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory, site_url) -> Path:
     tree = make_tree(tmp_path_factory.mktemp("threelang") / "tree")
-    # The combined search documents are not shipped: kept beside the site for the tests.
-    proc = run(tree, "build", env={"SITE_URL": site_url, SEARCH_DOCS_ENV: str(tree / "search-docs.json")})
+    # The combined search documents are not shipped: kept outside the copy (which must
+    # differ from the repository only in configuration, content and data).
+    proc = run(tree, "build", env={"SITE_URL": site_url, SEARCH_DOCS_ENV: str(tree.parent / "search-docs.json")})
     assert proc.returncode == 0, proc.stderr[-3000:]
     return tree
 
@@ -326,7 +327,7 @@ FRENCH_EDGES = ["accordé", "Élu", "l’école", "l'école", "«forum»", "Œuv
 def test_the_worker_analyses_french_as_the_build_does(site, browser):
     from guide.search import analysis, searchindex
 
-    data = json.loads((site.parent / "search-docs.json").read_text(encoding="utf-8"))
+    data = json.loads((site.parent.parent / "search-docs.json").read_text(encoding="utf-8"))
     separator = re.compile(data["config"]["separator"])
     words = set(FRENCH_EDGES)
     for doc in data["docs"]:
