@@ -577,4 +577,4 @@ def test_a_box_citing_two_pages_of_one_site_tells_them_apart(data, lang):
     assert '>kenyanews.go.ke</a>' in kenya
     nyc = render.case_box(data, page(lang), "nyc-ophc")
     assert ">nyc.gov/site/stophate/about/about.page</a>" in nyc
-    assert ">nyc.gov/site/stophate/initiatives/interagency-c…</a>" in nyc
+    assert ">nyc.gov/site/stophate/initiatives/interagency…</a>" in nyc  # cut at a word's end

@@ -178,7 +178,10 @@ class _Context:
             host = re.sub(r"^https?://(www\.)?", "", key).split("/")[0]
             if with_path:
                 path = re.sub(r"^https?://(www\.)?", "", key).split("?")[0].rstrip("/")
-                host = path if len(path) <= 48 else path[:47].rstrip("-/") + "…"
+                if len(path) > 48:  # cut at a word's end (a / or - before the 47th character)
+                    cut = max(path.rfind("/", 0, 47), path.rfind("-", 0, 47))
+                    path = path[:cut if cut > len(host) else 47].rstrip("-/") + "…"
+                host = path
             return Markup('<a href="{0}" lang="en" dir="ltr">{1}</a>').format(key, host)
         if key in SOURCE_KEY_URLS:
             return Markup('<a href="{0}">{1}</a>').format(SOURCE_KEY_URLS[key], self.t(f"source.{key}"))
