@@ -3,12 +3,9 @@ HTTP server for it, and headless Debian Chromium driven through Playwright."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import shutil
-import socketserver
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,6 +14,7 @@ from guide import languages
 from guide.engine import build_site
 from guide.publish.shipped import SEARCH_DOCS_ENV
 from guide.siteconfig import load_config, nav_slugs
+from hosted import LocalServer
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -75,24 +73,14 @@ def artifacts_dir() -> Path:
 def _http_server():
     """A local server, bound before the build so the site can be built for its
     address: like production, site_url (hreflang, sitemap) is the served origin."""
-    directory: dict[str, str] = {}
-
-    class Handler(_QuietHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=directory["root"], **kwargs)
-
-    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    yield httpd, directory
-    if directory.get("serving"):  # shutdown() waits forever if serve_forever never ran
-        httpd.shutdown()
-    httpd.server_close()
+    server = LocalServer()
+    yield server
+    server.close()
 
 
 @pytest.fixture(scope="session")
 def site_url(_http_server) -> str:
-    httpd, _ = _http_server
-    return f"http://127.0.0.1:{httpd.server_address[1]}/"
+    return _http_server.url
 
 
 @pytest.fixture(scope="session")
@@ -113,19 +101,10 @@ def search_docs(site_dir) -> dict:
     return json.loads((site_dir.parent / "search-docs.json").read_text(encoding="utf-8"))
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest output readable
-        pass
-
-
 @pytest.fixture(scope="session")
 def server_url(_http_server, site_dir, site_url) -> str:
     """The built site served over HTTP at ``site_url``."""
-    httpd, directory = _http_server
-    directory["root"] = str(site_dir)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    directory["serving"] = "yes"
-    return site_url
+    return _http_server.serve(site_dir)
 
 
 @pytest.fixture(scope="session")

@@ -29,3 +29,45 @@ def host_site(context, site_dir: Path, site_url: str) -> None:
         route.fulfill(status=200, body=target.read_bytes(), headers={"Content-Type": kind})
 
     context.route(site_url.rstrip("/") + "/**", fulfil)
+
+
+class LocalServer:
+    """A local HTTP server, bound at once so a site can be built for its address
+    (hreflang, sitemap and the Content-Security-Policy name the served origin),
+    serving a directory once it is given one (``serve``)."""
+
+    def __init__(self) -> None:
+        import http.server
+        import socketserver
+
+        self.root: str | None = None
+        self._serving = False
+        owner = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=owner.root, **kwargs)
+
+            def log_message(self, *args):  # keep pytest output readable
+                pass
+
+        self.httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    def serve(self, root) -> str:
+        import threading
+
+        self.root = str(root)
+        if not self._serving:
+            threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+            self._serving = True
+        return self.url
+
+    def close(self) -> None:
+        if self._serving:  # shutdown() waits forever if serve_forever never ran
+            self.httpd.shutdown()
+        self.httpd.server_close()

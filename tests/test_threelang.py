@@ -11,11 +11,8 @@ parity commands run in the copy too.
 
 from __future__ import annotations
 
-import http.server
 import json
 import re
-import socketserver
-import threading
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -25,6 +22,7 @@ import yaml
 from guide import languages, siteconfig
 from guide.publish.shipped import SEARCH_DOCS_ENV
 from guide.search import prebuilt
+from hosted import LocalServer
 from threelang import FIXTURE, LANGUAGES, ROOT, make_tree, run
 
 PAGES = ("index", "strategy", "glossary")
@@ -35,26 +33,14 @@ HOME = {"ar": "/", "en": "/en/", "fr": "/fr/"}
 def server():
     """A local server, bound before the build: the site is built for its address
     (its Content-Security-Policy names scripts by URL), served once built."""
-    root: dict[str, str] = {}
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=root["dir"], **kwargs)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    yield httpd, root
-    if root.get("serving"):
-        httpd.shutdown()
-    httpd.server_close()
+    server = LocalServer()
+    yield server
+    server.close()
 
 
 @pytest.fixture(scope="module")
 def site_url(server) -> str:
-    return f"http://127.0.0.1:{server[0].server_address[1]}/"
+    return server.url
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +60,7 @@ def site(tree) -> Path:
 
 @pytest.fixture(scope="module")
 def served(server, site, site_url) -> str:
-    httpd, root = server
-    root["dir"] = str(site)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    root["serving"] = "yes"
-    return site_url
+    return server.serve(site)
 
 
 def page(site: Path, lang: str, slug: str) -> str:

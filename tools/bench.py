@@ -676,21 +676,25 @@ def print_first_visits(visits: dict) -> None:
               + f"  {verdict}")
 
 
+
+def write_json(args, figures: dict) -> None:
+    """``--json``: every figure of the run, for tools that compare runs."""
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+
 def main(args) -> int:
     from playwright.sync_api import sync_playwright
 
     if args.epub_only:
         figures = {"epub": epub_figures()}
-        if args.json:
-            Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_json(args, figures)
         return 0
     if args.grow:
         return run_grow(args.grow, args)
     if args.serve_only:
         figures = {"serve": edit_to_serve(max(args.runs, 5))}
         print_serve(figures["serve"])
-        if args.json:
-            Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_json(args, figures)
         return 0
     if args.save_only:
         with tempfile.TemporaryDirectory(prefix="guide-bench-") as tmp, sync_playwright() as pw:
@@ -703,8 +707,7 @@ def main(args) -> int:
             figures = {"save_offline": save_offline(browser, site_dir)}
             browser.close()
         print_save(figures["save_offline"])
-        if args.json:
-            Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_json(args, figures)
         return 0
     if args.search_only:
         with tempfile.TemporaryDirectory(prefix="guide-bench-") as tmp, sync_playwright() as pw:
@@ -720,8 +723,7 @@ def main(args) -> int:
                 browser.close()
         print_index_sizes(figures["index"])
         print_search(figures["first_search"])
-        if args.json:
-            Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_json(args, figures)
         return 0
     config = load_config()
     slugs = nav_slugs(config)
@@ -747,8 +749,7 @@ def main(args) -> int:
                 figures["first_visit"] = first_visits(browser, base, log, pages)
                 browser.close()
         print_first_visits(figures["first_visit"])
-        if args.json:
-            Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_json(args, figures)
         return 0
     with tempfile.TemporaryDirectory(prefix="guide-bench-") as tmp:
         tmp = Path(tmp)
@@ -830,6 +831,5 @@ def main(args) -> int:
         figures["serve"] = edit_to_serve(max(args.runs, 5))
         print_serve(figures["serve"])
 
-    if args.json:
-        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_json(args, figures)
     return 0

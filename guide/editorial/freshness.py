@@ -506,17 +506,19 @@ def check_file(path: Path, name: str, seeds: SeedIndex, show_all: bool = False) 
     return out
 
 
-def check(root: Path, seeds: SeedIndex, paths: list[Path] | None = None) -> list[Follower]:
+def _named_files(root: Path, paths: list[Path] | None):
+    """``(path, name as reported)`` of the files to check: ``paths`` or every page and data file."""
     root = Path(root).resolve()
-    out = []
     for path in paths or files_to_check(root):
         path = path if path.is_absolute() else root / path
         try:
-            name = path.resolve().relative_to(root).as_posix()
+            yield path, path.resolve().relative_to(root).as_posix()
         except ValueError:
-            name = str(path)
-        out += check_file(path, name, seeds)
-    return out
+            yield path, str(path)
+
+
+def check(root: Path, seeds: SeedIndex, paths: list[Path] | None = None) -> list[Follower]:
+    return [f for path, name in _named_files(root, paths) for f in check_file(path, name, seeds)]
 
 
 # --- order: aligned content-word sequences (issue 21) ---------------------------
@@ -1183,16 +1185,7 @@ def order_check_file(path: Path, name: str, index: OrderIndex, show_all: bool = 
 
 def check_order(root: Path, index: OrderIndex, paths: list[Path] | None = None) -> list[Walk]:
     """Units of the pages and data that follow the order of a seed passage."""
-    root = Path(root).resolve()
-    out = []
-    for path in paths or files_to_check(root):
-        path = path if path.is_absolute() else root / path
-        try:
-            name = path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            name = str(path)
-        out += order_check_file(path, name, index)
-    return out
+    return [w for path, name in _named_files(root, paths) for w in order_check_file(path, name, index)]
 
 
 def add_arguments(parser) -> None:
