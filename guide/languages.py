@@ -288,8 +288,16 @@ def config_path(root: Path | None = None) -> Path:
 
 def load(path: Path | str | None = None) -> Registry:
     """The registry of ``path`` (default: see ``config_path``), re-read when the file changes."""
-    path = Path(path) if path else config_path()
-    return _load(str(path.resolve()), path.stat().st_mtime)
+    path = str(path) if path else str(config_path())
+    resolved = _resolved(path, "" if os.path.isabs(path) else os.getcwd())
+    return _load(resolved, os.stat(resolved).st_mtime)
+
+
+@lru_cache(maxsize=64)
+def _resolved(path: str, cwd: str) -> str:
+    # Resolving walks every folder of the path; the registry is asked for
+    # thousands of times a build (per text run, per date, per box).
+    return str(Path(cwd, path).resolve())
 
 
 def for_root(root: Path | None) -> Registry:

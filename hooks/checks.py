@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from guide.editorial import editorcheck, files
-from guide.pages import htmlpolicy
+from guide.pages import htmlpolicy, pagememo
 
 log = logging.getLogger("mkdocs.hooks.guide")
 
@@ -44,7 +44,7 @@ def on_config(config):
 def on_page_content(html, page, config, files):
     # Editor input as the browser will see it: the rendered content against
     # the HTML allowlist; hooks/pages.py then publishes its serialisation.
-    finding = htmlpolicy.first_finding(html)
+    finding = pagememo.remembered("allowlist", (html,), lambda: htmlpolicy.first_finding(html))
     if finding is None:
         return html
     rel = f"docs/{page.file.src_uri}"

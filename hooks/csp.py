@@ -17,7 +17,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from guide.pages import csp
+from guide.pages import csp, pagememo
 
 
 @event_priority(-100)
@@ -31,9 +31,13 @@ def with_policy(output: str, config, source: str, url: str) -> str:
     if trusted is None:
         trusted = config._guide_trusted_scripts = csp.trusted_scripts(
             [Path(d) for d in config.theme.dirs], Path(config.config_file_path).resolve().parent)
+    site_url = config.site_url or ""
+    offline = os.environ.get("GUIDE_OFFLINE", "").lower() == "true"
     try:
-        return csp.with_policy(output, trusted, source, page_url=(config.site_url or "") + url,
-                               site_url=config.site_url or "",
-                               offline=os.environ.get("GUIDE_OFFLINE", "").lower() == "true")
+        # A page unchanged since the last rebuild of `make serve` gets its last result.
+        return pagememo.remembered(
+            "csp", (output, tuple(trusted), source, url, site_url, offline),
+            lambda: csp.with_policy(output, trusted, source, page_url=site_url + url, site_url=site_url,
+                                    offline=offline))
     except csp.CSPError as exc:
         raise PluginError(str(exc)) from exc

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from mkdocs.plugins import event_priority
 
-from guide.pages import fontpreload
+from guide.pages import fontpreload, pagememo
 
 
 def on_post_page(output, page, config):
-    return fontpreload.add_preloads(output, config.theme["language"])
+    lang = config.theme["language"]
+    return pagememo.remembered("preloads", (output, lang), lambda: fontpreload.add_preloads(output, lang))
 
 
 # Before hooks/notfound.py, which writes each language's 404 page itself.

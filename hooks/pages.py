@@ -22,8 +22,8 @@ from mkdocs.plugins import event_priority
 from guide import languages
 from guide.data import ui as ui_strings
 from guide.theme import bytecode
-from guide.pages import (a11yfix, gitdates, htmlpolicy, langparts, minify, navlegend, notices, pagemeta, quotes,
-                         safelinks, tablecards)
+from guide.pages import (a11yfix, gitdates, htmlpolicy, langparts, minify, navlegend, notices, pagemeta, pagememo,
+                         quotes, safelinks, tablecards)
 
 log = logging.getLogger("mkdocs.hooks.guide")
 
@@ -66,9 +66,8 @@ def on_nav(nav, config, files):
 def on_page_content(html, page, config, files):
     # hooks/checks.py checked the content against the HTML allowlist; it is
     # published as the allowlist's own serialisation (what was checked).
-    html = htmlpolicy.sanitised(html)
     # Markdown tables become cards on phones (site.css): label their cells.
-    html = tablecards.label_cells(html)
+    html = pagememo.remembered("published", (html,), lambda: tablecards.label_cells(htmlpolicy.sanitised(html)))
     # Arabic H1s have no Latin letters to make an id from (toc gives "_1"):
     # use the H1 id of the first Latin-script language's page (English), so
     # the languages share it.
@@ -105,24 +104,33 @@ def _latin_h1_id_raw(page, config) -> str | None:
 # adds the policy to the final page.
 @event_priority(-100)
 def on_post_page(output, page, config):
+    lang = config.theme["language"]
+    legend = _reader_state(config)["ui"]["nav.status.legend"][lang]
+    curly = _registry(config).get(lang).quotes == "curly"
+    site_url = config.site_url or ""
+    # A page unchanged since the last rebuild of `make serve` gets its last result.
+    return pagememo.remembered("finish", (output, lang, legend, curly, site_url),
+                               lambda: _finish(output, lang, legend, curly, site_url))
+
+
+def _finish(output: str, lang: str, legend: str, curly: bool, site_url: str) -> str:
     # Material puts dir= on <body> only; the document element should carry it too.
-    output = pagemeta.set_html_dir(output, config.theme["language"])
+    output = pagemeta.set_html_dir(output, lang)
     # The header's titles: the part after the colon goes whole or not at all on a phone.
     output = pagemeta.split_header_titles(output)
     # The navigation's ⓘ marker for summary pages, explained under the navigation.
-    ui = _reader_state(config)["ui"]
-    output = navlegend.add_legend(output, ui["nav.status.legend"][config.theme["language"]])
+    output = navlegend.add_legend(output, legend)
     # Curly quotes in the rest of the page too (titles, navigation,
     # interface strings, the legend), where the language has them.
-    if _registry(config).get(config.theme["language"]).quotes == "curly":
+    if curly:
         output = quotes.curl_html(output)
     # Language of parts: Latin runs in Arabic articles get lang="en", and the
     # like (each language's `runs` in mkdocs.yml).
-    output = langparts.mark_language_runs(output, config.theme["language"])
+    output = langparts.mark_language_runs(output, lang)
     # Material's search dialog has no accessible name.
     output = a11yfix.name_search_dialog(output)
     # Links to other sites get rel="noopener".
-    output = safelinks.secure_external_links(output, config.site_url or "")
+    output = safelinks.secure_external_links(output, site_url)
     # Without the templates' indentation (<pre> untouched), and inline
     # scripts without their comments (before the CSP hashes them).
     return minify.strip_inline_script_comments(minify.collapse_indentation(output))

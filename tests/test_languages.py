@@ -126,3 +126,27 @@ def test_the_fixture_data_loads_with_three_languages():
     # Every string the site has, the fixture has (in three languages): a new key needs its French too.
     assert yaml.safe_load((FIXTURE / "data" / "ui.yml").read_text(encoding="utf-8")).keys() >= \
         yaml.safe_load((ROOT / "data" / "ui.yml").read_text(encoding="utf-8")).keys()
+
+
+def test_a_relative_config_path_is_read_from_the_working_directory(monkeypatch):
+    # The registry remembers resolved paths (it is asked for thousands of times
+    # a build); a relative path still means the working directory's file.
+    monkeypatch.chdir(ROOT)
+    assert languages.load("mkdocs.yml").codes == ("ar", "en")
+    monkeypatch.chdir(FIXTURE)
+    assert languages.load("mkdocs.yml").codes == ("ar", "en", "fr")
+    monkeypatch.chdir(ROOT)
+    assert languages.load("mkdocs.yml").codes == ("ar", "en")
+
+
+def test_the_data_is_read_again_when_a_file_changes(tmp_path):
+    # load_all keeps its last result for the same bytes (three loads a build).
+    import shutil
+
+    data = shutil.copytree(ROOT / "data", tmp_path / "data")
+    first = load_all(data)
+    assert load_all(data) is first
+    ui = data / "ui.yml"
+    ui.write_text(ui.read_text(encoding="utf-8") + "\nnot a mapping line\n", encoding="utf-8")
+    with pytest.raises(DataError, match="ui.yml"):
+        load_all(data)

@@ -288,9 +288,31 @@ def _check_ui_strings(source: SourceFile, ui: dict[str, Localized], registry) ->
                                            f"placeholder {name} is not a name such as {{n}} or {{date}}"))
 
 
+# (data folder, registry, the files' bytes) -> what they gave. A build loads the
+# data up to three times (editor pre-pass, then the macros once per language),
+# and `make serve` again on every edit; validation is the cost, not reading.
+_LOADED: dict[tuple, tuple[languages.Registry, GuideData]] = {}
+
+
 def load_all(data_dir: Path | None = None) -> GuideData:
-    """Parse and validate every data file; raise ``DataError`` on the first problem."""
+    """Parse and validate every data file; raise ``DataError`` on the first problem.
+    The same files give the same (shared, not to be changed) result."""
     data_dir = Path(data_dir) if data_dir else default_data_dir()
+    try:
+        contents = tuple((data_dir / f"{stem}.yml").read_bytes() for stem in FILES)
+    except OSError:
+        return _load_all(data_dir)  # the parser names the missing file
+    # The working directory too: the data's file names are shown relative to it.
+    key = (str(data_dir.resolve()), str(Path.cwd()), contents)
+    registry = languages.for_data_dir(data_dir)
+    cached = _LOADED.get(key)
+    if cached is None or cached[0] is not registry:
+        _LOADED.clear()
+        cached = _LOADED[key] = (registry, _load_all(data_dir))
+    return cached[1]
+
+
+def _load_all(data_dir: Path) -> GuideData:
     sources = {stem: parse_yaml(data_dir / f"{stem}.yml", stem) for stem in FILES}
     registry = languages.for_data_dir(data_dir)
     parsed = {}

@@ -90,13 +90,18 @@ def run_span(attrs: str, inner: str) -> str:
 
 def mark_text(text: str, page_lang: str) -> str:
     """Wrap the foreign-script runs of one text node (already HTML-escaped)."""
-    pattern, attrs = foreign(page_lang)
+    return _mark(text, foreign(page_lang))
+
+
+def _mark(text: str, found: tuple[re.Pattern, str]) -> str:
+    pattern, attrs = found
     return pattern.sub(lambda m: run_span(attrs, m.group(0)), text)
 
 
 def mark_fragment(html: str, page_lang: str) -> str:
     """Annotate the text nodes of an HTML fragment (see module docstring)."""
-    if foreign(page_lang) is None:
+    found = foreign(page_lang)  # once per fragment: it reads the registry
+    if found is None:
         return html
     out: list[str] = []
     stack: list[tuple[str, bool]] = []  # (tag, skipping its content)
@@ -104,7 +109,7 @@ def mark_fragment(html: str, page_lang: str) -> str:
     for match in _TAG.finditer(html):
         text = html[pos:match.start()]
         skipping = bool(stack) and stack[-1][1]
-        out.append(text if skipping or not text.strip() else mark_text(text, page_lang))
+        out.append(text if skipping or not text.strip() else _mark(text, found))
         out.append(match.group(0))
         pos = match.end()
         closing, name, attrs = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""
@@ -120,7 +125,7 @@ def mark_fragment(html: str, page_lang: str) -> str:
             stack.append((name, skipping or name in SKIP or bool(_HAS_LANG.search(attrs))))
     tail = html[pos:]
     skipping = bool(stack) and stack[-1][1]
-    out.append(tail if skipping or not tail.strip() else mark_text(tail, page_lang))
+    out.append(tail if skipping or not tail.strip() else _mark(tail, found))
     return "".join(out)
 
 

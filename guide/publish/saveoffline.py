@@ -136,11 +136,26 @@ def _disk_path(site_dir: Path, url: str) -> Path:
     return site_dir / (url + "index.html" if url == "" or url.endswith("/") else url)
 
 
+# sha256 of a file -> its gzip size. Compressing is most of the lists' cost;
+# each list is made twice per build, and `make serve` rebuilds on every edit
+# with nearly all files unchanged.
+_GZIP_SIZES: dict[str, int] = {}
+
+
+def _gzip_size(data: bytes, digest: str) -> int:
+    size = _GZIP_SIZES.get(digest)
+    if size is None:
+        if len(_GZIP_SIZES) > 20_000:
+            _GZIP_SIZES.clear()
+        size = _GZIP_SIZES[digest] = len(gzip.compress(data, 6))
+    return size
+
+
 def file_entry(site_dir: Path, url: str) -> dict:
     data = _disk_path(site_dir, url).read_bytes()
-    compressed = len(gzip.compress(data, 6)) if url.endswith(_COMPRESSIBLE) or url == "" else len(data)
-    return {"path": url, "bytes": len(data), "transfer": min(compressed, len(data)),
-            "hash": hashlib.sha256(data).hexdigest()[:16]}
+    digest = hashlib.sha256(data).hexdigest()
+    compressed = _gzip_size(data, digest) if url.endswith(_COMPRESSIBLE) or url == "" else len(data)
+    return {"path": url, "bytes": len(data), "transfer": min(compressed, len(data)), "hash": digest[:16]}
 
 
 def build_list(site_dir: Path, lang: str, prefixes: dict[str, str], default: str, ui: dict, built: datetime) -> dict:

@@ -26,6 +26,7 @@ Plain Python: no MkDocs import.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -333,13 +334,20 @@ LATIN_KINDS = ("english", "generic")
 
 def index_keys(word: str, latin: str = "english") -> list[str]:
     """Every key a page word is stored under; the first is its main key."""
+    return list(_index_keys(word, latin))
+
+
+# The tables are fixed for the life of the process, so a word's keys are too:
+# remembered across the rebuilds of `make serve` (the pages repeat most words).
+@functools.lru_cache(maxsize=1 << 16)
+def _index_keys(word: str, latin: str) -> tuple[str, ...]:
     if is_arabic(word):
-        return arabic_index_keys(word)
+        return tuple(arabic_index_keys(word))
     if latin == "generic":
         w = clean_generic(word)
-        return [w] if w else []
+        return (w,) if w else ()
     w = clean_english(word)
-    return [stem_english(w)] if w else []
+    return (stem_english(w),) if w else ()
 
 
 def surface(word: str, latin: str = "english") -> str:

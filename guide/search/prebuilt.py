@@ -336,6 +336,24 @@ def _script(kind: str, data, n: int | None = None) -> str:
     return f"guideSearch.{kind}({'' if n is None else f'{n},'}{body});\n"
 
 
+# language -> (digest of the index's input, its files). The index is a function
+# of its input, and `make serve` rebuilds every language on each edit: a
+# language whose pages did not change gets its last files back.
+_LAST_BUILT: dict[str, tuple[str, dict[str, str]]] = {}
+
+
+def _files_of(docs: list[dict], separator: str, boosts: dict[str, float], lang: str, pairs: list,
+              latin: str) -> dict[str, str]:
+    key = hashlib.sha256(json.dumps([docs, separator, boosts, lang, pairs, latin], ensure_ascii=False,
+                                    sort_keys=True).encode("utf-8")).hexdigest()
+    last = _LAST_BUILT.get(lang)
+    if last is not None and last[0] == key:
+        return last[1]
+    files = Built(docs, separator, boosts, lang, pairs).files()
+    _LAST_BUILT[lang] = (key, files)
+    return files
+
+
 def write(site_dir: Path, lang: str, index: dict, pairs: list = ()) -> dict:
     """Write one language's pre-built index under ``search/<lang>/``; return
     ``{"dir": lang, "v": version}``. The worker asks for every file with
@@ -344,8 +362,8 @@ def write(site_dir: Path, lang: str, index: dict, pairs: list = ()) -> dict:
     the files still finds them (a renamed folder would be gone)."""
     config = index["config"]
     boosts = {name: float(spec.get("boost", 1.0)) for name, spec in config.get("fields", {}).items()}
-    built = Built(index["docs"], config["separator"], boosts, lang, pairs)
-    files = built.files()
+    latin = analysis.latin_kind(lang) if lang else "english"
+    files = _files_of(index["docs"], config["separator"], boosts, lang, list(pairs), latin)
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name].encode())
@@ -357,9 +375,9 @@ def write(site_dir: Path, lang: str, index: dict, pairs: list = ()) -> dict:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     entry = {"dir": lang, "v": digest.hexdigest()[:10]}
-    if built.latin != "english":
+    if latin != "english":
         # The worker analyses queries as the index was built (English is its default).
-        entry["analysis"] = built.latin
+        entry["analysis"] = latin
     registry = languages.load()
     if lang in registry and registry.get(lang).quotes:
         # The pages show curly apostrophes: the worker marks city’s for a typed city's.
