@@ -79,10 +79,12 @@ def test_page_stubs_are_marked_untranslated(tree):
 def test_every_ui_string_gets_a_marked_french_string(tree):
     before = yaml.safe_load((ROOT / "data" / "ui.yml").read_text(encoding="utf-8"))
     after = yaml.safe_load((tree / "data" / "ui.yml").read_text(encoding="utf-8"))
-    assert set(after) == set(before)
-    for key, entry in after.items():
-        assert entry["fr"] == "TRANSLATE: " + before[key]["en"]
-        assert {k: v for k, v in entry.items() if k != "fr"} == before[key]
+    # One new key: how each language names French in the translation notices.
+    assert set(after) == set(before) | {"language.fr"}
+    assert after["language.fr"] == {"ar": "TRANSLATE: French", "en": "TRANSLATE: French", "fr": "TRANSLATE: French"}
+    for key, entry in before.items():
+        assert after[key]["fr"] == "TRANSLATE: " + entry["en"]
+        assert {k: v for k, v in after[key].items() if k != "fr"} == entry
 
 
 def test_status_lists_stubs_markers_and_data_records(tree):

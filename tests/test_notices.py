@@ -243,10 +243,10 @@ def test_arabic_strategy_announces_the_newer_english_version(english_update, pag
     page.goto((site / "strategy" / "index.html").as_uri())
     notice = page.locator(".guide-notice--translation")
     assert notice.count() == 1 and notice.is_visible()
-    expected = ui()["notice.translation-newer"]["ar"].format(date="٢٠ فبراير ٢٠٣٠")
-    assert expected in notice.inner_text()
+    expected = ui()["notice.translation-newer"]["ar"].format(date="٢٠ فبراير ٢٠٣٠", language="الإنجليزية")
+    assert expected in notice.inner_text() and "النسخة الإنجليزية" in expected
     link = notice.locator("a")
-    assert link.inner_text().strip() == ui()["notice.translation-link"]["ar"]
+    assert link.inner_text().strip() == "اقرأ النسخة الإنجليزية"
     assert link.evaluate("a => a.href").endswith("/en/strategy/")
 
 

@@ -189,6 +189,10 @@ def test_a_newer_language_version_gives_the_others_a_notice(site):
     assert not [n for n in notices(page(site, "en", "strategy")) if n[0] == "translation"]
     assert "mise à jour le 2 mars 2025" in page(site, "fr", "strategy")
     assert "في ٢ مارس ٢٠٢٥" in page(site, "ar", "strategy")
+    # Each names the language that changed, in its own words (ui.yml language.<code>).
+    assert "La version anglaise de cette page" in page(site, "fr", "strategy")
+    assert "Lire la version anglaise" in page(site, "fr", "strategy")
+    assert "حُدِّثت النسخة الإنجليزية" in page(site, "ar", "strategy")
     for lang in LANGUAGES:
         assert not [n for n in notices(page(site, lang, "glossary")) if n[0] == "translation"]
 

@@ -11,7 +11,9 @@ content and ``data/ui.yml`` only):
   source language>``;
 * ``docs/<code>/<page>.md`` for every page of the source language: a stub with
   ``status: untranslated`` and the source's title to translate;
-* ``data/ui.yml``: ``<code>: "TRANSLATE: <source text>"`` added to every string.
+* ``data/ui.yml``: ``<code>: "TRANSLATE: <source text>"`` added to every string,
+  and a ``language.<code>`` string (how each language names the new one in the
+  translation notices), to write in every language.
 
 What it does not write: the data files' records (cases, glossary, ...). Each
 keeps its shape (``ar:``, ``en:``, ...), and the new language is added to each
@@ -156,6 +158,21 @@ def add_to_ui(ui_path: Path, code: str, source_code: str) -> list[str]:
     return skipped
 
 
+def add_language_name(ui_path: Path, code: str, codes: list[str], english_name: str | None) -> None:
+    """``language.<code>``, after the other languages' (the notices' ``{language}``),
+    marked in every language: each names the new language in its own words."""
+    lines = ui_path.read_text(encoding="utf-8").split("\n")
+    named = english_name or code
+    entry = ", ".join(f"{c}: {_q(f'{MARK} {named}')}" for c in codes)
+    last = max((i for i, line in enumerate(lines) if line.startswith("language.")), default=None)
+    line = f"language.{code}: {{{entry}}}"
+    if last is None:
+        lines[-1:] = [lines[-1], line] if lines[-1] else [line, ""]
+    else:
+        lines.insert(last + 1, line)
+    ui_path.write_text("\n".join(lines), encoding="utf-8")
+
+
 def new_language(root: Path, code: str, name: str | None = None, english_name: str | None = None,
                  dir: str = "ltr", script: str = "latin", digits: str = "latin", analysis: str = "generic",
                  source_code: str | None = None) -> dict:
@@ -183,6 +200,7 @@ def new_language(root: Path, code: str, name: str | None = None, english_name: s
         (pages_dir / page.name).write_text(page_stub(page, source.code), encoding="utf-8")
         written.append(f"docs/{code}/{page.name}")
     skipped = add_to_ui(root / "data" / ui.FILE_NAME, code, source.code)
+    add_language_name(root / "data" / ui.FILE_NAME, code, [*registry.codes, code], english_name)
     return {"pages": written, "skipped": skipped, "source": source.code}
 
 

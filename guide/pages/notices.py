@@ -31,6 +31,9 @@ UI_KEYS = ("notice.translation-newer", "notice.translation-link", "notice.summar
            "nav.status.summary",
            "dates.last-updated", "dates.edition-published", "dates.edition-updated",
            "dates.source-guide", "dates.edit-page")
+# ``language.<code>``: a language as the notices name it in each language (the
+# word that fits their ``{language}``: الإنجليزية, English, anglaise).
+LANGUAGE_NAME = "language."
 # The About page's note on the limits of the sources (docs/*/about.md, heading ID).
 SOURCES_NOTE = ("about.md", "about-this-edition")
 # The guide's public web edition, named as every page's source.
@@ -52,7 +55,8 @@ def load_ui(path: Path) -> dict[str, dict[str, str]]:
     strings = ui_strings.read(path)
     ui: dict[str, dict[str, str]] = {}
     codes = languages.for_data_dir(Path(path).parent).codes
-    for key in UI_KEYS:
+    # A translation notice names the other language in the page's language.
+    for key in (*UI_KEYS, *(LANGUAGE_NAME + code for code in codes)):
         entry = strings.get(key)
         if not isinstance(entry, dict):
             raise UIError(f"{path}: key '{key}' missing (needs {' and '.join(codes)} strings)")
@@ -155,10 +159,11 @@ def notices(facts: PageFacts, ui: dict) -> list[dict]:
                     else (facts.changed, facts.other_changed))
     if mine and theirs and theirs > mine:
         other = facts.other_lang or languages.load().others(lang)[0].code
+        named = ui[LANGUAGE_NAME + other][lang]
         out.append({
             "kind": "translation",
-            "text": ui["notice.translation-newer"][lang].format(date=format_date(theirs, lang)),
-            "link_text": ui["notice.translation-link"][lang],
+            "text": ui["notice.translation-newer"][lang].format(date=format_date(theirs, lang), language=named),
+            "link_text": ui["notice.translation-link"][lang].format(language=named),
             "url": page_url(other, facts.name),
             "hreflang": other,
         })
