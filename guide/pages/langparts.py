@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from guide import languages
+from guide.pages import textnodes
 from guide.theme import material
 
 ARABIC_CHARS = "\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF"
@@ -43,11 +44,14 @@ ARABIC_RUN = re.compile(rf"[{ARABIC_CHARS}]+(?:{_SPACE}+[{ARABIC_CHARS}]+)*")
 
 # Elements whose content is not prose to annotate.
 SKIP = {"script", "style", "code", "pre", "kbd", "samp", "var", "svg", "math", "textarea", "template", "select"}
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
-_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.DOTALL)
 _ARTICLE = material.ARTICLE_OPEN
 _HAS_LANG = re.compile(r"\s(?:xml:)?lang\s*=", re.IGNORECASE)
+
+
+def _skips(name: str, attrs: str) -> bool:
+    # Not prose, or already in a language of its own.
+    return name in SKIP or bool(_HAS_LANG.search(attrs))
 
 # script -> pattern of its runs. Which runs a page language marks, and as what
 # language, is the registry's `runs` fact (mkdocs.yml; guide/languages.py):
@@ -104,28 +108,10 @@ def mark_fragment(html: str, page_lang: str) -> str:
     if found is None:
         return html
     out: list[str] = []
-    stack: list[tuple[str, bool]] = []  # (tag, skipping its content)
-    pos = 0
-    for match in _TAG.finditer(html):
-        text = html[pos:match.start()]
-        skipping = bool(stack) and stack[-1][1]
-        out.append(text if skipping or not text.strip() else _mark(text, found))
-        out.append(match.group(0))
-        pos = match.end()
-        closing, name, attrs = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""
-        if not name or name in VOID or attrs.rstrip().endswith("/"):
-            continue
-        if closing:
-            # Pop to the matching element (tolerates omitted end tags like </p>).
-            for i in range(len(stack) - 1, -1, -1):
-                if stack[i][0] == name:
-                    del stack[i:]
-                    break
-        else:
-            stack.append((name, skipping or name in SKIP or bool(_HAS_LANG.search(attrs))))
-    tail = html[pos:]
-    skipping = bool(stack) and stack[-1][1]
-    out.append(tail if skipping or not tail.strip() else _mark(tail, found))
+    for text, skipped, tag in textnodes.walk(html, _skips):
+        out.append(text if skipped or not text.strip() else _mark(text, found))
+        if tag is not None:
+            out.append(tag.group(0))
     return "".join(out)
 
 

@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import re
 
+from guide.pages import textnodes
+
 SKIP = {"code", "pre", "kbd", "samp", "script", "style", "textarea", "svg", "math", "template"}
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_TAG = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<!(?:[^>])*>|<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
-                  re.DOTALL)
 _LANG = re.compile(r"\s(?:xml:)?lang\s*=\s*[\"']?([A-Za-z-]+)", re.IGNORECASE)
 # A text node's pieces: a quote (as a character or an entity), another
 # entity (one character as far as the neighbours go), or any other character.
@@ -81,52 +80,37 @@ def curl_html(html: str) -> str:
     """Curl the quotes of every text node of ``html`` (a page or a fragment)
     outside the elements in SKIP and those of another language."""
     out: list[str] = []
-    stack: list[tuple[str, bool]] = []  # (tag, skipping its content)
-    pos = 0
     last = " "  # the last visible character so far in the current block
-    matches = list(_TAG.finditer(html))
-    for index, match in enumerate(matches):
-        text = html[pos:match.start()]
-        skipping = bool(stack) and stack[-1][1]
-        if text and not skipping and ('"' in text or "'" in text or "&" in text):
-            following = _next_char(html, match.end(), matches, index)
-            curled, last = curl(text, last, following)
+    for text, skipped, tag in textnodes.walk(html, _skips):
+        if text and not skipped and ('"' in text or "'" in text or "&" in text):
+            curled, last = curl(text, last, _next_char(html, tag.end()) if tag else " ")
             out.append(curled)
         else:
             out.append(text)
-            if text.strip() and not skipping:
+            if text.strip() and not skipped:
                 last = _char(_PIECE.findall(text)[-1])
-            elif text and not skipping and text[-1:].isspace():
+            elif text and not skipped and text[-1:].isspace():
                 last = " "
-        out.append(match.group(0))
-        pos = match.end()
-        closing, name, attrs = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""
-        if name in _BLOCKS:
-            last = " "
-        if not name or name in VOID or attrs.rstrip().endswith("/"):
-            continue
-        if closing:
-            for i in range(len(stack) - 1, -1, -1):
-                if stack[i][0] == name:
-                    del stack[i:]
-                    break
-        else:
-            lang = _LANG.search(attrs)
-            foreign = bool(lang) and not lang.group(1).lower().startswith("en") and name != "html"
-            stack.append((name, (bool(stack) and stack[-1][1]) or name in SKIP or foreign))
-    tail = html[pos:]
-    if tail and not (stack and stack[-1][1]):
-        tail, _ = curl(tail, last)
-    out.append(tail)
+        if tag is not None:
+            out.append(tag.group(0))
+            if textnodes.tag_name(tag) in _BLOCKS:
+                last = " "
     return "".join(out)
 
 
-def _next_char(html: str, start: int, matches: list, index: int) -> str:
-    """The first character of the text after the tag at ``index`` (across
+def _skips(name: str, attrs: str) -> bool:
+    # Code and the like, and an element of another language (an Arabic run
+    # keeps its own punctuation); <html lang="en"> is the page itself.
+    lang = _LANG.search(attrs)
+    return name in SKIP or (bool(lang) and not lang.group(1).lower().startswith("en") and name != "html")
+
+
+def _next_char(html: str, start: int) -> str:
+    """The first character of the text from ``start`` on (across up to three
     inline tags), or a space."""
-    for j in range(index + 1, min(index + 4, len(matches))):
-        gap = html[start:matches[j].start()]
-        if gap:
-            return _char(_PIECE.match(gap).group(0))
-        start = matches[j].end()
+    for _ in range(3):
+        tag = textnodes.TAG.match(html, start)
+        if tag is None:
+            return _char(_PIECE.match(html, start).group(0)) if start < len(html) else " "
+        start = tag.end()
     return " "
