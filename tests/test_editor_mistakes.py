@@ -40,6 +40,14 @@ def replace(old: str, new: str) -> Callable[[str], str]:
     return edit
 
 
+def in_turn(*edits: Callable[[str], str]) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        for one in edits:
+            text = one(text)
+        return text
+    return edit
+
+
 def append(extra: str) -> Callable[[str], str]:
     return lambda text: text.rstrip("\n") + "\n\n" + extra + "\n"
 
@@ -163,6 +171,12 @@ MISTAKES = [
             "braces are not allowed in text", field="ar"),
     Mistake("ui-translated-n", UI, replace('"أكثر من {n}"', '"أكثر من {ن}"'), "figure.more-than",
             "braces are not allowed in text", field="ar"),
+    # A placeholder of the right shape that the code does not fill (str.format
+    # would stop the build on it, naming no file).
+    Mistake("ui-unknown-placeholder", UI,
+            in_turn(replace('"Page last updated: {date}"', '"Page last updated: {date} {time}"'),
+                    replace('"آخر تحديث لهذه الصفحة: {date}"', '"آخر تحديث لهذه الصفحة: {date} {time}"')),
+            "dates.last-updated", "takes only {date}", field="ar"),
     Mistake("ui-missing-language", UI, replace("case.label: {ar: مثال, en: Example}", "case.label: {ar: مثال}"),
             "case.label:", "Field required", field="en"),
     Mistake("data-http-source", CASES, replace("    source: seed-ch3\n", "    source: http://example.org/report\n"),

@@ -242,6 +242,24 @@ REQUIRED_UI_KEYS = (
 )
 
 
+# The placeholders code fills in, per key; a key not listed has none. Where
+# they are filled: figure.* and termbase.* guide/render/boxes.py; notice.* and
+# dates.* guide/pages/notices.py; pdf.* guide/publish/pdf.py; search.*
+# search-counts.js; offline.* the save-for-offline scripts. Any other brace is
+# refused here: str.format would stop the build on it naming no file, and a
+# script would print it as written.
+UI_PLACEHOLDERS: dict[str, set[str]] = {
+    "figure.more-than": {"n"}, "figure.about": {"n"},
+    "termbase.in-this-sense": {"term"},
+    "notice.translation-newer": {"date", "language"}, "notice.translation-link": {"language"},
+    "dates.last-updated": {"date"}, "dates.edition-published": {"date"}, "dates.edition-updated": {"date"},
+    "pdf.edition": {"date"},
+    **{f"search.{kind}.{form}": {"n"} for kind in ("count", "more") for form in ("one", "two", "few", "many")},
+    "offline.size": {"size"}, "offline.saving": {"done", "total"}, "offline.saved": {"pages", "size"},
+    "offline.saved-date": {"date"}, "offline.failed": {"reason"}, "offline.update": {"date"},
+}
+
+
 def _ui_required() -> list[str]:
     keys = list(REQUIRED_UI_KEYS)
     keys += [f"category.{c.value}" for c in models.MandateCategory]
@@ -282,10 +300,15 @@ def _check_ui_strings(source: SourceFile, ui: dict[str, Localized], registry) ->
                                 f"placeholders differ: {first} has {' '.join(found[first]) or 'none'}, "
                                 f"{lang} has {' '.join(found[lang]) or 'none'} "
                                 f"(keep {{n}}, {{date}}, … untranslated and in {every})"))
-        for name in found[codes[-1]]:
-            if not re.fullmatch(r"\{[a-z_]+\}", name):
-                raise DataError(error_line(source, (key, codes[-1]),
-                                           f"placeholder {name} is not a name such as {{n}} or {{date}}"))
+        allowed = UI_PLACEHOLDERS.get(key, set())
+        for lang in codes:
+            rest = _PLACEHOLDER.sub(lambda m: "" if m.group(0)[1:-1] in allowed else m.group(0), text.get(lang))
+            if "{" in rest or "}" in rest:
+                known = " ".join(f"{{{name}}}" for name in sorted(allowed))
+                raise DataError(error_line(source, (key, lang),
+                                           f"brace in a UI string: {key} takes "
+                                           f"{'only ' + known if known else 'no placeholder'} (filled in by code); "
+                                           f"write other text without {{ and }}"))
 
 
 # (data folder, registry, the files' bytes) -> what they gave. A build loads the
