@@ -317,8 +317,23 @@ def test_ui_key_missing_a_language(data_dir):
 
 def test_ui_accepts_other_engineers_keys(data_dir):
     with (data_dir / "ui.yml").open("a", encoding="utf-8") as ui:
+        ui.write("notice_translation_newer: {ar: \"نص\", en: \"text\"}\n")
+    assert load_all(data_dir).ui["notice_translation_newer"]["en"] == "text"
+
+
+def test_ui_placeholders_are_those_the_code_fills(data_dir):
+    path = data_dir / "ui.yml"
+    # A key no code fills takes none (it would print "{date}" as written) ...
+    with path.open("a", encoding="utf-8") as ui:
         ui.write("notice_translation_newer: {ar: \"نص {date}\", en: \"text {date}\"}\n")
-    assert load_all(data_dir).ui["notice_translation_newer"]["en"] == "text {date}"
+    assert error_of(data_dir).startswith(f"{path}:{line_of(path, 'notice_translation_newer:')}: "
+                                         "key 'notice_translation_newer': field 'ar': brace in a UI string: "
+                                         "notice_translation_newer takes no placeholder")
+    # ... and a key takes only its own: {n} is not a date.
+    path.write_text(path.read_text(encoding="utf-8").replace("notice_translation_newer: {ar: \"نص {date}\", en: \"text {date}\"}\n", ""), encoding="utf-8")
+    edit(path, '"Page last updated: {date}"', '"Page last updated: {n}"')
+    edit(path, '"آخر تحديث لهذه الصفحة: {date}"', '"آخر تحديث لهذه الصفحة: {n}"')
+    assert "dates.last-updated takes only {date}" in error_of(data_dir)
 
 
 def test_ui_required_key_missing(data_dir):

@@ -253,7 +253,7 @@ UI_PLACEHOLDERS: dict[str, set[str]] = {
     "termbase.in-this-sense": {"term"},
     "notice.translation-newer": {"date", "language"}, "notice.translation-link": {"language"},
     "dates.last-updated": {"date"}, "dates.edition-published": {"date"}, "dates.edition-updated": {"date"},
-    "pdf.edition": {"date"},
+    "pdf.edition": {"date", "commit"},
     **{f"search.{kind}.{form}": {"n"} for kind in ("count", "more") for form in ("one", "two", "few", "many")},
     "offline.size": {"size"}, "offline.saving": {"done", "total"}, "offline.saved": {"pages", "size"},
     "offline.saved-date": {"date"}, "offline.failed": {"reason"}, "offline.update": {"date"},
