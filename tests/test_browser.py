@@ -73,21 +73,6 @@ def test_switcher_lands_on_counterpart_page_and_section(browser, server_url, sou
     context.close()
 
 
-def test_no_request_leaves_the_site(browser, server_url):
-    context = browser.new_context()
-    requests: list[str] = []
-    context.on("request", lambda request: requests.append(request.url))
-    page = context.new_page()
-    for lang in LANGUAGES:
-        for slug in PAGES:
-            open_page(page, server_url, lang, slug)
-            page.wait_for_load_state("networkidle")
-    context.close()
-    foreign = [url for url in requests if not url.startswith(server_url) and not url.startswith("data:")]
-    assert requests, "no requests were recorded"
-    assert not foreign, foreign
-
-
 def test_arabic_chapter_at_phone_width(browser, server_url, artifacts_dir):
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = context.new_page()
