@@ -18,6 +18,7 @@ from __future__ import annotations
 from importlib import metadata
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 MATERIAL_VERIFIED = "9.8.1"
 
@@ -65,6 +66,9 @@ def version_problem(installed: str) -> str | None:
             "`make test`, then set MATERIAL_VERIFIED there")
 
 
+# Before every other on_config of the guide (hooks/checks.py is 100): an
+# unverified Material stops the build before anything reads its files.
+@event_priority(110)
 def on_config(config):
     problem = version_problem(installed_version())
     if problem:

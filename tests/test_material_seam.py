@@ -51,6 +51,18 @@ def test_the_hook_runs_first_and_material_is_the_verified_version():
     config = siteconfig.load_config()
     assert config["hooks"][0] == "hooks/material_theme.py"
     assert HOOK.version_problem(metadata.version("mkdocs-material")) is None
+    # MkDocs orders events by priority first, listing second: the check must
+    # outrank every other hook's on_config (hooks/checks.py reads files at 100).
+    others = {}
+    for path in config["hooks"][1:]:
+        spec = importlib.util.spec_from_file_location(f"hook_{Path(path).stem}", ROOT / path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        if hasattr(module, "on_config"):
+            others[path] = getattr(module.on_config, "mkdocs_priority", 0)
+    assert others, "no other hook has on_config (nothing compared)"
+    first = getattr(HOOK.on_config, "mkdocs_priority", 0)
+    assert all(first > p for p in others.values()), f"material_theme {first} vs {others}"
 
 
 def test_another_material_version_stops_the_build_naming_what_to_reverify(monkeypatch):
