@@ -286,6 +286,14 @@ def config_path(root: Path | None = None) -> Path:
     return Path(env) if env else CONFIG
 
 
+def use_config(path: Path | str) -> None:
+    """Make ``path`` the config every ``load()`` without a path reads, for the
+    rest of this process: the build's first hook calls it with the config being
+    built (``mkdocs build -f other.yml``), so the core's modules, which ask for
+    the registry without a config at hand, get that config's languages."""
+    os.environ[CONFIG_ENV] = str(Path(path).resolve())
+
+
 def load(path: Path | str | None = None) -> Registry:
     """The registry of ``path`` (default: see ``config_path``), re-read when the file changes."""
     path = str(path) if path else str(config_path())

@@ -17,6 +17,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from guide import languages
 from guide.editorial import editorcheck, files
 from guide.pages import htmlpolicy, pagememo
 
@@ -25,6 +26,8 @@ log = logging.getLogger("mkdocs.hooks.guide")
 
 @event_priority(100)
 def on_config(config):
+    # The languages are those of the config being built, for every module.
+    languages.use_config(config.config_file_path)
     # The file allowlist on every build, pre-pass or not (it is fast): no
     # symbolic link or unreviewed file is ever read or published.
     try:

@@ -150,3 +150,13 @@ def test_the_data_is_read_again_when_a_file_changes(tmp_path):
     ui.write_text(ui.read_text(encoding="utf-8") + "\nnot a mapping line\n", encoding="utf-8")
     with pytest.raises(DataError, match="ui.yml"):
         load_all(data)
+
+
+def test_the_config_being_built_gives_the_languages(monkeypatch):
+    # hooks/checks.py names the config being built; modules that ask for the
+    # registry without a path then get its languages, not the repository's.
+    # setenv first, so that the fixture's undo removes what use_config sets.
+    monkeypatch.setenv(languages.CONFIG_ENV, str(ROOT / "mkdocs.yml"))
+    assert languages.load().codes == ("ar", "en")
+    languages.use_config(FIXTURE / "mkdocs.yml")
+    assert languages.load().codes == ("ar", "en", "fr")
