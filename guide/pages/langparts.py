@@ -92,12 +92,8 @@ def run_span(attrs: str, inner: str) -> str:
     return f"<span {attrs}{extra}>{inner}</span>"
 
 
-def mark_text(text: str, page_lang: str) -> str:
-    """Wrap the foreign-script runs of one text node (already HTML-escaped)."""
-    return _mark(text, foreign(page_lang))
-
-
 def _mark(text: str, found: tuple[re.Pattern, str]) -> str:
+    """Wrap the foreign-script runs of one text node (already HTML-escaped)."""
     pattern, attrs = found
     return pattern.sub(lambda m: run_span(attrs, m.group(0)), text)
 

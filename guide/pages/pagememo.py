@@ -33,8 +33,3 @@ def remembered(step: str, inputs: tuple[Hashable, ...], compute: Callable[[], T]
         _RESULTS.clear()
     _RESULTS[key] = result
     return result
-
-
-def forget() -> None:
-    """Drop every remembered result (tests that change a step's code or data)."""
-    _RESULTS.clear()
