@@ -46,7 +46,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from guide import siteconfig
+from guide import languages, siteconfig
 from guide.data import ui
 from guide.engine import build_site
 from guide.publish import downloads
@@ -512,7 +512,10 @@ def stylesheet(lang: str, faces: list[dict]) -> str:
     rules = [f'@font-face {{ font-family: "{f["family"]}"; font-weight: {f["weight"]}; font-style: normal; '
              f'src: url("../fonts/{f["file"]}"); }}' for f in faces]
     families = []
-    arabic_first = _pdf.is_rtl(lang)
+    language = languages.load().get(lang)
+    # The Arabic face first for a language written in Arabic script (not for
+    # any right-to-left one); list numbers in the language's own digits.
+    arabic_first = language.script == "arabic"
     for face in sorted(faces, key=lambda f: (not f["arabic"]) if arabic_first else f["arabic"]):
         if face["family"] not in families:
             families.append(face["family"])
@@ -559,7 +562,8 @@ nav ol ol {{ padding-inline-start: 1.2em; -webkit-padding-start: 1.2em; }}
 nav li {{ margin: 0.3em 0; }}
 nav a {{ text-decoration: none; }}
 nav > ol > li > a {{ font-weight: bold; }}
-""" + ("ol { list-style-type: arabic-indic; }\nnav ol { list-style: none; }\n" if arabic_first else "")
+""" + ("ol { list-style-type: arabic-indic; }\nnav ol { list-style: none; }\n"
+       if language.digits == "arabic-indic" else "")
 
 
 # --- fonts -------------------------------------------------------------------------------
@@ -710,7 +714,8 @@ def cover_html(site_dir: Path, lang: str, title: str, subtitle: str, edition: st
     faces = "\n".join(
         f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); font-weight: 400 700; font-display: block; }}'
         for family, path in font_sources(site_dir))
-    family = '"Noto Naskh Arabic", "Noto Sans"' if _pdf.is_rtl(lang) else '"Noto Sans", "Noto Naskh Arabic"'
+    family = ('"Noto Naskh Arabic", "Noto Sans"' if languages.load().get(lang).script == "arabic"
+              else '"Noto Sans", "Noto Naskh Arabic"')
     width, height = COVER_SIZE
     return f"""<!doctype html>
 <html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">
