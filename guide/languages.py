@@ -163,14 +163,21 @@ class Registry:
 
     def language_of_url(self, path: str) -> str:
         """Language of a site-relative URL (``en/strategy/`` -> ``en``)."""
-        path = path.lstrip("/")
-        for lang in sorted(self.languages, key=lambda lang: -len(lang.prefix)):
-            if lang.prefix and (path + "/").startswith(lang.prefix):
-                return lang.code
-        return self.default.code
+        return language_of_url(path, self.prefixes, self.default.code)
 
     def with_script(self, script: str) -> tuple[Language, ...]:
         return tuple(lang for lang in self.languages if lang.script == script)
+
+
+def language_of_url(path: str, prefixes: dict[str, str], default: str) -> str:
+    """Language of a site-relative URL or output path, from ``{code: prefix}``
+    (``en/strategy/`` -> ``en``): the longest prefix that starts it, else the
+    default language (whose prefix is empty)."""
+    path = path.lstrip("/")
+    for code, prefix in sorted(prefixes.items(), key=lambda item: -len(item[1])):
+        if prefix and (path + "/").startswith(prefix):
+            return code
+    return default
 
 
 def _i18n_entries(config: dict) -> list[dict] | None:

@@ -34,6 +34,7 @@ from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
+from guide import languages
 from guide.pages import minify, notices, pagemeta
 from guide.theme import material
 
@@ -65,13 +66,6 @@ class SaveOfflineError(Exception):
     """The build cannot write the offline lists (a missing file, a stray sw.js)."""
 
 
-def language_of(path: str, prefixes: dict[str, str], default: str) -> str:
-    for lang, prefix in prefixes.items():
-        if prefix and path.startswith(prefix):
-            return lang
-    return default
-
-
 def _url_of(html_path: str) -> str:
     """``strategy/index.html`` -> ``strategy/``; ``index.html`` -> ``""`` (the directory URL)."""
     return html_path[: -len("index.html")] if html_path.endswith("index.html") else html_path
@@ -90,7 +84,7 @@ def pages_of(site_dir: Path, lang: str, prefixes: dict[str, str], default: str) 
     pages = []
     for path in sorted(site_dir.rglob("index.html")):
         rel = path.relative_to(site_dir).as_posix()
-        if rel.startswith(LIST_DIR + "/") or language_of(rel, prefixes, default) != lang:
+        if rel.startswith(LIST_DIR + "/") or languages.language_of_url(rel, prefixes, default) != lang:
             continue
         pages.append(rel)
     return pages
