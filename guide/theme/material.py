@@ -42,8 +42,11 @@ def typeset_open(extra_class: str) -> str:
 # --- Header, navigation, search overlay, language menu --------------------
 
 # The header's title: (opening)(title before the colon)(": ")(rest)(closing).
+# French sets a space before the colon («villes : prévenir»): a plain space
+# stays with the title (a line may break after it), a no-break space
+# (U+00A0, U+202F) goes with the colon (a break before it would strand it).
 HEADER_TOPIC = re.compile(
-    r'(<div class="md-header__topic"[^>]*>\s*<span class="md-ellipsis">\s*)([^<]*?\S)(: )([^<]*?)(\s*</span>)')
+    r'(<div class="md-header__topic"[^>]*>\s*<span class="md-ellipsis">\s*)([^<]*?\S ?)([\u00a0\u202f]?: )([^<]*?)(\s*</span>)')
 # The primary navigation (sidebar and phone drawer).
 PRIMARY_NAV = re.compile(r'<nav class="md-nav md-nav--primary"')
 
