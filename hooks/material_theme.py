@@ -48,6 +48,14 @@ RE_VERIFY: dict[str, str] = {
                                "rewriters (guide/pages/) and publishers (guide/publish/) use",
     "guide/search/searchindex.py": "Material's search-index format (config, docs: location/title/text) and "
                                    "its worker protocol's message types (MESSAGES)",
+    "guide/search/prebuilt.py": "Material's search config it mirrors (the tokenizer's separator, the index "
+                                "config it reads) and the result fields its worker answers with",
+    "overrides/partials/logo.html": "Material's logo partial it replaces",
+    "overrides/partials/page-notices.html": "the admonition classes Material styles (admonition, warning, info)",
+    "docs/assets/stylesheets/site.css": "md- classes and --md- variables it restyles",
+    "docs/assets/stylesheets/print.css": "md- classes it hides or restyles in the print view",
+    "tools/bench.py": "md-search-result classes, the __config translations, search_index.<lang>.json",
+    "tools/zensical_report.py": "the search_index.<lang>.json files it looks for",
     "tools/searcheval.py": "Material's worker and lunr files (workers/search.*.min.js, lunr/) for the baselines, "
                            "the __config block, the worker it finds by URL",
 }

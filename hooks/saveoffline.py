@@ -16,6 +16,7 @@ from mkdocs.plugins import event_priority
 from guide.data import ui as ui_strings
 from guide.pages import csp, minify, notices
 from guide.publish import saveoffline
+from guide.theme import material
 
 
 def _enabled(config) -> bool:
@@ -47,7 +48,7 @@ def on_post_build(config):
     default = default or next(iter(prefixes))
     base = urlsplit(config.site_url or "/").path or "/"
     base = base if base.endswith("/") else base + "/"
-    stylesheets = sorted(p.relative_to(site_dir).as_posix() for p in (site_dir / "assets/stylesheets").glob("main.*.min.css"))
+    stylesheets = sorted(p.relative_to(site_dir).as_posix() for p in (site_dir / "assets/stylesheets").glob(material.MAIN_STYLESHEET_GLOB))
     stylesheets += [str(css) for css in config.extra_css]
     # Our scripts without their comments, before they are listed and hashed.
     minify.minify_scripts(site_dir, ["assets/javascripts/guide-offline/save.js"])

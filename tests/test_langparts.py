@@ -164,3 +164,22 @@ def test_header_titles_keep_what_follows_the_colon_apart():
     out = pagemeta.split_header_titles(html)
     assert 'A Guide for Cities<span class="guide-header-rest">: Preventing Hate</span>' in out
     assert "\nHome\n" in out  # no colon: unchanged
+
+
+def test_header_titles_split_at_a_french_colon_and_arabic_as_before():
+    from guide.pages import pagemeta
+
+    def header(title):
+        return f'<div class="md-header__topic">\n<span class="md-ellipsis">\n{title}\n</span>\n</div>'
+
+    # tests/fixtures/threelang's French site name: a plain space before the colon stays with the title.
+    out = pagemeta.split_header_titles(header("Un guide pour les villes : prévenir la haine"))
+    assert 'Un guide pour les villes <span class="guide-header-rest">: prévenir la haine</span>' in out
+    # A no-break space (U+00A0, U+202F) goes with the colon, into the rest.
+    for nbsp in ("\u00a0", "\u202f"):
+        out = pagemeta.split_header_titles(header(f"Un guide pour les villes{nbsp}: prévenir"))
+        assert f'Un guide pour les villes<span class="guide-header-rest">{nbsp}: prévenir</span>' in out
+    out = pagemeta.split_header_titles(header("دليل للمدن: الوقاية من الكراهية"))
+    assert 'دليل للمدن<span class="guide-header-rest">: الوقاية من الكراهية</span>' in out
+    # A colon with no space after it (a time, a URL) is no title split.
+    assert pagemeta.split_header_titles(header("Meeting at 10:30")) == header("Meeting at 10:30")

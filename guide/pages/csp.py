@@ -12,12 +12,12 @@ The policy trusts scripts by name, never by origin:
 * **Script files by exact path.** ``REVIEWED_SCRIPTS`` below is the reviewed
   list of script files a page may load (``<script src>``); ``LOADED_BY_SCRIPTS``
   those the reviewed scripts load themselves; ``GUIDE_WORKER``,
-  ``MATERIAL_WORKER`` (checked against the page's ``__config``) and
+  ``MATERIAL_WORKER`` (checked against the worker Material's page config names) and
   ``SERVICE_WORKER`` the workers (``worker-src``).
   Every ``<script src>`` on a built page must resolve to a file of the site that
   the list names, or the build fails naming the page. The policy then lists each
   one as an absolute URL built from ``site_url`` (CSP needs scheme and host in a
-  source with a path): ``https://host/guide/assets/javascripts/bundle.….min.js``,
+  source with a path): ``https://host/guide/assets/javascripts/<Material's bundle>``,
   not ``'self'``, so a ``.js`` file added to the site is not allowed by the
   policy even if it were published. The exact URL is why the site must be built
   for the address it is served from (the deploy sets ``SITE_URL``; local builds
@@ -60,6 +60,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from guide.pages import minify
+from guide.theme import material
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 _JINJA = re.compile(r"\{\{-?(.*?)-?\}\}|\{%-?\s*include\s+[\"']([^\"']+)[\"'][^%]*-?%\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -72,7 +73,7 @@ _JSON_HOLE = r"\{[^<;()`=]*\}"
 # line here is a code review (CODEOWNERS); a <script src> that no line names
 # fails the build.
 REVIEWED_SCRIPTS = {
-    r"assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js": "Material's bundle (every page)",
+    material.BUNDLE_SCRIPT: "Material's bundle (every page)",
     r"assets/javascripts/language-switch\.js": "the language menu (mkdocs.yml extra_javascript)",
     r"assets/javascripts/not-found\.js": "the 404 pages (overrides/404.html)",
     r"assets/vendor/iframe-worker/shim\.js": "offline search (mkdocs.offline.yml polyfills)",
@@ -83,13 +84,13 @@ LOADED_BY_SCRIPTS = (
     "assets/javascripts/guide-offline/save.js",  # language-switch.js, when a reader saves the guide
 )
 # Workers: the guide's search worker (overrides/partials/search-lazy.js starts
-# it), Material's (named in the page's __config, checked against the pattern)
+# it), Material's (named in the page's config script, checked against the pattern)
 # and the site's service worker, at a fixed path.
 GUIDE_WORKER = "assets/javascripts/guide-search/worker.js"
-MATERIAL_WORKER = r"assets/javascripts/workers/search\.[0-9a-f]{8}\.min\.js"
+MATERIAL_WORKER = material.SEARCH_WORKER
 SERVICE_WORKER = "sw.js"
 
-_CONFIG_WORKER = re.compile(r'<script id="__config" type="application/json">.*?"search":\s*"([^"]+)"', re.DOTALL)
+_CONFIG_WORKER = material.CONFIG_SEARCH_WORKER
 
 # Directives shared by every page policy; script-src, worker-src, frame-src
 # and font-src depend on where the page is read (policy()).
@@ -239,7 +240,7 @@ def page_scripts(html: str, page_url: str, site_url: str, page: str) -> list[str
 
 def page_workers(html: str, page_url: str, site_url: str, page: str) -> list[str]:
     """Site paths of the workers a page may start: the guide's search worker,
-    Material's (from the page's __config, checked), the service worker."""
+    Material's (from the page's config script, checked), the service worker."""
     workers = [GUIDE_WORKER]
     config = _CONFIG_WORKER.search(html)
     if config:

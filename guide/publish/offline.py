@@ -159,15 +159,13 @@ def prune(site_dir: Path, search_langs: list[str]) -> int:
     # languages) and lunr.<lang> for each non-English index language; tinyseg
     # is for Japanese, wordcut for Hindi/Thai.
     # With the guide's worker (search_langs empty) none of them is loaded.
-    keep = ({"lunr.stemmer.support.min.js", "lunr.multi.min.js"} | {f"lunr.{lang}.min.js" for lang in search_langs}
+    keep = ({*material.LUNR_BASE_SCRIPTS} | {material.lunr_language_script(lang) for lang in search_langs}
             if search_langs else set())
-    lunr = site_dir / "assets" / "javascripts" / "lunr"
+    lunr = site_dir / material.LUNR_DIR
     for path in list(lunr.rglob("*.js")):
         if path.name in keep:
             continue
-        if path.name == "tinyseg.js" and "ja" in search_langs:
-            continue
-        if path.name == "wordcut.js" and {"hi", "th"} & set(search_langs):
+        if material.LUNR_EXTRA_SCRIPTS.get(path.name, set()) & set(search_langs):
             continue
         drop(path)
     return saved
@@ -313,8 +311,7 @@ def build_offline(out_dir: Path, budget_mb: float = BUDGET_MB, keep_site: Path |
 
 def check_features(page: Path) -> None:
     """Instant navigation fetches pages with XHR, which file:// refuses: it must be off."""
-    match = re.search(r'<script id="__config" type="application/json">(.*?)</script>',
-                      page.read_text(encoding="utf-8"), re.DOTALL)
+    match = material.CONFIG_SCRIPT.search(page.read_text(encoding="utf-8"))
     features = json.loads(match.group(1)).get("features", []) if match else []
     if any(f.startswith("navigation.instant") for f in features):
         raise OfflineError("mkdocs.yml enables navigation.instant, which does not work from file://; "

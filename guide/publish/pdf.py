@@ -225,7 +225,7 @@ def static_fonts(site_dir: Path, out_dir: Path) -> str:
 
 def stylesheet_links(site_dir: Path) -> list[str]:
     css = site_dir / "assets" / "stylesheets"
-    names = sorted(p.name for p in css.glob("main.*.min.css")) + sorted(p.name for p in css.glob("palette.*.min.css"))
+    names = [name for pattern in material.STYLESHEET_GLOBS for name in sorted(p.name for p in css.glob(pattern))]
     # fonts.css is replaced by static_fonts() in the print view.
     names += ["site.css", "print.css"]
     missing = [n for n in names if not (css / n).is_file()]

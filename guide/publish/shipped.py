@@ -5,7 +5,7 @@ search plugin and MkDocs write files next to the pages. Of those, no page,
 script, manifest, service worker or offline list of this site loads:
 
 * Material's lunr files (``assets/javascripts/lunr/``, wordcut.js alone
-  677 kB) and its search worker (``assets/javascripts/workers/search.*.js``):
+  677 kB) and its search worker (``material.MATERIAL_SEARCH_FILES``):
   the guide's worker searches the pre-built index (``guide/search/``). The
   evaluation's baselines, which search with Material's worker, take them from
   the installed theme (``tools/searcheval.py``);

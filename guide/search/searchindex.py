@@ -45,8 +45,9 @@ import yaml
 
 from guide import languages
 from guide.search import analysis, prebuilt
+from guide.theme import material
 
-INDEX = Path("search") / "search_index.json"
+INDEX = Path(material.SEARCH_INDEX_JSON)
 ALIAS_FIELD = "alias"
 # Material's worker protocol (SearchMessageType in its worker integration, 9.x):
 # setup (the index's config and documents, to the worker), ready (back),
@@ -347,14 +348,14 @@ def write_language_indexes(site_dir: Path, prefixes: dict[str, str], default: st
         index["config"] = {**index["config"], "guide": dirs}
     # The combined index keeps its documents (the offline tool counts them).
     source.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    script = source.with_name("search_index.js")
+    script = Path(site_dir) / material.SEARCH_INDEX_JS
     if script.is_file():
         # The offline build: Material's offline plugin wrote the script form
         # before this hook ran; pages load it, so it carries what they need.
         script.write_text(script_form(data), encoding="utf-8")
     written = {}
     for lang, index in languages.items():
-        target = source.with_name(f"search_index.{lang}.json")
+        target = Path(site_dir) / material.search_config_file(lang)
         target.write_text(json.dumps(config_only(index), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         written[lang] = target
     return written

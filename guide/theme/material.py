@@ -42,8 +42,11 @@ def typeset_open(extra_class: str) -> str:
 # --- Header, navigation, search overlay, language menu --------------------
 
 # The header's title: (opening)(title before the colon)(": ")(rest)(closing).
+# French sets a space before the colon («villes : prévenir»): a plain space
+# stays with the title (a line may break after it), a no-break space
+# (U+00A0, U+202F) goes with the colon (a break before it would strand it).
 HEADER_TOPIC = re.compile(
-    r'(<div class="md-header__topic"[^>]*>\s*<span class="md-ellipsis">\s*)([^<]*?\S)(: )([^<]*?)(\s*</span>)')
+    r'(<div class="md-header__topic"[^>]*>\s*<span class="md-ellipsis">\s*)([^<]*?\S ?)([\u00a0\u202f]?: )([^<]*?)(\s*</span>)')
 # The primary navigation (sidebar and phone drawer).
 PRIMARY_NAV = re.compile(r'<nav class="md-nav md-nav--primary"')
 
@@ -101,3 +104,29 @@ PALETTE_FILES = re.compile(r"assets/stylesheets/palette\.[^/]*\.css")
 DEFAULT_FAVICON = "assets/images/favicon.png"
 # Folders of theme scripts a reader's saved copy never needs (lunr, workers).
 SEARCH_SCRIPT_DIRS = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
+# The lunr scripts Material's search worker loads: the stemmer support and
+# lunr.multi (several languages), lunr.<lang> for each non-English index
+# language; tinyseg is for Japanese, wordcut for Hindi/Thai.
+LUNR_BASE_SCRIPTS = ("lunr.stemmer.support.min.js", "lunr.multi.min.js")
+
+
+def lunr_language_script(lang: str) -> str:
+    """The lunr script for one index language."""
+    return f"lunr.{lang}.min.js"
+
+
+LUNR_EXTRA_SCRIPTS = {"tinyseg.js": {"ja"}, "wordcut.js": {"hi", "th"}}  # file -> languages needing it
+# Material's bundle and search worker, by site path ([0-9a-f]{8} is its
+# content hash), as regular expressions.
+BUNDLE_SCRIPT = r"assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js"
+SEARCH_WORKER = r"assets/javascripts/workers/search\.[0-9a-f]{8}\.min\.js"
+# Material's stylesheets (globs in assets/stylesheets/), main before palette.
+STYLESHEET_GLOBS = ("main.*.min.css", "palette.*.min.css")
+MAIN_STYLESHEET_GLOB = STYLESHEET_GLOBS[0]
+
+# --- The page's __config ---------------------------------------------------
+
+# Material's JSON config script in every page: features, search worker path, …
+CONFIG_SCRIPT = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.DOTALL)
+# The search worker path named in it.
+CONFIG_SEARCH_WORKER = re.compile(r'<script id="__config" type="application/json">.*?"search":\s*"([^"]+)"', re.DOTALL)
