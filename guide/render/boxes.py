@@ -8,6 +8,7 @@ templates under ``guide/render/templates/`` (autoescaped: data text is never HTM
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -276,15 +277,18 @@ def key_questions(data: GuideData, page: PageInfo, list_id) -> str:
     return _render("key_questions.html", c=ctx, qlist=qlist, title=title)
 
 
-def sort_key(text: str, lang: str) -> str:
+def sort_key(text: str, lang: str) -> tuple[str, str]:
     """Alphabetical order for readers of ``lang``: Arabic ignores the article
-    ال and sorts the hamza forms of alef as alef."""
+    ال and sorts the hamza forms of alef as alef; other scripts sort letters
+    with accents as the bare letter (é as e, "État" before "z"), the text as
+    written breaking ties."""
     if languages.load().get(lang).script == "arabic":
-        text = arabic.fold_alef(re.sub(r"^ال", "", text))
-    return text.casefold()
+        return arabic.fold_alef(re.sub(r"^ال", "", text)).casefold(), ""
+    bare = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    return bare.casefold(), text
 
 
-def _term_sort_key(term, lang: str) -> str:
+def _term_sort_key(term, lang: str) -> tuple[str, str]:
     return sort_key(term.term.get(lang), lang)
 
 
