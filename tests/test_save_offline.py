@@ -339,3 +339,18 @@ def test_the_builds_own_paths_cannot_come_from_docs(tmp_path, taken):
     with pytest.raises(saveoffline.SaveOfflineError, match=f"docs/{taken.split('/')[0]}"):
         saveoffline.write_all(site, ROOT / "overrides" / saveoffline.SW_SOURCE, {"ar": "", "en": "en/"}, "ar", ui,
                               "", "/", [])
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="needs node")
+def test_lists_worker_knows_region_tagged_languages():
+    # The worker's languageOfPath (run in node): a code such as pt-BR (tools new-lang accepts it)
+    # in search/<code>/, search/search_index.<code>.json and offline/<code>.json, and its prefix.
+    source = (ROOT / "overrides" / saveoffline.SW_SOURCE).read_text(encoding="utf-8")
+    function = re.search(r"^function languageOfPath\(path\) \{.*?^\}$", source, re.MULTILINE | re.DOTALL).group(0)
+    paths = ["search/pt-BR/b/1.js", "search/search_index.pt-BR.json", "offline/pt-BR.json", "pt-BR/strategy/",
+             "search/ar/meta.js", "search/search_index.en.json", "offline/fr.html", "en/strategy/", "strategy/"]
+    script = (f'var LANGUAGES = {{"default": "ar", "prefixes": {{"ar": "", "en": "en/", "fr": "fr/", "pt-BR": "pt-BR/"}}}};\n'
+              f"{function}\nconsole.log(JSON.stringify({json.dumps(paths)}.map(languageOfPath)));\n")
+    proc = subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == ["pt-BR", "pt-BR", "pt-BR", "pt-BR", "ar", "en", "fr", "en", None]
