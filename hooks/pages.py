@@ -79,7 +79,7 @@ def on_page_content(html, page, config, files):
     # Curly quotes and apostrophes where the language asks for them (English;
     # here, so the search index has them too).
     if _registry(config).get(config.theme["language"]).quotes == "curly":
-        html = quotes.curl_html(html)
+        html = quotes.curl_html(html, quotes.curly_codes(_registry(config)))
     return html
 
 
@@ -106,14 +106,15 @@ def _latin_h1_id_raw(page, config) -> str | None:
 def on_post_page(output, page, config):
     lang = config.theme["language"]
     legend = _reader_state(config)["ui"]["nav.status.legend"][lang]
-    curly = _registry(config).get(lang).quotes == "curly"
+    # the codes of the languages with curly quotes, when this page's is one
+    curly = quotes.curly_codes(_registry(config)) if _registry(config).get(lang).quotes == "curly" else ()
     site_url = config.site_url or ""
     # A page unchanged since the last rebuild of `make serve` gets its last result.
     return pagememo.remembered("finish", (output, lang, legend, curly, site_url),
                                lambda: _finish(output, lang, legend, curly, site_url))
 
 
-def _finish(output: str, lang: str, legend: str, curly: bool, site_url: str) -> str:
+def _finish(output: str, lang: str, legend: str, curly: tuple[str, ...], site_url: str) -> str:
     # Material puts dir= on <body> only; the document element should carry it too.
     output = pagemeta.set_html_dir(output, lang)
     # The header's titles: the part after the colon goes whole or not at all on a phone.
@@ -123,7 +124,7 @@ def _finish(output: str, lang: str, legend: str, curly: bool, site_url: str) -> 
     # Curly quotes in the rest of the page too (titles, navigation,
     # interface strings, the legend), where the language has them.
     if curly:
-        output = quotes.curl_html(output)
+        output = quotes.curl_html(output, curly)
     # Language of parts: Latin runs in Arabic articles get lang="en", and the
     # like (each language's `runs` in mkdocs.yml).
     output = langparts.mark_language_runs(output, lang)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from guide import languages
 from guide.data import ui as ui_strings
 from guide.pages import csp, minify, notices
 from guide.publish import saveoffline
@@ -38,14 +39,11 @@ def on_post_build(config):
         return
     root = Path(config.config_file_path).resolve().parent
     site_dir = Path(config.site_dir)
-    prefixes, default = {}, None
     if i18n is None:
-        prefixes = {config.theme["language"]: ""}
-    else:
-        for language in i18n.config.languages:
-            prefixes[language.locale] = "" if language.default else language.link.strip("/") + "/"
-            default = default or (language.locale if language.default else None)
-    default = default or next(iter(prefixes))
+        prefixes, default = {config.theme["language"]: ""}, config.theme["language"]
+    else:  # the language registry (guide/languages.py): the languages built, their prefixes
+        registry = languages.load(config.config_file_path)
+        prefixes, default = registry.prefixes, registry.default.code
     base = urlsplit(config.site_url or "/").path or "/"
     base = base if base.endswith("/") else base + "/"
     stylesheets = sorted(p.relative_to(site_dir).as_posix() for p in (site_dir / "assets/stylesheets").glob(material.MAIN_STYLESHEET_GLOB))

@@ -39,7 +39,7 @@ log = logging.getLogger("mkdocs.plugins.guide_data")
 
 def _page_info(env) -> PageInfo:
     page = getattr(env, "page", None)
-    src_uri = page.file.src_uri if page is not None else "ar/index.md"
+    src_uri = page.file.src_uri if page is not None else render.default_page()
     conf = env.conf
     return PageInfo(src_uri=src_uri, use_directory_urls=bool(conf.get("use_directory_urls", True)),
                     docs_dir=conf.get("docs_dir"))

@@ -449,3 +449,20 @@ def test_named_and_spaced_calls_count_as_use(tmp_path):
     (tmp_path / "ar" / "p.md").write_text(
         "{{ case_box( 'a' ) }}\n{{ case_box(case_id=\"b\") }}\ncase_box(\"not-in-a-macro\")\n", encoding="utf-8")
     assert usage.used_ids(tmp_path, "case_box", "ar") == {"a", "b"}
+
+
+def test_unused_checks_every_configured_language(tmp_path):
+    # a third language's pages are scanned too (the three-language fixture, French without the example)
+    from guide.editorial import usage
+
+    fixture = ROOT / "tests" / "fixtures" / "threelang"
+    shutil.copy(fixture / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(fixture / "data", tmp_path / "data")
+    shutil.copytree(fixture / "docs", tmp_path / "docs")
+    assert usage.unused(tmp_path) == []
+    strategy = tmp_path / "docs" / "fr" / "strategy.md"
+    edit(strategy, '{{ case_box("harbourtown-forum") }}', "")
+    cases = tmp_path / "data" / "cases.yml"
+    assert [str(u) for u in usage.unused(tmp_path)] == [
+        f"data/cases.yml:{line_of(cases, 'id: harbourtown-forum')}: case 'harbourtown-forum' is not used by any "
+        "page in docs/fr/ (show it once where its facts belong, or remove it)"]

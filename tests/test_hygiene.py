@@ -89,3 +89,11 @@ def test_no_other_module_keeps_its_own_copy():
             if rel != HOMES[concern] and pattern.search(text):
                 found.append(f"{rel}: its own {concern} ({pattern.pattern})")
     assert not found, found
+
+
+def test_latin_sorting_folds_accents(monkeypatch):
+    # French (the three-language fixture): "économie" and "État" sort among the e's, not after z.
+    monkeypatch.setenv("GUIDE_CONFIG", str(ROOT / "tests" / "fixtures" / "threelang" / "mkdocs.yml"))
+    words = ["zone", "État", "ville", "économie", "etat", "Europe"]
+    assert sorted(words, key=lambda w: boxes.sort_key(w, "fr")) == ["économie", "etat", "État", "Europe", "ville", "zone"]
+    assert sorted(["b", "A", "a"], key=lambda w: boxes.sort_key(w, "en")) == ["A", "a", "b"]

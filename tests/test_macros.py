@@ -570,7 +570,7 @@ def test_a_box_citing_two_pages_of_one_site_tells_them_apart(data, lang):
     # the links' text must differ, and a lone URL still shows its host only.
     for case in data.cases:
         html = render.case_box(data, page(lang), case.id)
-        links = re.findall(r'<a href="https?://[^"]+" lang="en" dir="ltr">([^<]+)</a>',
+        links = re.findall(r'<a href="https?://[^"]+"(?: lang="en" dir="ltr")?>([^<]+)</a>',
                            re.search(r'guide-box__source">(.*?)</p>', html).group(1))
         assert len(links) == len(set(links)), (case.id, links)
     kenya = render.case_box(data, page(lang), "kenya-county-action-plans")
@@ -578,3 +578,28 @@ def test_a_box_citing_two_pages_of_one_site_tells_them_apart(data, lang):
     nyc = render.case_box(data, page(lang), "nyc-ophc")
     assert ">nyc.gov/site/stophate/about/about.page</a>" in nyc
     assert ">nyc.gov/site/stophate/initiatives/interagency…</a>" in nyc  # cut at a word's end
+
+
+THREELANG = ROOT / "tests" / "fixtures" / "threelang"
+
+
+def test_url_sources_are_marked_with_the_pages_latin_run_language(monkeypatch):
+    # A host is Latin text: on an Arabic page a run of English (the registry's
+    # runs: {latin: en}); on a Latin-script page (English, French) the page's own language.
+    monkeypatch.setenv("GUIDE_CONFIG", str(THREELANG / "mkdocs.yml"))
+    fixture = load_all(THREELANG / "data")
+    url = "https://www.ville.fr/a"
+    labels = {lang: str(render._Context(fixture, page(lang)).source_label(url)) for lang in ("ar", "en", "fr")}
+    assert labels == {"ar": f'<a href="{url}" lang="en" dir="ltr">ville.fr</a>',
+                      "en": f'<a href="{url}">ville.fr</a>', "fr": f'<a href="{url}">ville.fr</a>'}
+
+
+def test_a_page_less_render_is_of_the_default_languages_index(monkeypatch, tmp_path):
+    config = (THREELANG / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("          default: true\n", "          default: false\n", 1).replace(
+        "        - locale: fr\n", "        - locale: fr\n          default: true\n", 1)
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    monkeypatch.setenv("GUIDE_CONFIG", str(tmp_path / "mkdocs.yml"))
+    assert PageInfo().src_uri == "fr/index.md" and PageInfo().lang == "fr"
+    monkeypatch.delenv("GUIDE_CONFIG")
+    assert PageInfo().src_uri == "ar/index.md"

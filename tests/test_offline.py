@@ -468,3 +468,27 @@ def test_archive_refuses_an_unreviewed_script(tmp_path):
     (site / "assets" / "x.js").write_text("1", encoding="utf-8")
     with pytest.raises(offline.OfflineError, match=r"^assets/x\.js: a script file that is not reviewed"):
         offline.check_scripts(site)
+
+
+def test_version_names_every_language_and_its_start_page(tmp_path):
+    # VERSION.txt's "open …" line comes from the registry (english_name, prefix), not a fixed ar/en sentence.
+    from guide import languages
+
+    stamp = {"built": "2025-01-01", "commit": "abc"}
+    offline.write_version(tmp_path, stamp, {"ar": 3, "en": 3})
+    assert "Open index.html (Arabic) or en/index.html (English) in a browser.\n" in (tmp_path / "VERSION.txt").read_text()
+    three = languages.load(ROOT / "tests" / "fixtures" / "threelang" / "mkdocs.yml")
+    offline.write_version(tmp_path, stamp, {"ar": 3, "en": 3, "fr": 3}, three)
+    assert (tmp_path / "VERSION.txt").read_text().endswith(
+        "Open index.html (Arabic), en/index.html (English) or fr/index.html (French) in a browser.\n")
+
+
+def test_version_archive_scripts_accept_region_tagged_search_folders(tmp_path):
+    # A language code like pt-BR (tools new-lang accepts it) has its search files in search/pt-BR/.
+    for rel in ("search/ar/meta.js", "search/fr/b/1.js", "search/pt-BR/words.js", "search/pt-BR/k/12.js"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("", encoding="utf-8")
+    offline.check_scripts(tmp_path)
+    (tmp_path / "search" / "pt-BR" / "evil.js").write_text("", encoding="utf-8")
+    with pytest.raises(offline.OfflineError, match="search/pt-BR/evil.js"):
+        offline.check_scripts(tmp_path)

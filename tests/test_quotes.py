@@ -28,3 +28,16 @@ def test_quotes_are_curled(html, expected):
 def test_curling_twice_changes_nothing():
     once = curl_html("<p>\"It's\" 'here'</p>")
     assert curl_html(once) == once
+
+
+def test_runs_are_skipped_by_the_registrys_curly_languages():
+    # Which runs keep straight quotes is the registry's `quotes: curly`, not "starts with en".
+    from guide import languages
+    from guide.pages.quotes import curly_codes
+
+    html = '<p><span lang="fr">"a"</span> <span lang="eng">"b"</span> <span lang="en-GB">"c"</span></p>'
+    assert curl_html(html, ("en",)) == '<p><span lang="fr">"a"</span> <span lang="eng">"b"</span> <span lang="en-GB">“c”</span></p>'
+    assert curl_html(html, ("en", "fr")) == '<p><span lang="fr">“a”</span> <span lang="eng">"b"</span> <span lang="en-GB">“c”</span></p>'
+    fixture = languages.load(languages.ROOT / "tests" / "fixtures" / "threelang" / "mkdocs.yml")
+    assert curly_codes(fixture) == ("en",)
+    assert curly_codes() == tuple(lang.code for lang in languages.load() if lang.quotes == "curly")

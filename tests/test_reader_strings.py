@@ -3,11 +3,14 @@ Material's interface strings, search result counts, the 404 pages."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 
 import pytest
 
-from conftest import LANGUAGES, PAGES, open_search, page_path, search
+from conftest import LANGUAGES, PAGES, ROOT, open_search, page_path, search
 
 ARABIC_INDIC = re.compile(r"[٠-٩]")
 LATIN_DIGIT = re.compile(r"[0-9]")
@@ -100,6 +103,8 @@ def test_missing_english_address_gets_the_english_404(server_url, page):
 ARABIC_COUNTS = [
     (1, "نتيجة واحدة"), (2, "نتيجتان"), (3, "٣ نتائج"), (10, "١٠ نتائج"),
     (11, "١١ نتيجة"), (13, "١٣ نتيجة"), (100, "١٠٠ نتيجة"), (103, "١٠٣ نتائج"),
+    # CLDR's zero (0) and other (100-102) are the "many" form
+    (0, "٠ نتيجة"), (101, "١٠١ نتيجة"), (102, "١٠٢ نتيجة"),
 ]
 ARABIC_MORE = [
     (1, "نتيجة أخرى في هذه الصفحة"), (2, "نتيجتان أخريان في هذه الصفحة"),
@@ -199,3 +204,45 @@ def test_navigation_legend_is_seen_in_the_phone_drawer(server_url, page, lang):
         return box.height > 0 && box.bottom <= innerHeight && legend.contains(hit);
     }""")
     assert on_top
+
+
+# The form search-counts.js picks for n, per page language (run in node with a
+# stand-in for the page): CLDR's plural category through Intl.PluralRules; one,
+# two and few by name, any other category "many". Arabic as before (1, 2,
+# 3-10 and 103-110, the rest); English and French have one and many only
+# (French: 0 and 1 are one).
+COUNT_FORMS = {
+    "ar": {0: "many", 1: "one", 2: "two", 3: "few", 10: "few", 11: "many", 100: "many", 101: "many", 103: "few"},
+    "en": {0: "many", 1: "one", 2: "many", 3: "many", 10: "many", 11: "many", 100: "many", 101: "many", 103: "many"},
+    "fr": {0: "one", 1: "one", 2: "many", 3: "many", 10: "many", 11: "many", 100: "many", 101: "many", 103: "many"},
+}
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="needs node")
+def test_search_count_forms_follow_the_page_languages_plural_rules():
+    script = (ROOT / "docs" / "assets" / "javascripts" / "search-counts.js").read_text(encoding="utf-8")
+    driver = """
+const script = require("fs").readFileSync(0, "utf-8");
+const cases = %s;
+const out = {};
+for (const [lang, ns] of Object.entries(cases)) {
+  out[lang] = {};
+  for (const n of ns) {
+    const meta = { textContent: n + " x" };
+    const forms = { getAttribute: (name) => name === "data-lang" ? lang : name === "data-digits" ? "latin"
+                                    : name.startsWith("data-count-") ? name.slice(11) : null };
+    const result = { querySelector: () => meta, querySelectorAll: () => [] };
+    global.window = { MutationObserver: true };
+    global.MutationObserver = function () { this.observe = () => {}; };
+    global.document = { getElementById: () => forms, querySelector: () => result };
+    new Function(script)();
+    out[lang][n] = meta.textContent;
+  }
+}
+console.log(JSON.stringify(out));
+""" % json.dumps({lang: list(forms) for lang, forms in COUNT_FORMS.items()})
+    proc = subprocess.run([shutil.which("node"), "-e", driver], input=script, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    got = {lang: {int(n): form for n, form in forms.items()} for lang, forms in json.loads(proc.stdout).items()}
+    assert got == COUNT_FORMS

@@ -339,3 +339,48 @@ def test_the_builds_own_paths_cannot_come_from_docs(tmp_path, taken):
     with pytest.raises(saveoffline.SaveOfflineError, match=f"docs/{taken.split('/')[0]}"):
         saveoffline.write_all(site, ROOT / "overrides" / saveoffline.SW_SOURCE, {"ar": "", "en": "en/"}, "ar", ui,
                               "", "/", [])
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="needs node")
+def test_lists_worker_knows_region_tagged_languages():
+    # The worker's languageOfPath (run in node): a code such as pt-BR (tools new-lang accepts it)
+    # in search/<code>/, search/search_index.<code>.json and offline/<code>.json, and its prefix.
+    source = (ROOT / "overrides" / saveoffline.SW_SOURCE).read_text(encoding="utf-8")
+    function = re.search(r"^function languageOfPath\(path\) \{.*?^\}$", source, re.MULTILINE | re.DOTALL).group(0)
+    paths = ["search/pt-BR/b/1.js", "search/search_index.pt-BR.json", "offline/pt-BR.json", "pt-BR/strategy/",
+             "search/ar/meta.js", "search/search_index.en.json", "offline/fr.html", "en/strategy/", "strategy/"]
+    script = (f'var LANGUAGES = {{"default": "ar", "prefixes": {{"ar": "", "en": "en/", "fr": "fr/", "pt-BR": "pt-BR/"}}}};\n'
+              f"{function}\nconsole.log(JSON.stringify({json.dumps(paths)}.map(languageOfPath)));\n")
+    proc = subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == ["pt-BR", "pt-BR", "pt-BR", "pt-BR", "ar", "en", "fr", "en", None]
+
+
+def test_lists_worker_languages_come_from_the_registry(tmp_path, monkeypatch):
+    # hooks/saveoffline.py gives the worker the registry's languages: a language in
+    # mkdocs.yml with build: false (not on the site) is not one of them.
+    import importlib.util
+    from types import SimpleNamespace
+
+    spec = importlib.util.spec_from_file_location("guide_hooks_saveoffline", ROOT / "hooks" / "saveoffline.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    fixture = ROOT / "tests" / "fixtures" / "threelang" / "mkdocs.yml"
+    text = fixture.read_text(encoding="utf-8")
+    fr = text.index("        - locale: fr\n")
+    (tmp_path / "mkdocs.yml").write_text(text[:fr] + text[fr:].replace("build: true", "build: false", 1), encoding="utf-8")
+    i18n_languages = [SimpleNamespace(locale="ar", default=True, link="/"),
+                      SimpleNamespace(locale="en", default=False, link="/en/"),
+                      SimpleNamespace(locale="fr", default=False, link="/fr/")]
+    i18n = SimpleNamespace(building=False, config=SimpleNamespace(languages=i18n_languages))
+    config = SimpleNamespace(plugins={"i18n": i18n}, config_file_path=str(tmp_path / "mkdocs.yml"),
+                             site_dir=str(tmp_path / "site"), site_url="https://example.org/", extra={},
+                             extra_css=[], theme={"language": "ar"})
+    seen = {}
+    monkeypatch.delenv("GUIDE_OFFLINE", raising=False)
+    monkeypatch.setattr(hook.minify, "minify_scripts", lambda *a: None)
+    monkeypatch.setattr(hook.notices, "load_ui", lambda path: {})
+    monkeypatch.setattr(hook.saveoffline, "write_all",
+                        lambda site, source, prefixes, default, *rest: seen.update(prefixes=prefixes, default=default))
+    hook.on_post_build(config)
+    assert seen == {"prefixes": {"ar": "", "en": "en/"}, "default": "ar"}

@@ -25,8 +25,9 @@ from pathlib import Path
 
 import yaml
 
+from guide import languages
+
 ROOT = Path(__file__).resolve().parents[2]
-LANGUAGES = ("ar", "en")
 
 # data file, top-level key of its records, the macro that shows one, what a record is called
 KINDS = (
@@ -85,14 +86,15 @@ def _record_ids(path: Path, key: str) -> list[tuple[str, int]]:
 def unused(root: Path = ROOT) -> list[Unused]:
     """Every case and question list of ``root``'s data that a language's pages never call."""
     root = Path(root)
+    codes = languages.for_root(root).codes
     out = []
     for file, key, macro, kind in KINDS:
         path = root / "data" / file
         if not path.exists():
             continue
-        used = {lang: used_ids(root / "docs", macro, lang) for lang in LANGUAGES}
+        used = {lang: used_ids(root / "docs", macro, lang) for lang in codes}
         for record_id, line in _record_ids(path, key):
-            missing = tuple(lang for lang in LANGUAGES if record_id not in used[lang])
+            missing = tuple(lang for lang in codes if record_id not in used[lang])
             if missing:
                 out.append(Unused(f"data/{file}", line, kind, record_id, missing))
     return out
@@ -109,5 +111,5 @@ def main(args) -> int:
     if found:
         print(f"{len(found)} unused record{'s' if len(found) != 1 else ''}", file=sys.stderr)
         return 1
-    print("unused: every case and question list is shown by a page in both languages")
+    print("unused: every case and question list is shown by a page in every language")
     return 0

@@ -1,4 +1,4 @@
-"""Typographic quotes on English pages: "Why cities?" → “Why cities?”, city's → city’s.
+"""Typographic quotes where the language has them (English): "Why cities?" → “Why cities?”, city's → city’s.
 
 Editors type straight quotes and apostrophes (pages, data, front matter, UI
 strings); readers get curly ones. Done once on the rendered HTML, so the page
@@ -23,7 +23,9 @@ Plain Python (regular expressions over the serialised page), no MkDocs import.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+from guide import languages
 from guide.pages import textnodes
 
 SKIP = {"code", "pre", "kbd", "samp", "script", "style", "textarea", "svg", "math", "template"}
@@ -76,12 +78,25 @@ def curl(text: str, before: str = " ", after: str = " ") -> tuple[str, str]:
     return "".join(out), prev
 
 
-def curl_html(html: str) -> str:
+def curly_codes(registry=None) -> tuple[str, ...]:
+    """The codes of the languages with curly quotes (``quotes: curly`` in the
+    registry; default: ``languages.load()``)."""
+    return tuple(lang.code for lang in (registry if registry is not None else languages.load())
+                 if lang.quotes == "curly")
+
+
+def curl_html(html: str, curly: Iterable[str] | None = None) -> str:
     """Curl the quotes of every text node of ``html`` (a page or a fragment)
-    outside the elements in SKIP and those of another language."""
+    outside the elements in SKIP and those of a language without curly quotes
+    (``curly``: their codes; default: ``curly_codes()``)."""
+    codes = tuple(code.lower() for code in (curly_codes() if curly is None else curly))
+
+    def skips(name: str, attrs: str) -> bool:
+        return _skips(name, attrs, codes)
+
     out: list[str] = []
     last = " "  # the last visible character so far in the current block
-    for text, skipped, tag in textnodes.walk(html, _skips):
+    for text, skipped, tag in textnodes.walk(html, skips):
         if text and not skipped and ('"' in text or "'" in text or "&" in text):
             curled, last = curl(text, last, _next_char(html, tag.end()) if tag else " ")
             out.append(curled)
@@ -98,11 +113,16 @@ def curl_html(html: str) -> str:
     return "".join(out)
 
 
-def _skips(name: str, attrs: str) -> bool:
-    # Code and the like, and an element of another language (an Arabic run
-    # keeps its own punctuation); <html lang="en"> is the page itself.
+def _skips(name: str, attrs: str, curly: tuple[str, ...]) -> bool:
+    # Code and the like, and an element of a language without curly quotes
+    # (an Arabic run keeps its own punctuation); <html lang=…> is the page itself.
     lang = _LANG.search(attrs)
-    return name in SKIP or (bool(lang) and not lang.group(1).lower().startswith("en") and name != "html")
+    return name in SKIP or (bool(lang) and not _curly(lang.group(1).lower(), curly) and name != "html")
+
+
+def _curly(lang: str, curly: tuple[str, ...]) -> bool:
+    # "en" and its regional forms ("en-GB") when English has curly quotes
+    return any(lang == code or lang.startswith(code + "-") for code in curly)
 
 
 def _next_char(html: str, start: int) -> str:

@@ -37,6 +37,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from guide import languages
 from guide.pages import csp
 from guide.publish import downloads, saveoffline, shipped
 from guide.search import searchindex
@@ -70,7 +71,7 @@ _FETCHED = re.compile(
 ARCHIVE_SCRIPTS = (
     r"assets/vendor/iframe-worker/frame\.js",
     re.escape(material.SEARCH_INDEX_JS),
-    r"search/[a-z]{2}/(meta|words|[kbs]/\d+)\.js",
+    r"search/[a-z]{2}(?:-[A-Z]{2})?/(meta|words|[kbs]/\d+)\.js",  # a code: fr, pt-BR
     material.LUNR_SCRIPTS,
 )
 
@@ -237,12 +238,14 @@ def check_scripts(site_dir: Path) -> None:
                            + (f" ({len(stray) - 1} more)" if len(stray) > 1 else ""))
 
 
-def write_version(site_dir: Path, stamp: dict, counts: dict) -> None:
+def write_version(site_dir: Path, stamp: dict, counts: dict, registry: languages.Registry | None = None) -> None:
     pages = ", ".join(f"{lang}: {n} pages" for lang, n in counts.items())
+    starts = [f"{lang.prefix}index.html ({lang.english_name})" for lang in (registry or languages.load(ROOT / CONFIG))]
+    which = starts[0] if len(starts) == 1 else ", ".join(starts[:-1]) + " or " + starts[-1]
     (site_dir / "VERSION.txt").write_text(
         "A Guide for Cities: Preventing Hate, Extremism & Polarisation — offline edition\n"
         f"built: {stamp['built']}\ncommit: {stamp['commit']}\nindexed for search: {pages}\n"
-        "Open index.html (Arabic) or en/index.html (English) in a browser.\n",
+        f"Open {which} in a browser.\n",
         encoding="utf-8",
     )
 

@@ -8,7 +8,8 @@ templates under ``guide/render/templates/`` (autoescaped: data text is never HTM
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -46,11 +47,17 @@ def find_call_line(source: str, macro: str, argument=None) -> int | None:
     return calls[0] if calls else None
 
 
+def default_page() -> str:
+    """The page macros render for when there is no page: the default language's index."""
+    return f"{languages.load().default.code}/index.md"
+
+
 @dataclass(frozen=True)
 class PageInfo:
     """What the macros need to know about the page being rendered."""
 
-    src_uri: str = "ar/index.md"        # relative to docs_dir, e.g. "en/strategy.md"
+    # relative to docs_dir, e.g. "en/strategy.md"; by default the default language's index
+    src_uri: str = field(default_factory=lambda: default_page())
     use_directory_urls: bool = True
     docs_dir: Path | None = None
 
@@ -182,7 +189,12 @@ class _Context:
                     cut = max(path.rfind("/", 0, 47), path.rfind("-", 0, 47))
                     path = path[:cut if cut > len(host) else 47].rstrip("-/") + "…"
                 host = path
-            return Markup('<a href="{0}" lang="en" dir="ltr">{1}</a>').format(key, host)
+            # A host is Latin script: on a page of another script it is a run
+            # of the page language's Latin-run language (Arabic: English).
+            run = None if self.language.script == "latin" else self.run_language("latin")
+            if run is None:
+                return Markup('<a href="{0}">{1}</a>').format(key, host)
+            return Markup('<a href="{0}" lang="{2}" dir="{3}">{1}</a>').format(key, host, run.code, run.dir)
         if key in SOURCE_KEY_URLS:
             return Markup('<a href="{0}">{1}</a>').format(SOURCE_KEY_URLS[key], self.t(f"source.{key}"))
         return escape(self.t(f"source.{key}"))
@@ -276,15 +288,18 @@ def key_questions(data: GuideData, page: PageInfo, list_id) -> str:
     return _render("key_questions.html", c=ctx, qlist=qlist, title=title)
 
 
-def sort_key(text: str, lang: str) -> str:
+def sort_key(text: str, lang: str) -> tuple[str, str]:
     """Alphabetical order for readers of ``lang``: Arabic ignores the article
-    ال and sorts the hamza forms of alef as alef."""
+    ال and sorts the hamza forms of alef as alef; other scripts sort letters
+    with accents as the bare letter (é as e, "État" before "z"), the text as
+    written breaking ties."""
     if languages.load().get(lang).script == "arabic":
-        text = arabic.fold_alef(re.sub(r"^ال", "", text))
-    return text.casefold()
+        return arabic.fold_alef(re.sub(r"^ال", "", text)).casefold(), ""
+    bare = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    return bare.casefold(), text
 
 
-def _term_sort_key(term, lang: str) -> str:
+def _term_sort_key(term, lang: str) -> tuple[str, str]:
     return sort_key(term.term.get(lang), lang)
 
 

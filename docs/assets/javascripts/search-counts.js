@@ -1,7 +1,8 @@
 /* Search result counts with the page's number forms and digits.
 
    Material's translations have only "one" and "other", and print Latin
-   digits. Arabic needs four forms (1: نتيجة واحدة, 2: نتيجتان, 3-10: ٣ نتائج,
+   digits. Each language has the forms its plural rules name (Intl.PluralRules
+   of the page language; see data/ui.yml). Arabic needs four forms (1: نتيجة واحدة, 2: نتيجتان, 3-10: ٣ نتائج,
    11 and up: ١١ نتيجة) and Arabic-Indic digits. The forms come from
    data/ui.yml through overrides/partials/search-counts.html; this rewrites
    the count line and each "more on this page" line whenever Material
@@ -12,12 +13,16 @@
   // The page language's digits (mkdocs.yml: the language's `digits`).
   var arabic = forms.getAttribute("data-digits") === "arabic-indic";
 
+  // The page language's plural category (CLDR, through Intl) names the
+  // form: one, two, few, or many for any other (zero, many, other).
+  var plural = null;
+  try {
+    plural = new Intl.PluralRules(forms.getAttribute("data-lang") || undefined);
+  } catch (e) {}
+
   function form(n) {
-    var rest = n % 100;
-    if (n === 1) return "one";
-    if (n === 2) return "two";
-    if (rest >= 3 && rest <= 10) return "few";
-    return "many";
+    var category = plural ? plural.select(n) : (n === 1 ? "one" : "other");
+    return category === "one" || category === "two" || category === "few" ? category : "many";
   }
 
   function digits(n) {

@@ -63,7 +63,8 @@ function listUrl(lang) {
 
 // The language of a site path ("en/strategy/", "search/ar/b/1.js", "strategy/").
 function languageOfPath(path) {
-  var m = /^search\/([a-z]+)\/|^search\/search_index\.([a-z]+)\.json$|^offline\/([a-z]+)\./.exec(path);
+  // A code as the registry spells it: "fr", "pt-BR" (guide/editorial/newlang.py).
+  var m = /^search\/([a-z]+(?:-[A-Z]{2})?)\/|^search\/search_index\.([a-z]+(?:-[A-Z]{2})?)\.json$|^offline\/([a-z]+(?:-[A-Z]{2})?)\./.exec(path);
   if (m) return m[1] || m[2] || m[3];
   for (var lang in LANGUAGES.prefixes) {
     var prefix = LANGUAGES.prefixes[lang];
