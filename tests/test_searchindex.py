@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from guide import languages
 from guide.search import analysis, prebuilt, searchindex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +20,7 @@ PREFIXES = {"ar": "", "en": "en/"}
 
 
 def lang_of(doc):
-    return searchindex.language_of(doc["location"], PREFIXES, "ar")
+    return languages.language_of_url(doc["location"], PREFIXES, "ar")
 
 
 def test_name_pairs_come_from_cases_mandates_and_glossary():

@@ -62,14 +62,6 @@ class SearchIndexError(ValueError):
     pass
 
 
-def language_of(location: str, prefixes: dict[str, str], default: str) -> str:
-    """The language an index location belongs to (``en/x/#y`` -> ``en``)."""
-    for lang, prefix in prefixes.items():
-        if prefix and location.startswith(prefix):
-            return lang
-    return default
-
-
 def split_index(data: dict, prefixes: dict[str, str], default: str) -> dict[str, dict]:
     """``{lang: index}`` with each language's documents, in their original order
     (Material relies on a page's entry preceding its sections)."""
@@ -77,7 +69,7 @@ def split_index(data: dict, prefixes: dict[str, str], default: str) -> dict[str,
         raise SearchIndexError("search index has no 'docs' list or 'config' object")
     result = {}
     for lang in prefixes:
-        docs = [d for d in data["docs"] if language_of(d.get("location", ""), prefixes, default) == lang]
+        docs = [d for d in data["docs"] if languages.language_of_url(d.get("location", ""), prefixes, default) == lang]
         config = dict(data["config"])
         config["lang"] = [lang]
         result[lang] = {**data, "config": config, "docs": docs}
@@ -241,7 +233,7 @@ def prepare(data: dict, prefixes: dict[str, str], default: str, pairs: list) -> 
     """The combined index made ready for the guide's analysis (see the module doc)."""
     if not isinstance(data.get("docs"), list) or not isinstance(data.get("config"), dict):
         raise SearchIndexError("search index has no 'docs' list or 'config' object")
-    lang_of = lambda doc: language_of(doc.get("location", ""), prefixes, default)  # noqa: E731
+    lang_of = lambda doc: languages.language_of_url(doc.get("location", ""), prefixes, default)  # noqa: E731
     add_aliases(data["docs"], pairs, lang_of)
     hide_arabic_runs(data["docs"], lang_of)
     fields = {**data["config"].get("fields", {}), ALIAS_FIELD: {"boost": 1.0}}
