@@ -356,6 +356,25 @@ def test_lists_worker_knows_region_tagged_languages():
     assert json.loads(proc.stdout) == ["pt-BR", "pt-BR", "pt-BR", "pt-BR", "ar", "en", "fr", "en", None]
 
 
+@pytest.mark.skipif(not shutil.which("node"), reason="needs node")
+def test_removing_a_language_keeps_another_languages_caches():
+    # dropCaches("pt") (run in node over a fake Cache Storage) deletes pt's old
+    # caches only: not pt-BR's, whose names also start with "guide-offline-pt-".
+    source = (ROOT / "overrides" / saveoffline.SW_SOURCE).read_text(encoding="utf-8")
+    prefix = re.search(r'^var PREFIX = .*$', source, re.MULTILINE).group(0)
+    function = re.search(r"^function dropCaches\(lang, keep\) \{.*?^\}$", source, re.MULTILINE | re.DOTALL).group(0)
+    names = ["guide-offline-pt-0123456789abcdef", "guide-offline-pt-fedcba9876543210",
+             "guide-offline-pt-BR-0123456789abcdef", "guide-offline-state", "guide-offline-en-0123456789abcdef"]
+    script = (f"{prefix}\nvar names = {json.dumps(names)}, deleted = [];\n"
+              "var caches = { keys: function () { return Promise.resolve(names); },\n"
+              "  delete: function (n) { deleted.push(n); return Promise.resolve(true); } };\n"
+              f"{function}\n"
+              'dropCaches("pt", ["guide-offline-pt-fedcba9876543210"]).then(function () { console.log(JSON.stringify(deleted)); });\n')
+    proc = subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == ["guide-offline-pt-0123456789abcdef"]
+
+
 def test_lists_worker_languages_come_from_the_registry(tmp_path, monkeypatch):
     # hooks/saveoffline.py gives the worker the registry's languages: a language in
     # mkdocs.yml with build: false (not on the site) is not one of them.

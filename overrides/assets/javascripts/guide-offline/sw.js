@@ -164,7 +164,9 @@ function download(lang, list, previous, progress) {
 function dropCaches(lang, keep) {
   return caches.keys().then(function (names) {
     return Promise.all(names.filter(function (n) {
-      return n.indexOf(PREFIX + lang + "-") === 0 && keep.indexOf(n) < 0;
+      // This language's caches only: "guide-offline-pt-<version>", never pt-BR's.
+      var start = PREFIX + lang + "-";
+      return n.indexOf(start) === 0 && /^[0-9a-f]+$/.test(n.slice(start.length)) && keep.indexOf(n) < 0;
     }).map(function (n) { return caches.delete(n); }));
   });
 }
