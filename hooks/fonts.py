@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from mkdocs.plugins import event_priority
 
+from guide import languages
 from guide.pages import fontpreload, pagememo
 
 
 def on_post_page(output, page, config):
     lang = config.theme["language"]
-    return pagememo.remembered("preloads", (output, lang), lambda: fontpreload.add_preloads(output, lang))
+    # The registry is an input too (a language's script decides its optional faces).
+    registry = languages.load(config.config_file_path)
+    return pagememo.remembered("preloads", (output, lang, pagememo.same(registry)), lambda: fontpreload.add_preloads(output, lang))
 
 
 # Before hooks/notfound.py, which writes each language's 404 page itself.

@@ -109,8 +109,9 @@ def on_post_page(output, page, config):
     # the codes of the languages with curly quotes, when this page's is one
     curly = quotes.curly_codes(_registry(config)) if _registry(config).get(lang).quotes == "curly" else ()
     site_url = config.site_url or ""
-    # A page unchanged since the last rebuild of `make serve` gets its last result.
-    return pagememo.remembered("finish", (output, lang, legend, curly, site_url),
+    # A page unchanged since the last rebuild of `make serve` gets its last result
+    # (the registry too is an input: the language of parts reads its `runs`).
+    return pagememo.remembered("finish", (output, lang, legend, curly, site_url, pagememo.same(_registry(config))),
                                lambda: _finish(output, lang, legend, curly, site_url))
 
 

@@ -111,6 +111,13 @@ def test_a_page_step_is_remembered_for_the_same_inputs_only(monkeypatch):
     pagememo.remembered("up", ("<p>a</p>", "en"), lambda: step("<p>a</p>"))
     pagememo.remembered("down", ("<p>a</p>", "ar"), lambda: step("<p>a</p>"))
     assert len(calls) == 4
+    # An input given as pagememo.same(obj) matches that object only, not an equal one.
+    first, second = [1], [1]
+    pagememo.remembered("up", ("<p>a</p>", pagememo.same(first)), lambda: step("<p>a</p>"))
+    pagememo.remembered("up", ("<p>a</p>", pagememo.same(first)), lambda: step("<p>a</p>"))
+    assert len(calls) == 5
+    pagememo.remembered("up", ("<p>a</p>", pagememo.same(second)), lambda: step("<p>a</p>"))
+    assert len(calls) == 6
 
 
 def test_a_failing_page_step_fails_every_time(monkeypatch):
@@ -166,7 +173,10 @@ def test_a_rebuild_after_edits_gives_what_a_fresh_build_gives(tmp_path):
     # steps run) and an English page.
     edits = [[(about, ending, ending + "\n\nسطر جديد للقياس في الصفحة.")],
              [("data/ui.yml", legend_ar, "صفحة موجزة بكلمات الموقع"),
-              ("docs/en/about.md", "## ", "## Measured ")]]
+              ("docs/en/about.md", "## ", "## Measured ")],
+             # Round 3: a language fact the page steps read (English pages stop
+             # marking Arabic runs), with no page's Markdown changed.
+             [("mkdocs.yml", "runs: {arabic: ar}", "runs: {}")]]
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     env.pop("GUIDE_EDITOR_CHECKED", None)
     served, fresh = tmp_path / "served", tmp_path / "fresh"

@@ -33,3 +33,24 @@ def remembered(step: str, inputs: tuple[Hashable, ...], compute: Callable[[], T]
         _RESULTS.clear()
     _RESULTS[key] = result
     return result
+
+
+class _Same:
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+
+def same(obj: object) -> Hashable:
+    """``obj`` as an input that matches only itself, not an equal object: the
+    language registry is one object per read of mkdocs.yml, and its equality
+    leaves out facts the steps read (a language's ``runs``)."""
+    return _Same(obj)
+
